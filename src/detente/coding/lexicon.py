@@ -1,0 +1,171 @@
+"""The verb and phrase lexicon: patterns -> CAMEO codes, loaded from TSV data files.
+
+File format (``data/lexicon/*.tsv``; users add their own with ``--lexicon FILE``)::
+
+    # comment
+    code<TAB>pattern[<TAB>note]
+
+``code`` is a CAMEO code as a string (leading zeros kept: ``042``). ``pattern`` is a
+head lemma followed by constraint words, all lower case, separated by spaces:
+
+- The **first word** is the predicate's lemma. A verb by default; prefix ``n:`` for a
+  nominal event head (``n:meeting with``, ``n:invasion of``, ``n:sanction on``).
+- A word in ``PREPOSITIONS`` **at the end** of the pattern names the preposition whose
+  object is the target (``meet with`` -> target is the object of "with").
+- ``*`` marks the direct object as the target (``accuse * of``: "X accused Y of ...").
+  Without ``*`` and without a final preposition, the target is the direct object when
+  there is one (``warn`` -> "X warned Y").
+- Any other word must be the lemma of a dependent in the predicate's phrase: a particle
+  (``call off``), the direct object's head (``impose sanction on``), a noun inside an
+  object or prepositional phrase (``express concern over``), or an open complement verb
+  (``agree to cooperate``, ``threaten to attack``). ``to`` before a verb is the infinitive
+  marker and is ignored when matching.
+- ``!`` as the whole pattern's last word means "no target" (intransitive events such as
+  ``n:protest`` or ``demonstrate``): the event is coded with a null target unless
+  another argument supplies one.
+
+When several patterns match one predicate the most specific wins: the one with the most
+constraint words; ties go to the pattern loaded first. Every pattern remembers its file
+and line, which end up in ``Event.pattern`` so each code can be traced to its rule.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from ..errors import KnowledgeError
+
+PREPOSITIONS = frozenset(
+    "to with on against from for of at in into over about toward towards by upon between among "
+    "across after before through under within without onto amid".split()
+)
+_CODE = re.compile(r"^\d{2,4}$")
+_WORD = re.compile(r"^(n:)?[a-z][a-z'\-]*$")
+
+
+@dataclass(frozen=True)
+class Pattern:
+    code: str
+    head: str  # predicate lemma
+    pos: str  # "verb" | "noun"
+    words: tuple[str, ...]  # constraint lemmas (particles, objects, complements), in order
+    prep: str | None  # preposition introducing the target
+    target_is_object: bool  # "*": the direct object is the target
+    no_target: bool  # "!": the event has no target of its own
+    text: str  # the pattern as written
+    origin: str  # file:line
+
+    @property
+    def specificity(self) -> int:
+        return len(self.words) + (1 if self.prep else 0) + (1 if self.target_is_object else 0)
+
+
+def parse_pattern(code: str, text: str, origin: str) -> Pattern:
+    """Parse one pattern line; raise KnowledgeError naming ``origin`` when it is malformed."""
+    code = code.strip()
+    if not _CODE.match(code):
+        raise KnowledgeError("E201", origin, f"CAMEO code {code!r} is not 2-4 digits")
+    tokens = text.strip().lower().split()
+    if not tokens:
+        raise KnowledgeError("E202", origin, "empty pattern")
+    head = tokens[0]
+    pos = "verb"
+    if head.startswith("n:"):
+        pos, head = "noun", head[2:]
+    if not _WORD.match(head):
+        raise KnowledgeError("E203", origin, f"head {tokens[0]!r} is not a lemma")
+    rest = tokens[1:]
+    no_target = bool(rest) and rest[-1] == "!"
+    if no_target:
+        rest = rest[:-1]
+    prep = None
+    if rest and rest[-1] in PREPOSITIONS:
+        prep = rest[-1]
+        rest = rest[:-1]
+    target_is_object = "*" in rest
+    words = []
+    for i, w in enumerate(rest):
+        if w == "*":
+            continue
+        if w == "to" and i + 1 < len(rest):
+            continue  # infinitive marker
+        if not _WORD.match(w) or w.startswith("n:"):
+            raise KnowledgeError("E204", origin, f"word {w!r} in pattern {text!r} is not a lemma")
+        words.append(w)
+    return Pattern(code=code, head=head, pos=pos, words=tuple(words), prep=prep,
+                   target_is_object=target_is_object, no_target=no_target, text=text.strip(), origin=origin)
+
+
+@dataclass
+class Lexicon:
+    """Patterns indexed by (pos, head lemma), most specific first."""
+
+    by_head: dict[tuple[str, str], list[Pattern]] = field(default_factory=lambda: defaultdict(list))
+    sources: list[str] = field(default_factory=list)
+
+    def add(self, pattern: Pattern) -> None:
+        bucket = self.by_head[(pattern.pos, pattern.head)]
+        if any(p.text == pattern.text and p.code == pattern.code for p in bucket):
+            return
+        bucket.append(pattern)
+        bucket.sort(key=lambda p: -p.specificity)  # stable: earlier files win ties
+
+    def candidates(self, lemma: str, pos: str = "verb") -> list[Pattern]:
+        return self.by_head.get((pos, lemma), [])
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.by_head.values())
+
+    def patterns(self) -> Iterable[Pattern]:
+        for bucket in self.by_head.values():
+            yield from bucket
+
+    def load_tsv(self, path: str | Path, text: str | None = None) -> None:
+        name = str(path)
+        if text is None:
+            try:
+                text = Path(path).read_text(encoding="utf-8")
+            except FileNotFoundError:
+                raise KnowledgeError("E205", name, "lexicon file not found") from None
+        self.sources.append(name)
+        for n, row in enumerate(csv.reader(text.splitlines(), delimiter="\t"), 1):
+            if not row or not row[0].strip() or row[0].lstrip().startswith("#"):
+                continue
+            if len(row) < 2:
+                raise KnowledgeError("E206", f"{name}:{n}", "expected code<TAB>pattern")
+            if row[0].strip() == "code" and n == 1:
+                continue  # header
+            self.add(parse_pattern(row[0], row[1], f"{Path(name).name}:{n}"))
+
+
+def builtin_lexicon_files() -> list[tuple[str, str]]:
+    """(name, text) of every ``data/lexicon/*.tsv`` shipped in the package, in name order."""
+    root = resources.files("detente") / "data" / "lexicon"
+    out = []
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".tsv"):
+            out.append((entry.name, entry.read_text(encoding="utf-8")))
+    return out
+
+
+def load_lexicon(extra: Iterable[str | Path] = (), builtin: bool = True) -> Lexicon:
+    """The built-in lexicon plus user files (TSV, or PETRARCH verb dictionaries ending in .txt)."""
+    lex = Lexicon()
+    if builtin:
+        for name, text in builtin_lexicon_files():
+            lex.load_tsv(name, text)
+    for path in extra:
+        if str(path).lower().endswith(".txt"):
+            from .petrarch_verbs import load_petrarch_verbs
+
+            for pat in load_petrarch_verbs(path):
+                lex.add(pat)
+        else:
+            lex.load_tsv(path)
+    return lex

