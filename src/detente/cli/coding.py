@@ -1,0 +1,92 @@
+"""``detente eval``: code a gold set, write predictions, print precision/recall/F1."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .app import app
+
+
+def dictionary_files(path: str) -> list[str]:
+    """Actor and agent dictionaries in a folder (PETRARCH .txt or their JSON conversions)."""
+    p = Path(path)
+    if p.is_file():
+        return [str(p)]
+    if not p.is_dir():
+        raise typer.BadParameter(f"{path}: no such file or folder", param_hint="--dicts")
+    found = sorted(str(f) for f in p.iterdir() if f.suffix == ".json" and f.stem in ("actors", "agents"))
+    if not found:
+        raw = p / "raw"
+        found = sorted(str(f) for f in (raw if raw.is_dir() else p).iterdir()
+                       if f.suffix.lower() == ".txt" and ("actor" in f.name.lower() or "agent" in f.name.lower()))
+    if not found:
+        raise typer.BadParameter(f"{path}: no actors/agents dictionaries found", param_hint="--dicts")
+    return found
+
+
+@app.command("eval")
+def eval_cmd(
+    gold: str = typer.Argument(..., help="gold JSONL: {id, text, date, expected:[{source,target,code}]}"),
+    dicts: Optional[list[str]] = typer.Option(None, "--dicts", help="folder or file of actor/agent dictionaries"),
+    verbs: Optional[list[str]] = typer.Option(None, "--verbs", help="extra verb patterns (TSV or PETRARCH .txt)"),
+    out: Optional[str] = typer.Option(None, "--out", help="write predictions JSONL here"),
+    actor_chars: int = typer.Option(0, "--actor-chars", help="compare the first N characters of actor codes"),
+    include_all: bool = typer.Option(False, "--all-events", help="also predict negated/hypothetical events"),
+    plover: Optional[bool] = typer.Option(None, "--plover/--cameo", help="compare PLOVER types (auto-detected)"),
+    json_out: Optional[str] = typer.Option(None, "--json-out", help="write the metrics as JSON"),
+    quiet: bool = typer.Option(False, "--quiet", "-q"),
+) -> None:
+    """Code each gold record and score the predictions (exact, root, presence; per root; confusions)."""
+    from ..config import load_config
+    from ..evaluation import gold_articles, is_plover_gold, prediction_events, read_gold, score
+    from ..pipeline import Engine
+
+    rows = read_gold(gold)
+    files = [f for d in (dicts or []) for f in dictionary_files(d)]
+    config = load_config(actors=tuple(files), lexicon=tuple(verbs or ()))
+    engine = Engine(config)
+    use_plover = is_plover_gold(rows) if plover is None else plover
+    preds: dict[str, list[dict[str, str]]] = {}
+    lines = []
+    for row, article in zip(rows, gold_articles(rows)):
+        coded = engine.code_article(article)
+        events = prediction_events(coded.events, plover=use_plover, include_all=include_all)
+        preds[str(row.get("id"))] = events
+        lines.append(json.dumps({"id": row.get("id"), "events": events}))
+    if out:
+        Path(out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = score(rows, preds, actor_chars=actor_chars)
+    if json_out:
+        Path(json_out).write_text(json.dumps(report.as_dict(), indent=2), encoding="utf-8")
+    console = Console()
+    table = Table(title=f"{Path(gold).name}: {report.records} records "
+                        f"({'PLOVER' if use_plover else 'CAMEO'}, actor chars {actor_chars or 'all'})")
+    for col in ("level", "P", "R", "F1", "TP", "FP", "FN"):
+        table.add_column(col, justify="right" if col != "level" else "left")
+    for level, sc in report.levels.items():
+        table.add_row(level, f"{sc.precision:.3f}", f"{sc.recall:.3f}", f"{sc.f1:.3f}", str(sc.tp), str(sc.fp),
+                      str(sc.fn))
+    console.print(table)
+    if not quiet:
+        roots = Table(title="per root")
+        for col in ("root", "P", "R", "F1", "TP", "FP", "FN"):
+            roots.add_column(col)
+        for code, sc in sorted(report.per_root.items()):
+            roots.add_row(code, f"{sc.precision:.2f}", f"{sc.recall:.2f}", f"{sc.f1:.2f}", str(sc.tp), str(sc.fp),
+                          str(sc.fn))
+        console.print(roots)
+        conf = Table(title="worst confusions (gold -> predicted)")
+        conf.add_column("gold")
+        conf.add_column("predicted")
+        conf.add_column("records", justify="right")
+        for (g, p), n in report.confusions.most_common(10):
+            conf.add_row(g, p, str(n))
+        console.print(conf)
+    root = report.levels["root"]
+    print(f"F1_root={root.f1:.4f} P_root={root.precision:.4f} R_root={root.recall:.4f}")

@@ -1,0 +1,66 @@
+"""Linguistic cues as data: ``data/coder/cues.yaml`` -> :class:`Cues` (validated frozensets)."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, fields
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from ..errors import KnowledgeError
+
+
+@dataclass(frozen=True)
+class Cues:
+    speech_verbs: frozenset[str]
+    speech_nouns: frozenset[str]
+    attribution_preps: frozenset[str]
+    denial_verbs: frozenset[str]
+    denial_frames: frozenset[str]
+    negators: frozenset[str]
+    refusal_verbs: frozenset[str]
+    failure_verbs: frozenset[str]
+    avoidance_adjectives: frozenset[str]
+    condition_marks: frozenset[str]
+    hypothetical_modals: frozenset[str]
+    hypothetical_verbs: frozenset[str]
+    intention_verbs: frozenset[str]
+    future_markers: frozenset[str]
+    light_verbs: frozenset[str]
+    reciprocal_codes: tuple[str, ...]
+
+    def is_reciprocal(self, code: str) -> bool:
+        return any(code.startswith(p) for p in self.reciprocal_codes)
+
+
+def parse_cues(data: object, origin: str) -> Cues:
+    if not isinstance(data, dict):
+        raise KnowledgeError("E301", origin, "expected a mapping of cue lists")
+    values = {}
+    for f in fields(Cues):
+        items = data.get(f.name)
+        if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+            raise KnowledgeError("E302", f"{origin}:{f.name}", "expected a list of non-empty strings")
+        cleaned = [i.strip().lower() for i in items]
+        values[f.name] = tuple(cleaned) if f.name == "reciprocal_codes" else frozenset(cleaned)
+    unknown = set(data) - {f.name for f in fields(Cues)}
+    if unknown:
+        raise KnowledgeError("E303", origin, f"unknown cue list(s): {', '.join(sorted(unknown))}")
+    return Cues(**values)
+
+
+@functools.lru_cache(maxsize=4)
+def load_cues(path: str | None = None) -> Cues:
+    """The built-in cues, or a user file with the same keys."""
+    if path:
+        origin, text = path, Path(path).read_text(encoding="utf-8")
+    else:
+        origin = "cues.yaml"
+        text = (resources.files("detente") / "data" / "coder" / "cues.yaml").read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise KnowledgeError("E300", origin, f"not valid YAML ({exc})") from None
+    return parse_cues(data, origin)

@@ -1,0 +1,218 @@
+"""Built-in evaluation: code a gold set, write predictions, score them.
+
+Gold format (one JSON object per line): ``{"id", "text", "date", "expected": [{"source",
+"target", "code"}], "scored"}``. Predictions: ``{"id", "events": [{"source", "target",
+"code"}]}``. Scoring follows the usual event-data conventions (and agrees with the
+shared bench scorer): within a record events are compared as *sets*; three levels —
+``exact`` (source, target, full code), ``root`` (first two digits; a PLOVER type is its
+own root) and ``presence`` (does the record have any event); a gold actor that is null
+or ``---`` is a wildcard; micro-averaged over scored records.
+
+Which events become predictions: those that aggregates count (asserted; actual, intended
+or future) with a source and a target, by default; ``include_all`` adds the rest.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .records import Article, Event
+
+
+def read_gold(path: str | Path) -> list[dict[str, Any]]:
+    rows = []
+    try:
+        fh = open(path, encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("E401", str(path), "gold file not found") from None
+    with fh:
+        for n, line in enumerate(fh, 1):
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                rows.append(json.loads(line))
+            except ValueError as exc:
+                raise InputError("E402", f"{path}:{n}", f"not valid JSON ({exc})") from None
+    return rows
+
+
+def gold_articles(rows: Iterable[dict[str, Any]]) -> Iterator[Article]:
+    for row in rows:
+        date = row.get("date")
+        if row.get("date_is_placeholder"):
+            date = None
+        art = Article.make(row.get("text") or "", published=date, lang="en", origin=str(row.get("id")))
+        yield art
+
+
+def prediction_events(events: Iterable[Event], plover: bool = False, include_all: bool = False,
+                      actor_chars: int = 0) -> list[dict[str, str]]:
+    out = []
+    seen = set()
+    for e in events:
+        if not include_all and not e.counts:
+            continue
+        if e.source is None or e.target is None:
+            continue
+        src = e.source.code or e.source.country
+        tgt = e.target.code or e.target.country
+        if not src or not tgt:
+            continue
+        if actor_chars:
+            src, tgt = src[:actor_chars], tgt[:actor_chars]
+        code = (e.plover or "") if plover else e.cameo
+        if not code:
+            continue
+        key = (src, tgt, code)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append({"source": src, "target": tgt, "code": code})
+    return out
+
+
+# -- scoring --------------------------------------------------------------------------------------------
+def _root(code: str) -> str:
+    return code[:2] if len(code) >= 2 and code[:2].isdigit() else code
+
+
+def _norm_code(code: Any) -> str:
+    if isinstance(code, int) and not isinstance(code, bool):
+        return str(code).zfill(3)
+    return "" if code is None else str(code).strip()
+
+
+def _actor(a: Any, chars: int, gold: bool) -> str | None:
+    if a is None or (gold and (str(a) == "" or str(a).startswith("---"))):
+        return None if gold else ""
+    s = str(a).strip()
+    return s[:chars] if chars else s
+
+
+def _tuples(events: Iterable[dict[str, Any]], level: str, chars: int, gold: bool) -> set[tuple[Any, Any, str]]:
+    out = set()
+    for e in events or []:
+        code = _norm_code(e.get("code"))
+        if level == "root":
+            code = _root(code)
+        out.add((_actor(e.get("source"), chars, gold), _actor(e.get("target"), chars, gold), code))
+    return out
+
+
+def _matches(g: tuple[Any, ...], p: tuple[Any, ...]) -> bool:
+    return all(gv is None or gv == pv for gv, pv in zip(g, p))
+
+
+def _matching(gold: set[tuple[Any, ...]], pred: set[tuple[Any, ...]]) -> int:
+    """Size of a maximum matching (wildcards make it more than an intersection)."""
+    gl, pl = sorted(gold, key=repr), sorted(pred, key=repr)
+    adj = [[j for j, p in enumerate(pl) if _matches(g, p)] for g in gl]
+    owner = [-1] * len(pl)
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in adj[i]:
+            if j in seen:
+                continue
+            seen.add(j)
+            if owner[j] < 0 or augment(owner[j], seen):
+                owner[j] = i
+                return True
+        return False
+
+    return sum(1 for i in range(len(gl)) if augment(i, set()))
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 4),
+                "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
+
+
+@dataclass
+class Report:
+    records: int = 0
+    levels: dict[str, Score] = field(default_factory=lambda: {"exact": Score(), "root": Score(), "presence": Score()})
+    per_root: dict[str, Score] = field(default_factory=dict)
+    confusions: Counter[tuple[str, str]] = field(default_factory=Counter)
+    correct_rejections: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"records": self.records, "correct_rejections": self.correct_rejections,
+                **{k: v.as_dict() for k, v in self.levels.items()},
+                "per_root": {k: v.as_dict() for k, v in sorted(self.per_root.items())},
+                "confusions": [{"gold": g, "predicted": p, "count": n} for (g, p), n in self.confusions.most_common(15)]}
+
+
+def score(gold_rows: list[dict[str, Any]], predictions: dict[str, list[dict[str, Any]]], actor_chars: int = 0,
+          include_unscored: bool = False) -> Report:
+    rep = Report()
+    for row in gold_rows:
+        if not include_unscored and not row.get("scored", True):
+            continue
+        rep.records += 1
+        gold_ev = row.get("expected") or []
+        pred_ev = predictions.get(str(row.get("id")), [])
+        for level in ("exact", "root"):
+            g = _tuples(gold_ev, level, actor_chars, True)
+            p = _tuples(pred_ev, level, actor_chars, False)
+            tp = _matching(g, p)
+            sc = rep.levels[level]
+            sc.tp += tp
+            sc.fp += len(p) - tp
+            sc.fn += len(g) - tp
+            if level == "root":
+                for code in {c for _, _, c in g} | {c for _, _, c in p}:
+                    gg = {t for t in g if t[2] == code}
+                    pp = {t for t in p if t[2] == code}
+                    k = _matching(gg, pp)
+                    s = rep.per_root.setdefault(code, Score())
+                    s.tp += k
+                    s.fp += len(pp) - k
+                    s.fn += len(gg) - k
+                gcodes = Counter(c for _, _, c in g)
+                pcodes = Counter(c for _, _, c in p)
+                if gcodes != pcodes:
+                    for gc in gcodes - pcodes or {"(none)": 1}:
+                        for pc in pcodes - gcodes or {"(none)": 1}:
+                            rep.confusions[(gc, pc)] += 1
+        has_g, has_p = bool(gold_ev), bool(pred_ev)
+        pres = rep.levels["presence"]
+        if has_g and has_p:
+            pres.tp += 1
+        elif has_p:
+            pres.fp += 1
+        elif has_g:
+            pres.fn += 1
+        else:
+            rep.correct_rejections += 1
+    return rep
+
+
+def is_plover_gold(rows: list[dict[str, Any]]) -> bool:
+    codes = [str(e.get("code")) for r in rows for e in (r.get("expected") or [])]
+    return bool(codes) and sum(1 for c in codes if c.isalpha()) > len(codes) / 2

@@ -1,0 +1,190 @@
+"""The event coder on sentences written for these tests: one group per construction.
+
+Each case asserts the actors' countries, the CAMEO root (or code) and the factuality.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from detente.records import Event
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def engine():
+    from detente.pipeline import Engine
+
+    return Engine()
+
+
+def code(engine, text: str, published: str = "2024-05-20") -> list[Event]:
+    from detente.records import Article
+
+    return engine.code_article(Article.make(text, published=published)).events
+
+
+def find(events: list[Event], src: str, tgt: str | None, root: str | None = None) -> list[Event]:
+    out = []
+    for e in events:
+        s = e.source.country if e.source else None
+        t = e.target.country if e.target else None
+        if s == src and t == tgt and (root is None or e.cameo_root == root):
+            out.append(e)
+    return out
+
+
+def only(events: list[Event], src: str, tgt: str | None, root: str) -> Event:
+    found = find(events, src, tgt, root)
+    assert found, f"no {src}->{tgt} root {root} in {[(e.source and e.source.country, e.target and e.target.country, e.cameo, e.polarity, e.modality) for e in events]}"
+    return found[0]
+
+
+# -- active, passive, coordination ------------------------------------------------------------------------
+def test_active_voice_directed(engine):
+    ev = only(code(engine, "France strongly criticized Germany over its energy policy on Monday."), "FRA", "DEU", "11")
+    assert ev.polarity == "asserted" and ev.modality == "actual"
+    assert ev.quad_class == 3 and ev.goldstein < 0
+
+
+def test_passive_voice_agent_is_source(engine):
+    events = code(engine, "Ukraine was attacked by Russia on Sunday night.")
+    ev = only(events, "RUS", "UKR", "19")
+    assert ev.quad_class == 4
+
+
+def test_coordinated_subjects_reciprocal_give_two_directed_events(engine):
+    events = code(engine, "Brazil and Argentina signed a trade agreement in Buenos Aires.")
+    a = only(events, "BRA", "ARG", "05")
+    b = only(events, "ARG", "BRA", "05")
+    assert a.symmetric and b.symmetric
+
+
+def test_coordinated_objects(engine):
+    events = code(engine, "Japan condemned North Korea and China.")
+    only(events, "JPN", "PRK", "11")
+    only(events, "JPN", "CHN", "11")
+
+
+def test_meet_with_is_consult(engine):
+    ev = only(code(engine, "The Indian foreign minister met with his Pakistani counterpart in Geneva."), "IND", "PAK", "04")
+    assert ev.source.sector == "GOV"
+
+
+def test_xcomp_chain_keeps_the_subject(engine):
+    events = code(engine, "Germany agreed to expand military cooperation with Poland.")
+    ev = only(events, "DEU", "POL", "03")
+    assert ev.polarity == "asserted"
+
+
+def test_sanctions_imposed_on(engine):
+    ev = only(code(engine, "The European Union imposed new sanctions on Iran on Tuesday."), "EU", "IRN", "16")
+    assert ev.quad_class == 4
+
+
+# -- negation -------------------------------------------------------------------------------------------
+def test_plain_negation(engine):
+    events = code(engine, "Kenya did not sign the agreement with Somalia.")
+    assert all(e.polarity == "negated" for e in find(events, "KEN", "SOM"))
+    assert find(events, "KEN", "SOM"), "the negated event stays in the record set"
+
+
+def test_never(engine):
+    events = code(engine, "Chile never attacked Peru.")
+    assert find(events, "CHL", "PER") and all(e.polarity == "negated" for e in find(events, "CHL", "PER"))
+
+
+def test_careful_not_to(engine):
+    events = code(engine, "Turkish banks are careful not to violate the sanctions against Syria.")
+    assert not any(e.counts and e.cameo_root in ("12", "16", "17") and e.source.country == "TUR" for e in events)
+
+
+def test_refuse_to_becomes_refusal_code(engine):
+    events = code(engine, "Iran refused to meet the American envoy.")
+    ev = only(events, "IRN", "USA", "12")
+    assert ev.polarity == "asserted"
+
+
+def test_fail_to_is_negated(engine):
+    events = code(engine, "Egypt failed to reach an agreement with Ethiopia.")
+    assert all(not e.counts for e in find(events, "EGY", "ETH"))
+
+
+# -- modality -------------------------------------------------------------------------------------------
+def test_condition_is_hypothetical(engine):
+    events = code(engine, "If Serbia attacks Kosovo, the alliance would respond.")
+    assert all(e.modality == "hypothetical" for e in find(events, "SRB", "KOS"))
+
+
+def test_would_is_hypothetical(engine):
+    events = code(engine, "Vietnam would impose tariffs on Cambodia.")
+    evs = find(events, "VNM", "KHM")
+    assert evs and all(e.modality == "hypothetical" for e in evs)
+
+
+def test_plans_to_is_intended(engine):
+    ev = only(code(engine, "Canada plans to send humanitarian aid to Haiti."), "CAN", "HTI", "07")
+    assert ev.modality == "intended"
+
+
+def test_will_is_future(engine):
+    ev = only(code(engine, "Norway will host talks with Colombia next month."), "NOR", "COL", "04")
+    assert ev.modality in ("future", "intended")
+
+
+def test_denied(engine):
+    events = code(engine, "Pakistan denied that it had attacked Afghanistan.")
+    evs = find(events, "PAK", "AFG", "19")
+    assert evs and all(e.modality == "denied" for e in evs)
+
+
+def test_not_intended_as(engine):
+    events = code(engine, "The minister said Greece's warnings to Turkey were not intended as threats.")
+    assert not any(e.counts and e.cameo_root == "13" for e in events)
+
+
+# -- attribution ----------------------------------------------------------------------------------------
+def test_reported_speech_claimant(engine):
+    events = code(engine, "Israel said that Hezbollah fighters attacked Lebanon.")
+    ev = [e for e in events if e.cameo_root == "19"]
+    assert ev and ev[0].claimant is not None and ev[0].claimant.country == "ISR"
+
+
+def test_according_to(engine):
+    events = code(engine, "According to Kyiv, Russian troops shelled Kharkiv and attacked Ukrainian positions.")
+    evs = [e for e in events if e.source and e.source.country == "RUS"]
+    assert evs and all(e.claimant is not None and e.claimant.country == "UKR" for e in evs)
+
+
+def test_told_is_a_statement_to_the_addressee(engine):
+    events = code(engine, "Macron told Scholz that France would not send troops.")
+    ev = only(events, "FRA", "DEU", "01")
+    assert ev.modality == "actual"
+
+
+def test_quote_flag(engine):
+    events = code(engine, 'The minister said: "Moldova will never accept Russian troops on its soil."')
+    assert any(e.quote for e in events)
+
+
+# -- nominal events -------------------------------------------------------------------------------------
+def test_possessive_invasion(engine):
+    events = code(engine, "The conference discussed Iraq's invasion of Kuwait.")
+    only(events, "IRQ", "KWT", "19")
+
+
+def test_meeting_between(engine):
+    events = code(engine, "After the meeting between Modi and Albanese, trade officials began work.", "2024-05-20")
+    assert find(events, "IND", "AUS", "04") and find(events, "AUS", "IND", "04")
+
+
+def test_light_verb_phone_call(engine):
+    events = code(engine, "Spain's prime minister held talks with Morocco on migration.")
+    only(events, "ESP", "MAR", "04")
+
+
+# -- never crash ----------------------------------------------------------------------------------------
+def test_odd_inputs_do_not_crash(engine):
+    for text in ["", " ", "\n\n\n", "...", "A", "🙂 " * 50, "x" * 5000, "Russia " * 300]:
+        code(engine, text)
