@@ -42,7 +42,7 @@ def canonical_url(url: str) -> str:
 
 def normalise_text(text: str) -> str:
     """NFKC, collapse white space, lower-case: two copies of one story hash alike."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().lower()
+    return " ".join(unicodedata.normalize("NFKC", text).split()).lower()
 
 
 def sha256(text: str) -> str:

@@ -1,0 +1,175 @@
+"""JSON Lines (``.jsonl``, ``.jsonl.gz``, stdin) and JSON (``.json``) article records.
+
+One object per line with the fields ``id, title, text, date, url, source`` and optionally
+``lang``. Aliases: ``body`` or ``content`` for ``text``, ``published`` for ``date``;
+``source`` may be an object with a ``name``. Text that is HTML (a ``<p>`` or ``<div>``
+near its start) is stripped to plain text.
+
+Files are streamed line by line (gzip detected by its magic bytes, not the name), so a
+corpus of any size is read in constant memory. Each problem names its line and reading
+goes on with the next line:
+
+- ``file.jsonl:17: not valid JSON (Expecting value: column 1)``
+- ``file.jsonl:18: not a JSON object (got list)``
+- ``file.jsonl:19: record has no text (looked for text, body, content)``
+- a gzip stream that is corrupt or cut short stops the file with a failure naming the line
+  it reached; the records before it are kept.
+
+A ``.json`` file holds one record, a list of records, or an object with a list under
+``articles``, ``items``, ``records`` or ``data``; origins are ``file.json`` or
+``file.json[3]``. A ``.json`` file that is really JSON Lines is read as such.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from ..config import Config
+from ..records import Article
+from .common import MAX_DOCUMENT_BYTES, DecodeError, build_article, decode_bytes
+from .html import strip_html
+from .report import IngestReport
+
+TEXT_KEYS = ("text", "body", "content")
+_HTML_START = re.compile(r"<(?:p|div|br|span|a|h[1-6]|article|section)\b[^>]*>", re.IGNORECASE)
+_LIST_KEYS = ("articles", "items", "records", "data")
+
+
+def record_to_article(record: dict[str, Any], origin: str, config: Config,
+                      report: IngestReport) -> Article | None:
+    """The Article for one JSON record, or ``None`` with a failure recorded."""
+    text = next((record[k] for k in TEXT_KEYS if isinstance(record.get(k), str) and record[k].strip()), None)
+    if text is None:
+        report.fail(origin, f"record has no text (looked for {', '.join(TEXT_KEYS)})")
+        return None
+    if _HTML_START.search(text[:2000]):
+        text = strip_html(text)
+    published = record.get("published")
+    if published in (None, ""):
+        published = record.get("date")
+    return build_article(text, origin=origin, config=config, report=report,
+                         url=record.get("url") or record.get("link"), title=record.get("title"),
+                         source=record.get("source"), published=published, lang=record.get("lang"))
+
+
+def _open(path: Path) -> IO[bytes]:
+    fh: IO[bytes] = path.open("rb")
+    magic = fh.read(2)
+    fh.seek(0)
+    if magic == b"\x1f\x8b":
+        return gzip.GzipFile(fileobj=fh, mode="rb")  # type: ignore[return-value]
+    return fh
+
+
+def read_jsonl_lines(lines: Iterable[bytes], name: str, config: Config,
+                     report: IngestReport) -> Iterator[Article]:
+    """Articles from JSON Lines; ``name`` prefixes the ``name:line`` origins."""
+    lineno = 0
+    seen_any = False
+    warned_utf8 = False
+    iterator = iter(lines)
+    while True:
+        try:
+            raw = next(iterator)
+        except StopIteration:
+            break
+        except (OSError, EOFError, zlib.error) as exc:
+            report.fail(f"{name}:{lineno + 1}", f"compressed data is corrupt or cut short ({exc}); "
+                                                f"stopped reading this file")
+            return
+        lineno += 1
+        if not raw.strip():
+            continue
+        seen_any = True
+        origin = f"{name}:{lineno}"
+        if lineno == 1 and b"\x00" in raw[:8192]:
+            report.fail(name, "binary file (NUL bytes), not JSON Lines")
+            return
+        try:
+            line = raw.decode("utf-8-sig").rstrip("\r\n")
+        except UnicodeDecodeError:
+            line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+            if not warned_utf8:
+                report.warn(origin, "invalid UTF-8 (bytes replaced; later lines not reported)")
+                warned_utf8 = True
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            report.fail(origin, f"not valid JSON ({exc.msg}: column {exc.colno})")
+            continue
+        if not isinstance(record, dict):
+            report.fail(origin, f"not a JSON object (got {type(record).__name__})")
+            continue
+        article = record_to_article(record, origin, config, report)
+        if article is not None:
+            yield article
+    if not seen_any:
+        report.fail(name, "empty file" if lineno == 0 else "empty file (only white space)")
+
+
+def read_jsonl_file(path: Path, config: Config, report: IngestReport) -> Iterator[Article]:
+    with _open(path) as fh:
+        yield from read_jsonl_lines(fh, str(path), config, report)
+
+
+def read_json_file(path: Path, config: Config, report: IngestReport) -> Iterator[Article]:
+    origin = str(path)
+    with _open(path) as fh:
+        try:
+            data = fh.read(MAX_DOCUMENT_BYTES + 1)
+            if len(data) > MAX_DOCUMENT_BYTES:
+                report.fail(origin, f"too large (over {MAX_DOCUMENT_BYTES:,} bytes; use JSON Lines "
+                                    f"for big collections)")
+                return
+        except (OSError, EOFError, zlib.error) as exc:
+            report.fail(origin, f"compressed data is corrupt or cut short ({exc})")
+            return
+    yield from read_json_bytes(data, origin, config, report)
+
+
+def read_json_bytes(data: bytes, origin: str, config: Config, report: IngestReport) -> Iterator[Article]:
+    """Articles from one JSON document (a record, a list, or a list under a known key)."""
+    try:
+        text = decode_bytes(data, origin, report)
+    except DecodeError as exc:
+        report.fail(origin, str(exc))
+        return
+    if not text.strip():
+        report.fail(origin, "empty file (only white space)")
+        return
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":  # several documents: JSON Lines under a .json name
+            yield from read_jsonl_lines(io.BytesIO(text.encode("utf-8")), origin, config, report)
+        else:
+            report.fail(origin, f"not valid JSON ({exc.msg}: line {exc.lineno} column {exc.colno})")
+        return
+    if isinstance(value, dict):
+        key = next((k for k in _LIST_KEYS if isinstance(value.get(k), list)), None)
+        if key is None:
+            article = record_to_article(value, origin, config, report)
+            if article is not None:
+                yield article
+            return
+        value = value[key]
+    if not isinstance(value, list):
+        report.fail(origin, f"not a JSON object or list of objects (got {type(value).__name__})")
+        return
+    if not value:
+        report.fail(origin, "no records (empty list)")
+    for i, record in enumerate(value):
+        item_origin = f"{origin}[{i}]"
+        if not isinstance(record, dict):
+            report.fail(item_origin, f"not a JSON object (got {type(record).__name__})")
+            continue
+        article = record_to_article(record, item_origin, config, report)
+        if article is not None:
+            yield article
