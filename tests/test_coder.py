@@ -84,10 +84,16 @@ def test_sanctions_imposed_on(engine):
 
 
 # -- negation -------------------------------------------------------------------------------------------
-def test_plain_negation(engine):
-    events = code(engine, "Kenya did not sign the agreement with Somalia.")
-    assert all(e.polarity == "negated" for e in find(events, "KEN", "SOM"))
-    assert find(events, "KEN", "SOM"), "the negated event stays in the record set"
+def test_negated_cooperation_becomes_refusal(engine):
+    # CAMEO codes a cooperative act that is explicitly not done as its refusal (057 -> 127)
+    ev = only(code(engine, "Kenya did not sign the agreement with Somalia."), "KEN", "SOM", "12")
+    assert ev.cameo == "127" and ev.polarity == "asserted"
+
+
+def test_negation_from_a_higher_clause_is_not_a_refusal(engine):
+    events = code(engine, "Officials were not aware of any Chinese military aid to Russia.")
+    evs = find(events, "CHN", "RUS")
+    assert evs and all(e.polarity == "negated" and e.cameo_root == "07" for e in evs)
 
 
 def test_never(engine):
@@ -164,7 +170,7 @@ def test_told_is_a_statement_to_the_addressee(engine):
 
 
 def test_quote_flag(engine):
-    events = code(engine, 'The minister said: "Moldova will never accept Russian troops on its soil."')
+    events = code(engine, 'The minister said: "Poland strongly condemns Belarus for the border incident."')
     assert any(e.quote for e in events)
 
 

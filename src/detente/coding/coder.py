@@ -20,7 +20,7 @@ An event needs a source actor; the target may be null (stored, not used for dyad
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
@@ -29,13 +29,17 @@ from .. import CODER_VERSION
 from ..config import Config, load_config
 from ..records import Account, Actor, Article, CodedArticle, Event, Location, Quantity, event_id_for
 from .codebook import Codebook, load_codebook
-from .cues import Cues, load_cues
+from .cues import ComplementClass, Cues, load_complements, load_cues
 from .factuality import Factuality, assess, quote_ranges
 from .frames import Frame, candidate_tokens, conjuncts, lemma, noun_frame, verb_frame
 from .lexicon import Lexicon, Pattern, load_lexicon
 
-VISIT_CODES = ("042", "043", "044")
-STATEMENT_CODES = ("010",)
+# events whose target, when no actor is named, is the country where they happen: visits
+# ("a visit to the city of Nanping in China"), protests, assaults and fighting ("shelling in Gaza")
+PLACE_TARGET_CODES = ("042", "043", "044", "14", "18", "19", "20")
+
+
+_NESTED_DEPS = frozenset({"prep", "pobj", "poss", "compound", "amod", "nmod", "appos"})
 
 
 @dataclass
@@ -44,6 +48,8 @@ class Match:
     pattern: Pattern
     targets: list[Token]
     target_from_fallback: bool = False
+    options: list[list[Token]] = field(default_factory=list)
+    composed: bool = False  # governor + complement ("agreed to provide aid")
 
 
 def _span_of(tok: Token | None, sent: Span, whole_phrase: bool = True) -> list[int] | None:
@@ -71,6 +77,8 @@ class Coder:
         self.lexicon = lexicon or load_lexicon(lexicon_files)
         self.codebook = codebook or load_codebook()
         self.cues = cues or load_cues()
+        self.governors: dict[str, ComplementClass] = {
+            g: cls for cls in load_complements().values() for g in cls.governors}
         self.version = CODER_VERSION
         heads: dict[str, set[str]] = {"verb": set(), "noun": set()}
         for p in self.lexicon.patterns():
@@ -86,24 +94,43 @@ class Coder:
 
     # -- matching ---------------------------------------------------------------------------------------
     def match(self, frame: Frame) -> Match | None:
+        """The most specific pattern whose words the phrase has; target candidates in order of preference.
+
+        A pattern's final preposition names where the target should be ("meet with"); when that
+        phrase names no actor ("criticized X *over* its policy") the direct object, then the object
+        of with/against/on/toward, are tried, in that order, each with less confidence.
+        """
         for pat in self.lexicon.candidates(lemma(frame.pred), frame.pos):
             if not set(pat.words) <= frame.words:
                 continue
-            if pat.prep is not None:
-                if pat.prep not in frame.preps:
-                    continue
-                return Match(frame, pat, frame.preps[pat.prep])
+            if pat.prep is not None and pat.prep not in frame.preps:
+                continue
             if pat.no_target:
                 return Match(frame, pat, [])
-            if frame.objects and (pat.target_is_object or frame.pos == "verb"):
-                objs = [o for o in frame.objects if lemma(o) not in pat.words]
-                return Match(frame, pat, objs or [])
-            fallback: list[Token] = []
+            options: list[list[Token]] = []
+            if pat.prep is not None:
+                options.append(frame.preps[pat.prep])
+            objs = [o for o in frame.objects if lemma(o) not in pat.words]
+            if objs and (pat.target_is_object or frame.pos == "verb"):
+                options.append(objs)
+            xobjs = [o for o in frame.xobjects if lemma(o) not in pat.words]
+            if xobjs:
+                options.append(xobjs)
+            # the pattern's own object noun may name the target inside it: "demanded the withdrawal
+            # *of Serbian forces*", "rejected *North Korea's* demand" (searched through of/poss/by)
+            named = [o for o in frame.objects + frame.xobjects if lemma(o) in pat.words]
+            if named:
+                options.append(named)
+            # "demanded that Pyongyang abandon ...": the subject of the complement clause
+            if frame.pos == "verb":
+                clause_subjects = [g for c in frame.pred.children if c.dep_ == "ccomp"
+                                   for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
+                if clause_subjects:
+                    options.append(clause_subjects)
             for prep in ("with", "against", "on", "toward", "towards"):
-                if prep in frame.preps:
-                    fallback = frame.preps[prep]
-                    break
-            return Match(frame, pat, fallback, target_from_fallback=bool(fallback))
+                if prep in frame.preps and prep != pat.prep:
+                    options.append(frame.preps[prep])
+            return Match(frame, pat, options[0] if options else [], options=options)
         return None
 
     def frames(self, sent: Span) -> list[Frame]:
@@ -153,31 +180,100 @@ class Coder:
             if m is None:
                 continue
             matches.append(m)
-        # a head pattern that required an open complement ("agree to continue cooperation") consumes it
+        # a pattern that names its complement or object ("agree to continue cooperation", "impose
+        # sanctions on") consumes it; a light verb whose own pattern does not name its object noun
+        # ("held talks", "made a call") gives way to the noun
+        by_token = {m.frame.pred.i: m for m in matches}
         for m in matches:
+            words = m.pattern.words
             for child in m.frame.pred.children:
-                if child.dep_ == "xcomp" and lemma(child) in m.pattern.words:
+                if child.dep_ == "xcomp" and lemma(child) in words:
                     consumed.add(child.i)
                     for g in child.children:
-                        if g.dep_ in ("dobj", "xcomp") and lemma(g) in m.pattern.words:
+                        if g.dep_ in ("dobj", "xcomp") and lemma(g) in words:
                             consumed.add(g.i)
-            if m.frame.light_verb is not None:
-                consumed.add(m.frame.light_verb.i)  # "held talks": the noun carries the event
             for o in m.frame.objects:
-                if lemma(o) in m.pattern.words:
+                if lemma(o) in words:
                     consumed.add(o.i)
+        for m in matches:
+            lv = m.frame.light_verb
+            if lv is not None and m.frame.pred.i not in consumed:
+                verb_match = by_token.get(lv.i)
+                if verb_match is None or lemma(m.frame.pred) not in verb_match.pattern.words:
+                    consumed.add(lv.i)
+        matches = matches + self._compose(matches, consumed)
         events: list[Event] = []
         for m in matches:
-            if m.frame.pred.i in consumed:
+            if m.frame.pred.i in consumed and not m.composed:
                 continue
             events.extend(self._events_for(m, sent, s_index, article, actors, countries, quotes))
         return events
 
-    def _actors(self, toks: Iterable[Token], actors: Any) -> list[tuple[Token, Actor]]:
+    @staticmethod
+    def _nested_actors(tok: Token, actors: Any) -> list[Actor]:
+        """Actors named inside a phrase that names none itself: "a part of *Syria's* second city",
+        "an *Islamic State* target" (nearest first, breadth-first, through of-phrases and modifiers)."""
+        queue = [c for c in tok.children if c.dep_ in _NESTED_DEPS]
+        seen = 0
+        while queue and seen < 12:
+            t = queue.pop(0)
+            seen += 1
+            if t.dep_ == "prep" and t.lower_ not in ("of", "in", "from", "by"):
+                continue
+            found = [a for a in actors.actors_for(t) if a.country]
+            if found:
+                return found
+            queue.extend(c for c in t.children if c.dep_ in _NESTED_DEPS)
+        return []
+
+    def _compose(self, matches: list[Match], consumed: set[int]) -> list[Match]:
+        """"agreed to provide aid to X" -> one intent event (033) to X; likewise threats, appeals, demands.
+
+        The complement's code picks the composed code (data/coder/complements.yaml); the governor
+        gives the source, the factuality and, for appeals and demands, the addressee as target.
+        """
+        by_pred = {m.frame.pred.i: m for m in matches}
+        out: list[Match] = []
+        for mx in matches:
+            x = mx.frame.pred
+            if mx.frame.pos != "verb" or x.dep_ not in ("xcomp", "ccomp") or x.i in consumed:
+                continue
+            gov = x.head
+            cls = self.governors.get(lemma(gov))
+            if cls is None or (x.dep_ == "ccomp" and cls.target != "addressee"):
+                continue
+            mg = by_pred.get(gov.i)
+            if mg is not None and lemma(x) in mg.pattern.words:
+                continue  # the governor's own pattern already names this complement
+            if gov.pos_ in ("VERB", "AUX"):
+                gframe = mg.frame if mg is not None else verb_frame(gov)
+            else:  # "ready to", "willing to": the adjective's clause subject
+                gframe = Frame(pred=gov, pos="verb", subjects=mx.frame.subjects,
+                               inherited_subject=mx.frame.inherited_subject, words=set(mx.frame.words))
+            code = cls.code_for(mx.pattern.code)
+            pattern = Pattern(code=code, head=lemma(gov), pos="verb", words=(lemma(x),) + mx.pattern.words,
+                              prep=mx.pattern.prep, target_is_object=False, no_target=False,
+                              text=f"{lemma(gov)} + [{mx.pattern.text}]",
+                              origin=f"complements.yaml:{cls.name} {mx.pattern.origin}")
+            own = [o for o in gframe.objects if o.i != x.i]
+            if "on" in gframe.preps and lemma(gov) == "call":
+                own = own + gframe.preps["on"]  # "called on Y to ..."
+            options = [own, *mx.options] if cls.target == "addressee" else [*mx.options, own]
+            options = [o for o in options if o]
+            out.append(Match(gframe, pattern, options[0] if options else [], options=options, composed=True))
+            consumed.update((x.i, gov.i))
+        return out
+
+    def _actors(self, toks: Iterable[Token], actors: Any, nested: bool = False) -> list[tuple[Token, Actor]]:
         out: list[tuple[Token, Actor]] = []
         seen: set[str] = set()
         for tok in toks:
-            for a in actors.actors_for(tok):
+            found = actors.actors_for(tok)
+            if not found and nested and tok.pos_ in ("NOUN", "PROPN"):
+                found = self._nested_actors(tok, actors)
+            for a in found:
+                if not a.country and not a.code:  # a name the knowledge base does not place
+                    continue
                 key = a.code or a.text
                 if key in seen:
                     continue
@@ -190,14 +286,20 @@ class Coder:
         frame, pat = m.frame, m.pattern
         code = pat.code
         fact = assess(frame.pred, sent, self.cues, quotes)
-        if fact.refusal:
+        if fact.refusal or (fact.polarity == "negated" and fact.local_negation):
+            # "refused to meet", "would not provide support": CAMEO's refusal code for the act
             refusal = self.codebook.refusal_for(code)
             if refusal:
-                code = refusal
-            else:
+                code, fact.polarity = refusal, "asserted"
+            elif fact.refusal:
                 fact.polarity = "negated"
         sources = self._actors(frame.subjects, actors)
-        targets = self._actors(m.targets, actors) if m.targets else []
+        targets: list[tuple[Token, Actor]] = []
+        for n, option in enumerate(m.options):
+            targets = self._actors(option, actors, nested=True)
+            if targets:
+                m.targets, m.target_from_fallback = option, n > 0
+                break
         pairs: list[tuple[tuple[Token, Actor] | None, tuple[Token, Actor] | None, bool]] = []
         if frame.reciprocal_group and not sources and len(targets) >= 2:
             sources, targets = targets, []
@@ -233,13 +335,34 @@ class Coder:
         for src, tgt, symmetric in pairs:
             assert src is not None
             tgt_actor = tgt[1] if tgt else None
-            if tgt_actor is None and code.startswith(VISIT_CODES) and location and location.country \
+            if tgt_actor is None and code.startswith(PLACE_TARGET_CODES) and location and location.country \
                     and location.country != src[1].country:
                 tgt_actor = Actor(text=location.name, code=location.country, country=location.country,
                                   name=location.name, kind="place")
             events.append(self._event(m, code, sent, s_index, article, src, tgt, tgt_actor, symmetric, fact,
                                       claimant, date_info, location))
         return events
+
+    def _confidence(self, m: Match, src: Actor, tgt: Actor | None) -> float:
+        """How much the evidence supports the event (documented in docs/coding.md); not a probability."""
+        pred = m.frame.pred
+        c = 0.45 + 0.08 * min(m.pattern.specificity, 3)
+        c += 0.1 if src.kind not in (None, "unknown") and src.country else -0.1
+        if tgt is not None:
+            c += 0.1 if tgt.kind not in (None, "unknown", "place") else 0.0
+        if m.target_from_fallback:
+            c -= 0.1
+        if m.frame.inherited_subject:
+            c -= 0.05
+        if m.composed:
+            c += 0.05
+        if m.frame.pos == "noun":
+            c -= 0.05 if m.frame.light_verb is not None else 0.15
+        elif pred.dep_ in ("ROOT", "ccomp", "parataxis") or (pred.dep_ == "conj" and pred.head.dep_ == "ROOT"):
+            c += 0.05  # the head of a main or reported clause
+        elif pred.dep_ in ("advcl", "relcl", "acl", "pcomp", "pobj", "csubj"):
+            c -= 0.1  # a subordinate or embedded clause: background more often than news
+        return round(max(0.05, min(0.99, c)), 2)
 
     def _event(self, m: Match, code: str, sent: Span, s_index: int, article: Article,
                src: tuple[Token, Actor], tgt: tuple[Token, Actor] | None, tgt_actor: Actor | None,
@@ -249,17 +372,7 @@ class Coder:
         pred = m.frame.pred
         pred_span = _span_of(pred, sent, whole_phrase=False) or [0, 0]
         plover, mode, context = cb.plover(code)
-        confidence = 0.45 + 0.08 * min(m.pattern.specificity, 3)
-        if src[1].kind not in (None, "unknown"):
-            confidence += 0.1
-        if tgt_actor is not None and tgt_actor.kind not in (None, "unknown"):
-            confidence += 0.1
-        if m.target_from_fallback:
-            confidence -= 0.1
-        if m.frame.inherited_subject:
-            confidence -= 0.05
-        if m.frame.pos == "noun":
-            confidence -= 0.05
+        confidence = self._confidence(m, src[1], tgt_actor)
         extra = f"{src[1].code or src[1].text}>{tgt_actor.code if tgt_actor else ''}:{code}"
         return Event(
             event_id=event_id_for(article.article_id, s_index, pred_span, extra),
@@ -284,7 +397,7 @@ class Coder:
             claimant=claimant,
             quote=fact.quote,
             location=location,
-            confidence=round(max(0.05, min(0.99, confidence)), 2),
+            confidence=confidence,
             coder=self.version,
             plover_context=context,
             cameo_name=cb.name(code),

@@ -64,3 +64,54 @@ def load_cues(path: str | None = None) -> Cues:
     except yaml.YAMLError as exc:
         raise KnowledgeError("E300", origin, f"not valid YAML ({exc})") from None
     return parse_cues(data, origin)
+
+
+@dataclass(frozen=True)
+class ComplementClass:
+    """A class of governors ("agree", "threaten", "urge", "demand") and how they recode their complement."""
+
+    name: str
+    governors: frozenset[str]
+    target: str  # complement | addressee
+    default: str
+    codes: dict[str, str]
+
+    def code_for(self, inner: str) -> str:
+        for n in range(len(inner), 1, -1):
+            hit = self.codes.get(inner[:n])
+            if hit is not None:
+                return hit
+        return self.default
+
+
+def parse_complements(data: object, origin: str) -> dict[str, ComplementClass]:
+    if not isinstance(data, dict):
+        raise KnowledgeError("E304", origin, "expected a mapping of complement classes")
+    out: dict[str, ComplementClass] = {}
+    for name, spec in data.items():
+        where = f"{origin}:{name}"
+        if not isinstance(spec, dict) or not isinstance(spec.get("governors"), list):
+            raise KnowledgeError("E305", where, "expected governors, target, default, codes")
+        if spec.get("target") not in ("complement", "addressee"):
+            raise KnowledgeError("E306", where, "target must be 'complement' or 'addressee'")
+        codes = spec.get("codes") or {}
+        if not all(isinstance(k, str) and isinstance(v, str) and k.isdigit() and v.isdigit() for k, v in codes.items()):
+            raise KnowledgeError("E307", where, "codes must map quoted CAMEO code strings to code strings")
+        out[name] = ComplementClass(name=name, governors=frozenset(str(g).lower() for g in spec["governors"]),
+                                    target=spec["target"], default=str(spec.get("default") or ""), codes=dict(codes))
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def load_complements(path: str | None = None) -> dict[str, ComplementClass]:
+    """Governor classes keyed by name; ``governor_class(lemma)`` finds one by its governor."""
+    if path:
+        origin, text = path, Path(path).read_text(encoding="utf-8")
+    else:
+        origin = "complements.yaml"
+        text = (resources.files("detente") / "data" / "coder" / "complements.yaml").read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise KnowledgeError("E300", origin, f"not valid YAML ({exc})") from None
+    return parse_complements(data, origin)

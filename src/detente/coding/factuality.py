@@ -39,6 +39,7 @@ class Factuality:
     polarity: str = "asserted"
     modality: str = "actual"
     refusal: bool = False
+    local_negation: bool = False  # the negation sits on the act itself ("would not provide", "did not agree to")
     speaker: Token | None = None  # the token naming who says so
     speech_verb: Token | None = None
     quote: bool = False
@@ -104,6 +105,18 @@ def according_to(sent: Span) -> Token | None:
     return None
 
 
+def _under_speech(tok: Token, cues: Cues) -> bool:
+    """The clause of ``tok`` is the complement of a verb of saying ("said he *would* come")."""
+    t = tok
+    for _ in range(4):
+        if t.dep_ in ("ccomp", "parataxis") and lemma(t.head) in cues.speech_verbs:
+            return True
+        if t.dep_ not in ("xcomp", "conj") or t.head is t:
+            return False
+        t = t.head
+    return False
+
+
 def assess(pred: Token, sent: Span, cues: Cues, quotes: list[tuple[int, int]] | None = None) -> Factuality:
     fact = Factuality()
     chain: list[Token] = []
@@ -125,6 +138,9 @@ def assess(pred: Token, sent: Span, cues: Cues, quotes: list[tuple[int, int]] | 
             scope = neg_scope = False
         if i and via == "conj":
             neg_scope = False
+        if i and t.pos_ in ("NOUN", "PROPN"):
+            # a noun above the predicate ("support for Putin's *war*"): its scope is not ours
+            scope = neg_scope = False
         if i and t.pos_ in ("VERB", "AUX") and lem in cues.speech_verbs and via in ("ccomp", "parataxis") or (
                 i and via == "xcomp" and lem in cues.denial_verbs):
             if fact.speech_verb is None:
@@ -142,12 +158,14 @@ def assess(pred: Token, sent: Span, cues: Cues, quotes: list[tuple[int, int]] | 
                 fact.modality, fact.polarity, fact.cue = "denied", "negated", neg.text
             elif not (i == 1 and lem in cues.refusal_verbs):
                 fact.polarity, fact.cue = "negated", neg.text
+                fact.local_negation = all(c.dep_ == "xcomp" for c in chain[:i])
         if i and via in ("xcomp", "acomp", "ccomp", "pcomp", "prep", "pobj", "advcl"):
             if lem in cues.refusal_verbs and via == "xcomp" and i == 1 and fact.polarity == "asserted":
                 fact.refusal, fact.cue = True, t.text
             elif lem in (cues.failure_verbs | cues.avoidance_adjectives) and fact.polarity == "asserted" \
                     and via in ("xcomp", "acomp", "advcl"):
                 fact.polarity, fact.cue = "negated", t.text
+                fact.local_negation = i == 1 and via == "xcomp" and lem in cues.failure_verbs
             elif lem in cues.hypothetical_verbs and via in ("xcomp", "ccomp", "dobj") \
                     and fact.modality in ("actual", "intended"):
                 fact.modality, fact.cue = "hypothetical", t.text
@@ -161,7 +179,9 @@ def assess(pred: Token, sent: Span, cues: Cues, quotes: list[tuple[int, int]] | 
                 fact.modality, fact.cue = "hypothetical", child.text
         for aux in _aux_words(t):
             al = aux.lower_
-            if al in cues.hypothetical_modals and fact.modality in ("actual", "intended", "future"):
+            if al == "would" and _under_speech(t, cues) and fact.modality in ("actual", "intended"):
+                fact.modality, fact.cue = "future", aux.text  # "said he would": future in the past
+            elif al in cues.hypothetical_modals and fact.modality in ("actual", "intended", "future"):
                 fact.modality, fact.cue = "hypothetical", aux.text
             elif (al in cues.future_markers or lemma(aux) in cues.future_markers) and fact.modality == "actual":
                 fact.modality, fact.cue = "future", aux.text

@@ -47,6 +47,7 @@ class Frame:
     words: set[str] = field(default_factory=set)
     passive: bool = False
     inherited_subject: bool = False
+    xobjects: list[Token] = field(default_factory=list)  # objects of an open complement ("refused to meet X")
     light_verb: Token | None = None  # the verb of "held talks", when the noun is the event
     reciprocal_group: bool = False  # "the meeting between A and B": the arguments are mutual
 
@@ -209,6 +210,7 @@ def verb_frame(verb: Token) -> Frame:
             for o in child.children:
                 if o.dep_ in OBJ:
                     collect_preps(frame, o)
+                    frame.xobjects.extend(conjuncts(o))
         elif child.dep_ == "prt":
             frame.words.add(lemma(child))
     return frame
