@@ -98,7 +98,9 @@ NON_ARGUMENT_PREPS = {"according", "despite", "during", "since", "until", "befor
                       "due", "because", "like", "unlike", "including", "as", "than", "per"}
 
 
-def collect_preps(frame: Frame, tok: Token) -> None:
+def collect_preps(frame: Frame, tok: Token, depth: int = 2) -> None:
+    """Prepositional objects of ``tok`` and, ``depth`` levels down, of the nouns inside them:
+    "welcomed the resumption of ties *with Osgiliath*" gives "with" -> Osgiliath."""
     for child in tok.children:
         if child.dep_ in ("prep", "agent"):
             if child.lower_ in NON_ARGUMENT_PREPS:
@@ -106,6 +108,9 @@ def collect_preps(frame: Frame, tok: Token) -> None:
             objs = [g for g in child.children if g.dep_ in ("pobj", "pcomp", "dobj")]
             if objs:
                 frame.add_prep(lemma(child), [c for o in objs for c in conjuncts(o)])
+                if depth > 1:
+                    for o in objs:
+                        collect_preps(frame, o, depth - 1)
         elif child.dep_ == "dative":
             # "gave Ukraine aid"; "gave aid to Ukraine" has dative = "to" as a preposition
             if child.lower_ == "to":
@@ -135,6 +140,13 @@ def inherited_subjects(verb: Token, depth: int = 0) -> list[Token]:
     if head is verb:
         return []
     dep = verb.dep_
+    if dep == "pcomp" and head.dep_ == "prep" and head.head is not head:
+        # "Arnor is about to restore ties": through the preposition to the clause it hangs from
+        gov = head.head
+        subs, passive = own_subjects(gov)
+        if subs and not passive:
+            return subs
+        return inherited_subjects(gov, depth + 1) if gov.pos_ in ("VERB", "AUX", "ADJ") else []
     if dep == "relcl":
         return conjuncts(head) if head.pos_ in ("NOUN", "PROPN", "PRON") else []
     if dep == "acl" and verb.tag_ == "VBG" and head.pos_ in ("NOUN", "PROPN"):

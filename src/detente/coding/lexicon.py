@@ -13,8 +13,9 @@ head lemma followed by constraint words, all lower case, separated by spaces:
 - A word in ``PREPOSITIONS`` **at the end** of the pattern names the preposition whose
   object is the target (``meet with`` -> target is the object of "with").
 - ``*`` marks the direct object as the target (``accuse * of``: "X accused Y of ...").
-  Without ``*`` and without a final preposition, the target is the direct object when
-  there is one (``warn`` -> "X warned Y").
+  With ``*`` a final preposition is only required, like any other word: the target stays
+  the direct object. Without ``*`` and without a final preposition, the target is the
+  direct object when there is one (``warn`` -> "X warned Y").
 - Any other word must be the lemma of a dependent in the predicate's phrase: a particle
   (``call off``), the direct object's head (``impose sanction on``), a noun inside an
   object or prepositional phrase (``express concern over``), or an open complement verb
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,10 +43,11 @@ from pathlib import Path
 
 from ..errors import KnowledgeError
 
-PREPOSITIONS = frozenset(
-    "to with on against from for of at in into over about toward towards by upon between among "
-    "across after before through under within without onto amid".split()
-)
+PREPOSITIONS = frozenset((
+    "to", "with", "on", "against", "from", "for", "of", "at", "in", "into", "over", "about", "toward",
+    "towards", "by", "upon", "between", "among", "across", "after", "before", "through", "under",
+    "within", "without", "onto", "amid",
+))
 _CODE = re.compile(r"^\d{2,4}$")
 _WORD = re.compile(r"^(n:)?[a-z][a-z'\-]*$")
 
@@ -84,11 +87,11 @@ def parse_pattern(code: str, text: str, origin: str) -> Pattern:
     no_target = bool(rest) and rest[-1] == "!"
     if no_target:
         rest = rest[:-1]
+    target_is_object = "*" in rest
     prep = None
-    if rest and rest[-1] in PREPOSITIONS:
+    if rest and rest[-1] in PREPOSITIONS and not target_is_object:
         prep = rest[-1]
         rest = rest[:-1]
-    target_is_object = "*" in rest
     words = []
     for i, w in enumerate(rest):
         if w == "*":
@@ -108,13 +111,25 @@ class Lexicon:
 
     by_head: dict[tuple[str, str], list[Pattern]] = field(default_factory=lambda: defaultdict(list))
     sources: list[str] = field(default_factory=list)
+    _seen: set[tuple[str, str, str, str]] = field(default_factory=set, repr=False)
+    _ranks: dict[tuple[str, str], list[int]] = field(default_factory=dict, repr=False)
 
     def add(self, pattern: Pattern) -> None:
-        bucket = self.by_head[(pattern.pos, pattern.head)]
-        if any(p.text == pattern.text and p.code == pattern.code for p in bucket):
+        key = (pattern.pos, pattern.head, pattern.text, pattern.code)
+        if key in self._seen:
             return
-        bucket.append(pattern)
-        bucket.sort(key=lambda p: -p.specificity)  # stable: earlier files win ties
+        self._seen.add(key)
+        head = (pattern.pos, pattern.head)
+        bucket = self.by_head[head]
+        # Keep the bucket sorted most specific first; a new pattern goes after every pattern at
+        # least as specific, so earlier files (and earlier lines) win ties. Bisecting on the
+        # negated specificities instead of re-sorting keeps loading large lexicons fast.
+        ranks = self._ranks.get(head)
+        if ranks is None or len(ranks) != len(bucket):  # by_head was changed from outside
+            ranks = self._ranks[head] = [-p.specificity for p in bucket]
+        i = bisect_right(ranks, -pattern.specificity)
+        ranks.insert(i, -pattern.specificity)
+        bucket.insert(i, pattern)
 
     def candidates(self, lemma: str, pos: str = "verb") -> list[Pattern]:
         return self.by_head.get((pos, lemma), [])
@@ -133,15 +148,22 @@ class Lexicon:
                 text = Path(path).read_text(encoding="utf-8")
             except FileNotFoundError:
                 raise KnowledgeError("E205", name, "lexicon file not found") from None
+            except IsADirectoryError:
+                raise KnowledgeError("E205", name, "is a directory, not a lexicon file") from None
+            except UnicodeDecodeError:
+                raise KnowledgeError("E206", name, "lexicon file is not UTF-8 text") from None
         self.sources.append(name)
-        for n, row in enumerate(csv.reader(text.splitlines(), delimiter="\t"), 1):
+        # QUOTE_NONE: a '"' in a note must not start a quoted field that swallows later lines.
+        rows = csv.reader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
+        short = Path(name).name
+        for n, row in enumerate(rows, 1):
             if not row or not row[0].strip() or row[0].lstrip().startswith("#"):
                 continue
             if len(row) < 2:
                 raise KnowledgeError("E206", f"{name}:{n}", "expected code<TAB>pattern")
             if row[0].strip() == "code" and n == 1:
                 continue  # header
-            self.add(parse_pattern(row[0], row[1], f"{Path(name).name}:{n}"))
+            self.add(parse_pattern(row[0], row[1], f"{short}:{n}"))
 
 
 def builtin_lexicon_files() -> list[tuple[str, str]]:
