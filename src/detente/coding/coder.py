@@ -159,13 +159,13 @@ class Coder:
         try:
             from ..context.quantities import extract_quantities
 
-            quantities = extract_quantities(doc, article.article_id, actors.country_of)
+            quantities = extract_quantities(doc, article.article_id, actors.country_of, published=article.published)
         except ImportError:  # pragma: no cover
             pass
         try:
             from ..context.accounts import find_accounts
 
-            accounts = find_accounts(article.article_id, events, doc)
+            accounts = find_accounts(article.article_id, events, doc, country_of=actors.country_of)
         except ImportError:  # pragma: no cover
             pass
         return CodedArticle(article=article, events=events, quantities=quantities, accounts=accounts)
