@@ -1,0 +1,172 @@
+"""Ranking ambiguous names and composing modifier + sector actors, shared by lookup and DocActors.
+
+``rank_hits`` orders the readings of one phrase ("Georgia": the state, or the US state) by the
+document around it; ``compose`` builds "Russian" + MIL -> RUSMIL; ``compose_words`` is
+``ActorKB.lookup``: the same logic over plain words, the head being the last word.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from ..records import Actor
+
+if TYPE_CHECKING:
+    from .kb import ActorKB, Hit
+
+FORMER = {"former", "ex", "late", "erstwhile", "onetime", "one-time", "outgoing", "deposed", "ousted", "exiled"}
+
+
+def rank_hits(hits: Iterable[Hit], date: str | None, words: set[str] | None = None,
+              countries: Counter[str] | None = None, seen: set[int] | None = None) -> list[Hit]:
+    """Readings of one phrase, best first; drops those whose required context is absent."""
+    hits = list(hits)
+    # a role valid on the date ranks one person above another of the same name, not above a place
+    only_people = all(h.entry.kind == "person" for h in hits)
+    scored = []
+    for hit in hits:
+        e = hit.entry
+        score = 0.0
+        if e.context_required:
+            if words is None or not any(_has(words, c) for c in e.context):
+                continue
+            score += 4
+        elif e.context and words is not None:
+            score += 3 * min(2, sum(1 for c in e.context if _has(words, c)))
+        if seen and id(e) in seen:
+            score += 100
+        if only_people and e.roles:
+            _code, _sector, role, _ = e.resolve(date)
+            if role is not None:
+                score += 5
+        if countries and e.country:
+            score += 2 * min(3, countries.get(e.country, 0))
+        if e.kind == "unknown" or e.code is None:
+            score -= 1
+        scored.append((-score, e.order, hit))
+    scored.sort(key=lambda t: (t[0], t[1]))
+    return [h for _, _, h in scored]
+
+
+def _has(words: set[str], phrase: str) -> bool:
+    from .kb import norm_words
+
+    parts = norm_words(phrase)
+    return bool(parts) and all(p in words for p in parts)
+
+
+def hit_actor(hit: Hit, text: str, date: str | None, former: bool = False) -> Actor:
+    """The actor a phrase names by itself (a name, a demonym, a capital)."""
+    actor = hit.entry.actor(text, date)
+    if former and hit.entry.kind == "person" and actor.country:
+        actor.code = f"{actor.country}ELI" if len(actor.country) == 3 else actor.country
+        actor.sector, actor.role = "ELI", None
+    return actor
+
+
+def compose(base: Actor | None, sector: str | None, text: str, former: bool = False) -> Actor | None:
+    """Modifier actor + sector noun: ("Russian", MIL) -> RUSMIL; (None, MIL) -> a bare sector."""
+    if former and sector in (None, "GOV", "LEG", "MIL", "JUD"):
+        sector = "ELI" if sector else None
+    if base is None or base.country is None:
+        if sector is None:
+            return None
+        return Actor(text=text, code=sector, country=None, sector=sector, name=None, kind="sector")
+    if base.kind in ("igo", "group") and base.code:
+        stem = base.code
+        # a group's own sector is replaced by the noun's ("Hamas fighters" stays PSEREB...)
+        code = stem if sector is None or sector == base.sector or stem.endswith(sector) else stem + sector
+        return Actor(text=text, code=code, country=base.country, sector=sector or base.sector,
+                     name=base.name, kind=base.kind)
+    country = base.country
+    if sector is None:
+        # a bare modifier: "Russian exports" -> RUS; keep a seat's sector ("Kremlin aides" -> RUSGOV)
+        sector = base.sector if base.kind != "person" else None
+    code = country + (sector or "") if len(country) == 3 else country
+    kind = "state" if base.kind in ("state", "person", "unknown") else base.kind
+    return Actor(text=text, code=code, country=country, sector=sector, name=base.name, kind=kind)
+
+
+def _segments(kb: ActorKB, key: tuple[str, ...]) -> list[tuple[int, int, list[Hit]]]:
+    """Greedy longest matches over a word tuple."""
+    out = []
+    i = 0
+    n = len(key)
+    while i < n:
+        best = None
+        for j in range(min(n, i + kb.max_len), i, -1):
+            hits = kb.hits(key[i:j])
+            if hits:
+                best = (i, j, hits)
+                break
+        if best:
+            out.append(best)
+            i = best[1]
+        else:
+            i += 1
+    return out
+
+
+def compose_words(kb: ActorKB, text: str, date: str | None) -> list[Actor]:
+    """``ActorKB.lookup``: a name, "Adjective/Name + sector noun", or "sector noun of Name"."""
+    from .kb import phrase_key
+
+    key = phrase_key(text)
+    if not key:
+        return []
+    former = any(w in FORMER for w in key)
+    if former:
+        key = tuple(w for w in key if w not in FORMER)
+    segs = _segments(kb, key)
+    for i in range(len(key)):  # the longest name that ends the phrase is its head
+        tail = kb.hits(key[i:])
+        if tail:
+            segs = [s for s in _segments(kb, key[:i])] + [(i, len(key), tail)]
+            break
+    whole = bool(segs) and segs[-1][0] == 0 and segs[-1][1] == len(key)
+    if not whole and "of" in key[1:-1]:  # "the foreign minister of France"
+        k = key.index("of")
+        left, right = key[:k], key[k + 1:]
+        sector, _ = kb.sector_for(left)
+        if sector:
+            bases = compose_words(kb, " ".join(right), date)
+            if bases:
+                out = compose(bases[0], sector, text, former)
+                return [out] if out else []
+    if segs and segs[-1][1] == len(key):
+        i, _j, hits = segs[-1]
+        ranked = rank_hits(hits, date)
+        if ranked:
+            return _dedupe([hit_actor(h, text, date, former) for h in ranked])
+    sector, n = kb.sector_for(key)
+    base_seg = None
+    for seg in reversed(segs):
+        if seg[1] <= len(key) - n if n else True:
+            base_seg = seg
+            break
+    base = None
+    if base_seg:
+        ranked = rank_hits(base_seg[2], date)
+        if ranked:
+            base = hit_actor(ranked[0], text, date)
+    if base is None and sector is None:
+        return []
+    if sector is None and base_seg is not None and base_seg[1] < len(key) and \
+            " ".join(key[base_seg[1]:]) not in kb.stand_ins and key[-1] not in kb.stand_ins and \
+            key[-1].rstrip("s") not in kb.stand_ins:
+        return []  # "Russian exports": the name only modifies a noun that is no actor
+    out = compose(base, sector, text, former)
+    return [out] if out else []
+
+
+def _dedupe(actors: list[Actor]) -> list[Actor]:
+    seen = set()
+    out = []
+    for a in actors:
+        k = (a.code, a.country, a.kind, a.name, a.role)
+        if k not in seen:
+            seen.add(k)
+            out.append(a)
+    return out

@@ -1,0 +1,606 @@
+"""The actor knowledge base: data files -> a phrase index -> ``Actor`` records.
+
+Contract: ``load_kb(extra_files) -> ActorKB`` (cached per file set); ``ActorKB.lookup(text, date)
+-> list[Actor]`` (best first); ``ActorKB.stats() -> dict``.
+
+Sources, in load order (later files add to, never replace, earlier ones):
+- ``data/actors/states.yaml``        states: code, name, iso3, aliases, adjectives, demonyms, seats
+- ``data/actors/organisations.yaml`` IGOs, NGOs, armed groups, regions (code scheme in that file)
+- ``data/actors/places.yaml``        sub-national places that share a name with a state (Georgia, US)
+- ``data/actors/people/*.yaml``      people with date-bounded roles (written by the people curators)
+- ``data/actors/sectors.yaml``       CAMEO agent types and the nouns that signal them
+- extra files: the same YAML formats, or PETRARCH dictionaries (``.txt`` / converted ``.json``,
+  see :mod:`detente.actors.petrarch`).
+
+Every entry is validated; a bad one raises ``KnowledgeError("E3xx", "file:entry", reason)``.
+
+Matching is on *normalised words* (:func:`norm_words`): lower case, accents stripped, dots
+dropped ("U.S." -> "us"), hyphens and apostrophes split, a leading "the" dropped. Case still
+matters in documents: a name must start with a capital, and an all-capitals alias ("US", "WHO")
+only matches all-capitals text.
+
+People: a role valid on the date gives its code (``RUSGOV``) and ``role``; outside every role a
+person is coded ``{country}ELI`` (elite) with ``role=None``; with no date, roles with
+``end: null`` count as current.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import glob
+import hashlib
+import os
+import pickle
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import KnowledgeError
+from ..records import Actor
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "actors"
+KINDS = ("state", "igo", "person", "group", "sector", "unknown", "region")
+# PETRARCH codes that mean "not an actor" (discard / unknown markers).
+NULL_CODES = {"---", "+++", "###", ""}
+
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader, keeping dates as strings so that a bad one is reported with its entry."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+_LOADER = _Loader
+_WORD = re.compile(r"[^\W_]+(?:\.[^\W_]+)*\.?|&|\+")
+_CODE = re.compile(r"^[A-Z0-9]{2,}$")
+
+
+# ---------------------------------------------------------------- normalisation
+@functools.lru_cache(maxsize=200_000)
+def norm_words(text: str) -> tuple[str, ...]:
+    """Words of ``text`` for matching: lower-cased, accents stripped, dots dropped."""
+    t = unicodedata.normalize("NFKD", text)
+    t = "".join(c for c in t if not unicodedata.combining(c)).lower().replace("’", "'")
+    t = re.sub(r"'s\b", " ", t)
+    words = tuple(w.replace(".", "") for w in _WORD.findall(t))
+    return tuple(w for w in words if w)
+
+
+def phrase_key(text: str) -> tuple[str, ...]:
+    words = norm_words(text)
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return words
+
+
+def is_acronym(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and len(letters) <= 6 and all(c.isupper() for c in letters) and " " not in text.strip()
+
+
+def parse_date(value: Any, where: str, what: str) -> str | None:
+    """ISO ``YYYY-MM-DD`` from a YAML date or string; None for null."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    s = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%Y-%m", "%Y"):
+        try:
+            d = _dt.datetime.strptime(s, fmt).date()
+            return d.isoformat()
+        except ValueError:
+            continue
+    raise KnowledgeError("E305", where, f"{what} {value!r} is not an ISO date (YYYY-MM-DD)")
+
+
+# ---------------------------------------------------------------- entries
+@dataclass(frozen=True)
+class Period:
+    """A date-bounded code: valid from ``start`` (inclusive) to ``end`` (exclusive); None = open."""
+
+    code: str | None
+    role: str | None = None
+    start: str | None = None
+    end: str | None = None
+
+    def valid(self, date: str) -> bool:
+        return (self.start is None or self.start <= date) and (self.end is None or date < self.end)
+
+
+@dataclass
+class Entry:
+    """One knowledge-base entry; ``form`` says how its phrase was listed."""
+
+    name: str
+    code: str | None
+    country: str | None
+    sector: str | None
+    kind: str
+    source: str
+    roles: tuple[Period, ...] = ()
+    context: tuple[str, ...] = ()  # words that, present in the document, make this reading likely
+    context_required: bool = False
+    order: int = 0  # data order: earlier = preferred among equals
+    default: bool = True  # whether `code` applies outside every role (PETRARCH entries w/o default: False)
+    iso3: str | None = None  # states: the ISO 3166 code (CAMEO differs in places)
+    imported: bool = False  # from a PETRARCH dictionary (which redefines the phrases it lists)
+
+    def resolve(self, date: str | None) -> tuple[str | None, str | None, str | None, Period | None]:
+        """(code, sector, role, period) on ``date``."""
+        if not self.roles:
+            return self.code, self.sector, None, None
+        if date:
+            valid = [p for p in self.roles if p.valid(date)]
+        else:
+            valid = [p for p in self.roles if p.end is None]
+        if valid:
+            p = max(valid, key=lambda p: p.start or "")
+            return p.code, sector_of(p.code, self.country), p.role, p
+        if self.kind == "person" and not self.default:
+            code = f"{self.country}ELI" if self.country and len(self.country) == 3 else self.country
+            return code, "ELI", None, None
+        return self.code, self.sector, None, None
+
+    def actor(self, text: str, date: str | None) -> Actor:
+        code, sector, role, _ = self.resolve(date)
+        if code is None:
+            return Actor(text=text, code=None, country=None, sector=None, name=self.name, kind="unknown")
+        country = self.country if self.country else country_of_code(code)
+        return Actor(text=text, code=code, country=country, sector=sector, name=self.name, kind=self.kind, role=role)
+
+
+# A hit: an entry plus how the phrase relates to it: "name", "adjective", "demonym", "seat".
+@dataclass(frozen=True)
+class Hit:
+    entry: Entry
+    form: str
+    acronym: bool  # the alias is all capitals: the document text must be too
+
+
+SECTOR_CODES: set[str] = set()
+
+
+def sector_of(code: str | None, country: str | None) -> str | None:
+    if not code:
+        return None
+    if code in SECTOR_CODES:  # a bare sector: "ELI", "GOV"
+        return code
+    if country and code.startswith(country) and len(code) > len(country):
+        return code[len(country):][:3] or None
+    rest = code[3:6]
+    return rest if rest in SECTOR_CODES else None
+
+
+PRIMARY_TYPES = {"IGO", "NGO", "NGM", "IMG", "MNC"}  # CAMEO types that stand first in a code
+
+
+def country_of_code(code: str | None) -> str | None:
+    """The first three letters, unless they are a sector ("ELI", "GOV": no country)."""
+    if not code or len(code) < 3:
+        return None
+    head = code[:3]
+    if head in SECTOR_CODES and head not in PRIMARY_TYPES:
+        return None
+    return head
+
+
+@dataclass
+class SectorInfo:
+    code: str
+    label: str
+    source: str
+
+
+@dataclass
+class ActorKB:
+    """The phrase index over every entry, and the sector-noun index."""
+
+    index: dict[tuple[str, ...], list[Hit]] = field(default_factory=dict)
+    prefixes: set[tuple[str, ...]] = field(default_factory=set)
+    sector_nouns: dict[tuple[str, ...], str] = field(default_factory=dict)
+    sector_modifiers: dict[str, str] = field(default_factory=dict)
+    sectors: dict[str, SectorInfo] = field(default_factory=dict)
+    stems: dict[str, list[Hit]] = field(default_factory=dict)  # PETRARCH single-word stems
+    stem_lengths: set[int] = field(default_factory=set)
+    entries: list[Entry] = field(default_factory=list)
+    states: dict[str, Entry] = field(default_factory=dict)  # code -> state entry
+    files: list[str] = field(default_factory=list)
+    max_len: int = 1
+    cities: dict[tuple[str, ...], str] | None = None  # city name -> CAMEO country (built on first use)
+    stand_ins: set[str] = field(default_factory=set)  # nouns that stand for their modifier's country
+
+    # ------------------------------------------------------------ building
+    def add(self, entry: Entry, phrases: Iterable[tuple[str, str]]) -> None:
+        """Index ``entry`` under each (phrase, form)."""
+        entry.order = len(self.entries)
+        self.entries.append(entry)
+        if entry.kind == "state" and entry.code and entry.code not in self.states:
+            self.states[entry.code] = entry
+        for text, form in phrases:
+            key = phrase_key(text)
+            if not key:
+                continue
+            hit = Hit(entry, form, is_acronym(text))
+            bucket = self.index.setdefault(key, [])
+            if any(h.entry is entry and h.form == form for h in bucket):
+                continue
+            bucket.append(hit)
+            self.max_len = max(self.max_len, len(key))
+            for i in range(1, len(key)):
+                self.prefixes.add(key[:i])
+
+    def add_stem(self, entry: Entry, stem: str) -> None:
+        key = phrase_key(stem)
+        if len(key) != 1 or len(key[0]) < 4:
+            return
+        self.stems.setdefault(key[0], []).append(Hit(entry, "name", False))
+        self.stem_lengths.add(len(key[0]))
+
+    def add_sector_noun(self, phrase: str, code: str, plural: bool = True, override: bool = False) -> None:
+        """Index a sector noun phrase (and its regular plural); ``override`` replaces an earlier one."""
+        key = phrase_key(phrase)
+        if not key:
+            return
+        keys = [key] + ([key[:-1] + (form,) for form in _plurals(key[-1])] if plural else [])
+        for k in keys:
+            if override:
+                self.sector_nouns[k] = code
+            else:
+                self.sector_nouns.setdefault(k, code)
+
+    # ------------------------------------------------------------ querying
+    def hits(self, key: tuple[str, ...]) -> list[Hit]:
+        found = self.index.get(key)
+        if found:
+            return found
+        if len(key) == 1 and self.stems:
+            w = key[0]
+            for n in sorted(self.stem_lengths, reverse=True):
+                if n < len(w) and w[:n] in self.stems:
+                    return self.stems[w[:n]]
+        return []
+
+    def sector_for(self, words: tuple[str, ...]) -> tuple[str | None, int]:
+        """Longest sector phrase ending at the last word: (code, number of words)."""
+        for n in range(min(len(words), 5), 0, -1):
+            code = self.sector_nouns.get(words[-n:])
+            if code:
+                return code, n
+        return None, 0
+
+    def lookup(self, text: str, date: str | None = None) -> list[Actor]:
+        """Actors named by ``text`` (best first): a name, or modifier + sector ("Russian troops")."""
+        from .compose import compose_words  # local: compose imports this module
+
+        return compose_words(self, text, date)
+
+    def stats(self) -> dict[str, Any]:
+        kinds = Counter(e.kind for e in self.entries)
+        return {
+            "entries": len(self.entries),
+            "states": sum(1 for e in self.entries if e.kind == "state" and e.sector is None),
+            "seats_of_power": sum(1 for e in self.entries if e.kind == "state" and e.sector is not None),
+            "igos": kinds.get("igo", 0),
+            "groups": kinds.get("group", 0),
+            "regions": kinds.get("region", 0),
+            "people": kinds.get("person", 0),
+            "people_with_roles": sum(1 for e in self.entries if e.kind == "person" and e.roles),
+            "phrases": len(self.index),
+            "sectors": len(self.sectors),
+            "sector_nouns": len(self.sector_nouns),
+            "stems": len(self.stems),
+            "cities": len(self.cities or ()),
+            "files": list(self.files),
+        }
+
+
+def _plurals(word: str) -> list[str]:
+    if word.endswith(("s", "x", "ch", "sh")):
+        return [word + "es"] if not word.endswith("s") else []
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        return [word[:-1] + "ies"]
+    if word.endswith("man"):
+        return [word[:-3] + "men"]
+    return [word + "s"]
+
+
+# ---------------------------------------------------------------- YAML loading
+def _read_yaml(path: str) -> Any:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.load(fh, Loader=_LOADER)
+    except FileNotFoundError:
+        raise KnowledgeError("E301", path, "actor file not found") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else path
+        raise KnowledgeError("E302", where, f"not valid YAML ({getattr(exc, 'problem', exc)})") from None
+
+
+def _label(path: str, i: int, item: Any) -> str:
+    name = item.get("name") if isinstance(item, dict) else None
+    name = name or (item.get("code") if isinstance(item, dict) else None)
+    return f"{os.path.basename(path)}:{i + 1}" + (f" ({name})" if name else "")
+
+
+def _strs(item: dict[str, Any], key: str, where: str) -> list[str]:
+    value = item.get(key) or []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+        raise KnowledgeError("E303", where, f"`{key}` must be a list of strings")
+    return [str(v) for v in value]
+
+
+def _code(item: dict[str, Any], key: str, where: str, required: bool = True) -> str | None:
+    value = item.get(key)
+    if value is None:
+        if required:
+            raise KnowledgeError("E303", where, f"missing `{key}`")
+        return None
+    value = str(value).strip()
+    if not _CODE.match(value):
+        raise KnowledgeError("E304", where, f"`{key}` {value!r} is not a code (capital letters and digits)")
+    return value
+
+
+def _roles(item: dict[str, Any], where: str) -> tuple[Period, ...]:
+    roles = item.get("roles") or []
+    if not isinstance(roles, list):
+        raise KnowledgeError("E303", where, "`roles` must be a list")
+    out = []
+    for j, r in enumerate(roles):
+        rw = f"{where} role {j + 1}"
+        if not isinstance(r, dict):
+            raise KnowledgeError("E303", rw, "a role must be a mapping {code, role, start, end}")
+        code = _code(r, "code", rw)
+        start = parse_date(r.get("start"), rw, "start")
+        end = parse_date(r.get("end"), rw, "end")
+        if start and end and end < start:
+            raise KnowledgeError("E306", rw, f"end {end} is before start {start}")
+        role = r.get("role")
+        out.append(Period(code, str(role) if role is not None else None, start, end))
+    return tuple(out)
+
+
+def _check_keys(item: dict[str, Any], allowed: set[str], where: str) -> None:
+    unknown = set(item) - allowed
+    if unknown:
+        raise KnowledgeError("E307", where, f"unknown field(s) {', '.join(sorted(unknown))}; "
+                                            f"known: {', '.join(sorted(allowed))}")
+
+
+def _items(path: str) -> list[Any]:
+    data = _read_yaml(path)
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise KnowledgeError("E303", path, "expected a list of entries")
+    return data
+
+
+STATE_KEYS = {"code", "name", "iso3", "aliases", "adjectives", "demonyms", "seats"}
+ORG_KEYS = {"code", "name", "country", "kind", "sector", "aliases", "adjectives", "demonyms", "roles", "context",
+            "requires"}
+PERSON_KEYS = {"name", "country", "aliases", "roles", "note", "notes", "wikidata", "born", "gender"}
+SECTOR_KEYS = {"code", "label", "nouns", "modifiers"}
+
+
+def load_states(kb: ActorKB, path: str) -> None:
+    for i, item in enumerate(_items(path)):
+        where = _label(path, i, item)
+        if not isinstance(item, dict):
+            raise KnowledgeError("E303", where, "an entry must be a mapping")
+        _check_keys(item, STATE_KEYS, where)
+        code = _code(item, "code", where)
+        assert code is not None
+        name = item.get("name")
+        if not name:
+            raise KnowledgeError("E303", where, "missing `name`")
+        iso3 = item.get("iso3")
+        entry = Entry(str(name), code, code, None, "state", where, iso3=str(iso3) if iso3 else None)
+        phrases = [(str(name), "name")] + [(a, "name") for a in _strs(item, "aliases", where)]
+        phrases += [(a, "adjective") for a in _strs(item, "adjectives", where)]
+        phrases += [(a, "demonym") for a in _strs(item, "demonyms", where)]
+        kb.add(entry, phrases)
+        for j, seat in enumerate(item.get("seats") or []):
+            sw = f"{where} seat {j + 1}"
+            if not isinstance(seat, dict) or not seat.get("text"):
+                raise KnowledgeError("E303", sw, "a seat must be {text, sector}")
+            sector = _code(seat, "sector", sw)
+            seat_entry = Entry(str(name), f"{code}{sector}", code, sector, "state", sw)
+            kb.add(seat_entry, [(str(seat["text"]), "seat")])
+
+
+def load_organisations(kb: ActorKB, path: str) -> None:
+    for i, item in enumerate(_items(path)):
+        where = _label(path, i, item)
+        if not isinstance(item, dict):
+            raise KnowledgeError("E303", where, "an entry must be a mapping")
+        _check_keys(item, ORG_KEYS, where)
+        name = item.get("name")
+        if not name:
+            raise KnowledgeError("E303", where, "missing `name`")
+        code = _code(item, "code", where)
+        country = _code(item, "country", where, required=False) or country_of_code(code)
+        kind = str(item.get("kind") or "igo")
+        if kind not in KINDS:
+            raise KnowledgeError("E308", where, f"kind {kind!r} is not one of {', '.join(KINDS)}")
+        sector = _code(item, "sector", where, required=False)
+        required = tuple(w.lower() for w in _strs(item, "requires", where))
+        context = tuple(w.lower() for w in _strs(item, "context", where)) + required
+        entry = Entry(str(name), code, country, sector, kind, where, _roles(item, where), context,
+                      context_required=bool(required))
+        phrases = [(str(name), "name")] if not required else []
+        phrases += [(a, "name") for a in _strs(item, "aliases", where)]
+        phrases += [(a, "adjective") for a in _strs(item, "adjectives", where)]
+        phrases += [(a, "demonym") for a in _strs(item, "demonyms", where)]
+        kb.add(entry, phrases)
+
+
+def load_people(kb: ActorKB, path: str) -> None:
+    for i, item in enumerate(_items(path)):
+        where = _label(path, i, item)
+        if not isinstance(item, dict):
+            raise KnowledgeError("E303", where, "an entry must be a mapping")
+        _check_keys(item, PERSON_KEYS, where)
+        name = item.get("name")
+        if not name or not isinstance(name, str):
+            raise KnowledgeError("E303", where, "missing `name`")
+        country = _code(item, "country", where)
+        roles = _roles(item, where)
+        entry = Entry(name, f"{country}ELI" if country and len(country) == 3 else country, country, "ELI",
+                      "person", where, roles, default=False)
+        kb.add(entry, [(name, "name")] + [(a, "name") for a in _strs(item, "aliases", where)])
+
+
+def load_sectors(kb: ActorKB, path: str) -> None:
+    for i, item in enumerate(_items(path)):
+        where = _label(path, i, item)
+        if not isinstance(item, dict):
+            raise KnowledgeError("E303", where, "an entry must be a mapping")
+        _check_keys(item, SECTOR_KEYS, where)
+        code = _code(item, "code", where)
+        assert code is not None
+        kb.sectors[code] = SectorInfo(code, str(item.get("label") or code), where)
+        SECTOR_CODES.add(code)
+        for noun in _strs(item, "nouns", where):
+            kb.add_sector_noun(noun, code)
+        for mod in _strs(item, "modifiers", where):
+            kb.sector_modifiers.setdefault(mod.lower(), code)
+
+
+def load_stand_ins(kb: ActorKB, path: str) -> None:
+    data = _read_yaml(path)
+    where = os.path.basename(path)
+    if not isinstance(data, dict) or not isinstance(data.get("nouns"), list):
+        raise KnowledgeError("E303", where, "expected a mapping with a list `nouns`")
+    for n, noun in enumerate(data["nouns"]):
+        if not isinstance(noun, str) or not noun.strip():
+            raise KnowledgeError("E303", f"{where}:nouns[{n}]", "a noun must be a non-empty string")
+        kb.stand_ins.add(" ".join(norm_words(noun)))
+
+
+def _yaml_kind(path: str) -> str:
+    """Which YAML format a user file is in, from its first entry."""
+    items = _items(path)
+    if not items:
+        return "empty"
+    first = items[0]
+    if not isinstance(first, dict):
+        raise KnowledgeError("E303", f"{os.path.basename(path)}:1", "an entry must be a mapping")
+    if "nouns" in first:
+        return "sectors"
+    if "roles" in first and "kind" not in first or ("country" in first and "code" not in first):
+        return "people"
+    if "adjectives" in first or "seats" in first or ("iso3" in first):
+        return "states"
+    return "organisations"
+
+
+def load_file(kb: ActorKB, path: str) -> None:
+    """Load one extra file: YAML (states, organisations, people or sectors) or PETRARCH."""
+    from . import petrarch
+
+    low = path.lower()
+    if low.endswith((".yaml", ".yml")):
+        kind = _yaml_kind(path)
+        loader = {"sectors": load_sectors, "people": load_people, "states": load_states,
+                  "organisations": load_organisations}.get(kind)
+        if loader:
+            loader(kb, path)
+    elif low.endswith((".txt", ".json")):
+        petrarch.load_into(kb, path)
+    else:
+        raise KnowledgeError("E309", path, "unknown actor file type (want .yaml, .yml, PETRARCH .txt or .json)")
+    kb.files.append(path)
+
+
+def build_kb(extra_files: Iterable[str] = (), data_dir: Path | str = DATA_DIR) -> ActorKB:
+    """Build a fresh knowledge base (no cache): built-in data, then ``extra_files``."""
+    data_dir = Path(data_dir)
+    kb = ActorKB()
+    load_sectors(kb, str(data_dir / "sectors.yaml"))
+    load_states(kb, str(data_dir / "states.yaml"))
+    load_organisations(kb, str(data_dir / "organisations.yaml"))
+    if (data_dir / "stand_ins.yaml").exists():
+        load_stand_ins(kb, str(data_dir / "stand_ins.yaml"))
+    if (data_dir / "places.yaml").exists():
+        load_organisations(kb, str(data_dir / "places.yaml"))
+    for path in sorted(glob.glob(str(data_dir / "people" / "*.yaml")) + glob.glob(str(data_dir / "people" / "*.yml"))):
+        load_people(kb, path)
+    kb.files.append(str(data_dir))
+    for path in extra_files:
+        load_file(kb, str(path))
+    return kb
+
+
+CACHE_VERSION = "actors-kb-5"
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("DETENTE_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "detente")
+    return Path(base)
+
+
+def _fingerprint(extra: tuple[tuple[str, float], ...]) -> str:
+    parts = [CACHE_VERSION, str(DATA_DIR)]
+    code_dir = Path(__file__).resolve().parent
+    for f in sorted(glob.glob(str(DATA_DIR / "**" / "*.y*ml"), recursive=True)) + \
+            sorted(glob.glob(str(code_dir / "*.py"))):
+        st = os.stat(f)
+        parts.append(f"{f}:{st.st_mtime_ns}:{st.st_size}")
+    for p, mtime in extra:
+        parts.append(f"{os.path.abspath(p)}:{mtime}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+
+
+@functools.lru_cache(maxsize=8)
+def _cached(extra: tuple[tuple[str, float], ...]) -> ActorKB:
+    """Build, or read the compiled index from the disk cache (``$DETENTE_CACHE``, ~/.cache/detente)."""
+    path = _cache_dir() / f"{_fingerprint(extra)}.pickle"
+    try:
+        with open(path, "rb") as fh:
+            kb = pickle.load(fh)
+        SECTOR_CODES.update(kb.sectors)
+        return kb  # type: ignore[no-any-return]
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+        pass
+    kb = build_kb([p for p, _ in extra])
+    from .places import build_city_map
+
+    kb.cities = build_city_map(kb)  # part of the compiled index
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(kb, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        old = sorted(path.parent.glob("*.pickle"), key=lambda f: f.stat().st_mtime, reverse=True)[16:]
+        for f in old:
+            f.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only home: no disk cache, still correct
+    return kb
+
+
+def load_kb(extra_files: Iterable[str] = ()) -> ActorKB:
+    """The knowledge base with ``extra_files`` on top; cached per file set (and their mtimes)."""
+    files = []
+    for p in extra_files:
+        try:
+            files.append((str(p), os.path.getmtime(p)))
+        except OSError:
+            raise KnowledgeError("E301", str(p), "actor file not found") from None
+    return _cached(tuple(files))

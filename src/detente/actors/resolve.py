@@ -1,0 +1,601 @@
+"""In-document actor resolution: ``DocActors(kb, doc, date)``, built once per spaCy Doc.
+
+Contract:
+- ``actors_for(token) -> list[Actor]``: the actor(s) named by the noun phrase headed by ``token``
+  (its subtree without ``conj``/``cc``/``relcl``/``acl``/``appos`` branches; the coder expands
+  coordination itself). [] when the phrase names no actor.
+- ``country_of(token) -> str | None``; ``explain(token) -> str``; ``mentions()`` -> every actor
+  mention ``(start, end, Actor)`` in token offsets.
+
+How (all precomputed once per document, so each call is a few dictionary look-ups):
+1. names: greedy longest match of the KB phrase index over the tokens' normalised words (case
+   rules: a name starts with a capital, an all-capitals alias needs all-capitals text); ambiguous
+   readings ranked by the document (other mentions of each reading's country, context words,
+   the same person named in full earlier, roles valid on the date);
+2. named entities (PERSON/ORG/GPE/NORP) that the KB does not know become ``kind="unknown"``
+   mentions that keep their text; a person's surname later in the text refers back to them;
+3. each noun phrase: the name at its head, else modifier (adjective, possessor, compound) +
+   sector noun ("Chinese state media" -> CHNMED), else "sector of/from Name", else the apposition;
+4. pronouns and definite descriptions ("he", "the president", "the two countries") look back
+   for the last compatible actor.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from ..records import Actor
+from .compose import FORMER, compose, hit_actor, rank_hits
+from .kb import ActorKB, Hit, norm_words
+from .places import city_country
+
+EXCLUDED_DEPS = {"conj", "cc", "relcl", "acl", "appos", "prep", "punct", "advcl", "ccomp", "xcomp",
+                 "parataxis", "dep", "preconj", "mark", "advmod", "npadvmod", "case"}
+ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC"}
+HYPHENS = {"-", "–", "—"}
+PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
+THING_PRONOUNS = {"it", "its", "itself"}
+PLURAL_PRONOUNS = {"they", "them", "their", "theirs", "themselves"}
+ALL_PRONOUNS = PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS
+PAIR_NOUNS = {"country": None, "nation": None, "state": None, "side": "GOV", "government": "GOV",
+              "leader": "GOV", "president": "GOV", "minister": "GOV", "capital": "GOV", "army": "MIL",
+              "military": "MIL", "power": None, "neighbour": None, "neighbor": None, "party": None}
+TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "madam", "mister", "miss"}
+# sectors whose "X in Country" names a body of that country (a court in Guyana); armed ones do not
+LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "within", "into"}
+IN_SECTORS = {"JUD", "COP", "GOV", "LEG", "CVL", "EDU", "BUS", "MED", "REL", "OPP", "LAB", "HLH"}
+
+
+def _copy(a: Actor, text: str | None = None) -> Actor:
+    return Actor(a.text if text is None else text, a.code, a.country, a.sector, a.name, a.kind, a.role)
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int  # exclusive token index
+    hits: list[Hit]
+    actor: Actor | None = None
+    form: str = "name"
+    label: str = ""  # entity label for unknown mentions
+    why: str = ""
+    text: str = ""
+
+
+class DocActors:
+    """Actor mentions and noun-phrase resolution for one spaCy Doc."""
+
+    def __init__(self, kb: ActorKB, doc: Any, date: str | None = None) -> None:
+        self.kb = kb
+        self.doc = doc
+        self.date = date
+        self._cache: dict[int, list[Actor]] = {}
+        self._why: dict[int, str] = {}
+        n = len(doc)
+        # one pass over the tokens (creating spaCy Token objects is the expensive part)
+        texts: list[str] = []
+        lowers: list[str] = []
+        words: list[tuple[str, ...]] = []
+        nominal: list[int] = []  # heads of noun phrases, for look-back
+        wss: list[str] = []
+        poss: list[str] = []
+        deps: list[str] = []
+        tags: list[str] = []
+        lemmas: list[str] = []
+        nominal_pos, not_heads = ("NOUN", "PROPN"), ("compound", "amod", "poss", "flat")
+        for k, t in enumerate(doc):
+            text, tag, pos, dep = t.text, t.tag_, t.pos_, t.dep_
+            texts.append(text)
+            lowers.append(t.lower_)
+            wss.append(t.whitespace_)
+            poss.append(pos)
+            deps.append(dep)
+            tags.append(tag)
+            lemmas.append(t.lemma_)
+            words.append(() if tag == "POS" else norm_words(text))
+            if pos in nominal_pos and dep not in not_heads:
+                nominal.append(k)
+        self._text, self._lower, self._words, self._nominal = texts, lowers, words, nominal
+        self._ws, self._pos, self._dep, self._tag, self._lemma = wss, poss, deps, tags, lemmas
+        children: list[list[int]] = [[] for _ in range(n)]
+        self._children = children
+        offsets = doc.to_array(["HEAD"]).astype("int64").reshape(-1).tolist() if n else []
+        self._head: list[int] = [k + off for k, off in enumerate(offsets)]
+        for k, h in enumerate(self._head):
+            if h != k:
+                children[h].append(k)
+        self._mention_at: list[int | None] = [None] * n
+        self._mentions: list[Mention] = []
+        self._np: list[tuple[int, Actor]] = []  # (head token, actor) of resolved noun phrases, in order
+        self._np_done = False
+        self._np_heads: list[int] = []
+        self._match_names()
+        self._resolve_ambiguous()
+        self._add_entities()
+
+    # ------------------------------------------------------------------ mentions
+    def _match_names(self) -> None:
+        _kb, doc, _words = self.kb, self.doc, self._words
+        n = len(doc)
+        ents_at: dict[int, Any] = {}
+        for ent in doc.ents:
+            for k in range(ent.start, ent.end):
+                ents_at[k] = ent
+        self._ents_at = ents_at
+        i = 0
+        while i < n:
+            best = self._longest_at(i)
+            if best is None:
+                i += 1
+                continue
+            # "President Xi Jinping": a match starting inside this one that reaches further wins
+            moved = False
+            for s in range(i + 1, best[0]):
+                other = self._longest_at(s)
+                if other is not None and other[0] > best[0]:
+                    i, moved = s, True
+                    break
+            if moved:
+                continue
+            end, hits = best
+            ent = ents_at.get(i)
+            ent_end = ent.end if ent is not None else 0
+            while ent is not None and ent_end > end and not self._words[ent_end - 1]:
+                ent_end -= 1  # "Caras Galadhon's": the possessive is not more name
+            if ent is not None and ent.label_ == "PERSON" and ent.start == i and ent_end > end:
+                # "Chad Smith", "Jordan Peterson": a longer person name is not the state
+                hits = [h for h in hits if h.entry.kind == "person" or h.form in ("adjective", "demonym")]
+                if not hits:
+                    i = end
+                    continue
+            m = Mention(i, end, hits)
+            for k in range(i, end):
+                self._mention_at[k] = len(self._mentions)
+            self._mentions.append(m)
+            i = end
+
+    def _longest_at(self, i: int) -> tuple[int, list[Hit]] | None:
+        kb, doc, words = self.kb, self.doc, self._words
+        n = len(doc)
+        if not words[i]:
+            return None
+        key: tuple[str, ...] = ()
+        best: tuple[int, list[Hit]] | None = None
+        j = i
+        while j < n:
+            wj = words[j]
+            if not wj:
+                # "al-Qaeda", "People's Republic": a hyphen or possessive inside a longer name
+                if key and j + 1 < n and (self._text[j] in HYPHENS and self._ws[j] == ""
+                                          or self._tag[j] == "POS" and key in kb.prefixes):
+                    j += 1
+                    continue
+                break
+            key = key + wj
+            hits = kb.index.get(key)
+            if hits is None and j == i and kb.stems:
+                hits = kb.hits(key) or None
+            if hits:
+                ok = self._case_ok(i, j + 1, hits)
+                if ok:
+                    best = (j + 1, ok)
+            if key not in kb.prefixes:
+                break
+            j += 1
+        return best
+
+    def _case_ok(self, i: int, j: int, hits: list[Hit]) -> list[Hit]:
+        texts = self._text
+        first = texts[i]
+        # a name starts with a capital, or is "al-Qaeda": a lower-case particle, then a capital
+        if not (first[:1].isupper() or first[:1].isdigit()) and (
+                j - i < 2 or not any(texts[k][:1].isupper() for k in range(i + 1, j))):
+            return []
+        if not any(h.acronym for h in hits):
+            return hits
+        span_text = "".join(texts[i:j])
+        all_caps = span_text.upper() == span_text
+        return [h for h in hits if not h.acronym or all_caps]
+
+    def _resolve_ambiguous(self) -> None:
+        counts: Counter[str] = Counter()
+        for m in self._mentions:
+            countries = {h.entry.country for h in m.hits}
+            if len(countries) == 1 and not any(h.entry.context_required for h in m.hits):
+                c = next(iter(countries))
+                if c:
+                    counts[c] += 1
+        doc_words = {w for ws in self._words for w in ws}
+        seen: set[int] = set()
+        for m in self._mentions:
+            text = self._span_text(m.start, m.end)
+            if len(m.hits) == 1 and not m.hits[0].entry.context_required:
+                ranked = m.hits
+                why = "only reading"
+            else:
+                own = Counter(counts)
+                for c in {h.entry.country for h in m.hits}:
+                    if c and len({h.entry.country for h in m.hits}) == 1:
+                        own[c] -= 1
+                ranked = rank_hits(m.hits, self.date, doc_words, own, seen)
+                why = f"{len(m.hits)} readings ranked by context"
+            if not ranked:
+                m.hits = []
+                continue
+            m.hits = ranked
+            best = ranked[0]
+            former = self._former_before(m.start)
+            m.actor = hit_actor(best, text, self.date, former)
+            m.form = best.form
+            m.text = text
+            m.why = f"'{text}' is {best.entry.name} ({best.form}, {best.entry.source}); {why}"
+            if m.end - m.start > 1 and best.entry.kind == "person":
+                seen.add(id(best.entry))
+        self._mentions = [m for m in self._mentions if m.actor is not None and m.hits]
+        self._mention_at = [None] * len(self.doc)
+        for idx, m in enumerate(self._mentions):
+            for k in range(m.start, m.end):
+                self._mention_at[k] = idx
+
+    def _former_before(self, i: int) -> bool:
+        for k in range(max(0, i - 4), i):
+            low = self._lower[k]
+            if low in FORMER or low.startswith("ex-"):
+                return True
+        return False
+
+    def _add_entities(self) -> None:
+        """Entities the KB does not know: keep their text; a later surname refers back."""
+        doc = self.doc
+        surnames: dict[str, Actor] = {}
+        people = [m for m in self._mentions if m.actor is not None and m.actor.kind == "person"
+                  and m.end - m.start > 1]
+        added = []
+        for ent in doc.ents:
+            while people and people[0].start < ent.start:
+                m = people.pop(0)
+                surnames[self._words[m.end - 1][-1] if self._words[m.end - 1] else ""] = m.actor  # type: ignore
+            if ent.label_ not in ENTITY_LABELS:
+                continue
+            if any(self._mention_at[k] is not None for k in range(ent.start, ent.end)):
+                continue
+            start = ent.start
+            while start < ent.end and (self._lower[start] in ("the", "a", "an") or self._lower[start] in TITLE_WORDS):
+                start += 1
+            if start >= ent.end:
+                continue
+            text = self._span_text(start, ent.end)
+            words = norm_words(text)
+            actor = None
+            why = f"'{text}' is a {ent.label_} entity the knowledge base does not know"
+            if ent.label_ == "PERSON" and words:
+                if words[-1] in surnames and (len(words) == 1 or self._sector_title(words[:-1])):
+                    actor = _copy(surnames[words[-1]], text)
+                    why = f"'{text}' is the surname of {actor.name}, named earlier"
+                else:
+                    actor = Actor(text=text, code=None, country=None, sector=None, name=text, kind="unknown")
+                    if len(words) > 1:
+                        surnames[words[-1]] = actor
+            elif ent.label_ in ("GPE", "LOC", "NORP"):
+                country = city_country(text, self.kb)
+                actor = Actor(text=text, code=country, country=country, sector=None, name=text, kind="unknown")
+                if country:
+                    why = f"'{text}' is a place in {country} (geonames cities)"
+            else:
+                actor = Actor(text=text, code=None, country=None, sector=None, name=text, kind="unknown")
+            m = Mention(start, ent.end, [], actor, "name", ent.label_, why, text)
+            added.append(m)
+        if added:
+            self._mentions = sorted(self._mentions + added, key=lambda m: m.start)
+            self._mention_at = [None] * len(doc)
+            for idx, m in enumerate(self._mentions):
+                for k in range(m.start, m.end):
+                    self._mention_at[k] = idx
+
+    def _sector_title(self, words: tuple[str, ...]) -> bool:
+        return bool(words) and (all(w in TITLE_WORDS for w in words) or self.kb.sector_for(words)[0] is not None)
+
+    def mentions(self) -> list[tuple[int, int, Actor]]:
+        return [(m.start, m.end, m.actor) for m in self._mentions if m.actor is not None]
+
+    # ------------------------------------------------------------------ noun phrases
+    def actors_for(self, token: Any) -> list[Actor]:
+        i = token.i
+        got = self._cache.get(i)
+        if got is None:
+            got, why = self._resolve(i, allow_coref=True)
+            self._cache[i] = got
+            self._why[i] = why
+        return [_copy(a) for a in got]
+
+    def country_of(self, token: Any) -> str | None:
+        actors = self.actors_for(token)
+        return actors[0].country if actors else None
+
+    def explain(self, token: Any) -> str:
+        if token.i not in self._why:
+            self.actors_for(token)
+        actors = self._cache.get(token.i) or []
+        got = ", ".join(f"{a.code or '-'}/{a.country or '-'}" for a in actors) or "no actor"
+        return f"{token.text!r} -> {got}: {self._why.get(token.i, '')}"
+
+    def _np_tokens(self, i: int) -> list[int]:
+        """The head and its dependents, without the excluded branches, in text order."""
+        children, dep = self._children, self._dep
+        out = [i]
+        stack = [c for c in children[i] if dep[c] not in EXCLUDED_DEPS]
+        while stack:
+            k = stack.pop()
+            out.append(k)
+            stack.extend(c for c in children[k] if dep[c] not in EXCLUDED_DEPS)
+        out.sort()
+        return out
+
+    def _span_text(self, a: int, b: int) -> str:
+        """Text of tokens a..b-1."""
+        texts, ws = self._text, self._ws
+        return "".join(texts[k] + ws[k] for k in range(a, b - 1)) + texts[b - 1] if b > a else ""
+
+    def _mention(self, i: int) -> Mention | None:
+        idx = self._mention_at[i]
+        return self._mentions[idx] if idx is not None else None
+
+    def _resolve(self, i: int, allow_coref: bool) -> tuple[list[Actor], str]:
+        lower, pos, dep = self._lower, self._pos, self._dep
+        low = lower[i]
+        if pos[i] == "PRON" or low in ALL_PRONOUNS:
+            if not allow_coref:
+                return [], "pronoun"
+            return self._pronoun(i)
+        np = self._np_tokens(i)
+        former = any(lower[k] in FORMER or lower[k].startswith("ex-") for k in np)
+        text = self._span_text(np[0], np[-1] + 1)
+        head_m = self._mention(i)
+        # 1. a name at the head
+        if head_m is not None and head_m.actor is not None:
+            a = _copy(head_m.actor, head_m.text)
+            if former and a.kind == "person" and a.country and len(a.country) == 3:
+                a.code, a.sector, a.role = f"{a.country}ELI", "ELI", None
+            if head_m.form == "seat" and self._locative(i) and a.country and len(a.country) == 3:
+                # "talks in Beijing": the capital is a place here, not the government
+                a.code, a.sector = a.country, None
+                return [a], head_m.why + f"; after '{self._text[self._head[i]]}' it is a place: the country"
+            if a.kind == "unknown" and head_m.label == "PERSON":
+                # an unknown person: country and sector from the words around the name
+                base = self._modifier_base(np, exclude=head_m)
+                sector = self._title_sector(np, head_m)
+                if base is not None or sector:
+                    comp = compose(base, sector, a.text, former)
+                    if comp is not None:
+                        comp.kind, comp.name = "person", a.name
+                        return [comp], head_m.why + "; country/sector from the words before the name"
+            return [a], head_m.why
+        # 2. the two countries / both sides
+        if allow_coref:
+            pair = self._pair(i, np)
+            if pair is not None:
+                return pair
+        # 3. modifier + sector noun
+        words = self._np_words(np, i)
+        sector = self.kb.sector_for(words)[0] if words else None
+        if sector is None and self._stands_in(i):  # "military sources", not "military cooperation"
+            mods = self.kb.sector_modifiers
+            for k in np:
+                if k != i and dep[k] == "amod" and lower[k] in mods and self._mention_at[k] is None:
+                    sector = mods[lower[k]]
+        if sector is None:
+            sector = self._of_sector(i, words)
+        base = self._modifier_base(np)
+        if base is not None and sector is None and not self._stands_in(i):
+            return [], f"'{self._text[i]}' is not an actor noun ('{base.text}' only modifies it)"
+        if base is not None:
+            comp = compose(base, sector, text, former)
+            if comp is not None:
+                return [comp], f"modifier '{base.text}' ({base.country})" + (
+                    f" + sector noun -> {sector}" if sector else "")
+        children = self._children
+        # 4. sector of/from/in Name
+        if sector is not None:
+            for prep in children[i]:
+                if dep[prep] != "prep":
+                    continue
+                if lower[prep] in ("of", "from") or (lower[prep] == "in" and sector in IN_SECTORS):
+                    for pobj in children[prep]:
+                        if dep[pobj] == "pobj":
+                            got, _ = self._resolve(pobj, allow_coref)
+                            if got and got[0].country:
+                                comp = compose(got[0], sector, text, former)
+                                if comp is not None:
+                                    return [comp], (f"'{self._text[prep]} {self._text[pobj]}' gives "
+                                                    f"{got[0].country} + {sector}")
+        # 5. apposition of a bare common noun
+        for c in children[i]:
+            if dep[c] == "appos":
+                got, why = self._resolve(c, allow_coref)
+                if got:
+                    return got, f"apposition: {why}"
+        # 6. definite description: look back
+        if sector is not None:
+            if allow_coref and self._is_definite(np, i):
+                found = self._lookback(i, sector)
+                if found is not None:
+                    return [_copy(found, text)], f"definite description '{text}' -> earlier {found.text}"
+            if not allow_coref and self._is_definite(np, i):
+                return [], "definite description (needs look-back)"
+            comp = compose(None, sector, text, former)
+            return ([comp] if comp else []), f"sector noun only ({sector}), no country"
+        # 7. an unknown entity inside the phrase
+        for k in np:
+            m = self._mention(k)
+            if m is not None and m.actor is not None and m.label:
+                return [_copy(m.actor)], m.why
+        return [], "no name, demonym or sector noun in the phrase"
+
+    def _np_words(self, np: list[int], head: int) -> tuple[str, ...]:
+        """Words of the phrase up to its head, without determiners, names and possessors."""
+        dep, tag, lower = self._dep, self._tag, self._lower
+        nouns = self.kb.sector_nouns
+        words: list[str] = []
+        for k in np:
+            if k > head:
+                break
+            if dep[k] in ("det", "poss", "predet", "nummod", "case") or tag[k] == "POS":
+                continue
+            if k != head and self._mention_at[k] is not None:
+                continue
+            if lower[k] in FORMER:
+                continue
+            ws = self._words[k]
+            if k == head and tag[k] in ("NNS", "NNPS") and ws and (ws[-1],) not in nouns:
+                lemma = self._lemma[k].lower()
+                if (lemma,) in nouns:
+                    ws = (lemma,)
+            words.extend(ws)
+        return tuple(words)
+
+    def _locative(self, i: int) -> bool:
+        h = self._head[i]
+        return self._dep[i] == "pobj" and h != i and self._lower[h] in LOCATIVE_PREPS
+
+    def _stands_in(self, i: int) -> bool:
+        """A proper noun, or a noun standing for its country ("Iraqi towns"): not "Russian exports"."""
+        if self._pos[i] == "PROPN":
+            return True
+        st = self.kb.stand_ins
+        return self._lemma[i].lower() in st or " ".join(self._words[i]) in st
+
+    def _of_sector(self, i: int, words: tuple[str, ...]) -> str | None:
+        """ "head of state", "minister of foreign affairs": a sector noun running over "of"."""
+        for prep in self._children[i]:
+            if self._dep[prep] == "prep" and self._lower[prep] == "of":
+                for pobj in self._children[prep]:
+                    if self._dep[pobj] == "pobj":
+                        tail = tuple(w for k in self._np_tokens(pobj) if self._dep[k] not in ("det", "poss")
+                                     for w in self._words[k])
+                        code = self.kb.sector_nouns.get(words[-2:] + ("of",) + tail) or \
+                            self.kb.sector_nouns.get(words[-1:] + ("of",) + tail)
+                        if code:
+                            return code
+        return None
+
+    def _modifier_base(self, np: list[int], exclude: Mention | None = None) -> Actor | None:
+        """The actor named by a modifier: adjective, possessor, compound ("Beijing's", "US")."""
+        best = None
+        lo, hi = np[0], np[-1]
+        for k in np:
+            m = self._mention(k)
+            if m is None or m is exclude or m.actor is None or m is best:
+                continue
+            if m.start < lo or m.end - 1 > hi or m.actor.country is None:
+                continue
+            best = m  # the one nearest the head wins
+        if best is None:
+            # a possessive pronoun: "its army", "their leaders"
+            for k in np:
+                if self._dep[k] == "poss" and self._lower[k] in ("its", "their"):
+                    got, _ = self._pronoun(k)
+                    if got:
+                        return got[0]
+            return None
+        return best.actor
+
+    def _title_sector(self, np: list[int], m: Mention) -> str | None:
+        words = tuple(w for k in np if k < m.start and self._mention_at[k] is None
+                      and self._dep[k] not in ("det", "poss") for w in self._words[k])
+        if not words:
+            return None
+        return self.kb.sector_for(words)[0]
+
+    def _is_definite(self, np: list[int], head: int) -> bool:
+        for k in np:
+            if k < head and (self._lower[k] in ("the", "this", "that", "these", "those")
+                             or (self._dep[k] == "poss" and self._pos[k] == "PRON")):
+                return True
+        return False
+
+    # ------------------------------------------------------------------ look-back
+    def _ensure_np(self) -> None:
+        if self._np_done:
+            return
+        self._np_done = True
+        for i in self._nominal:
+            got = self._cache.get(i)
+            if got is None:
+                got, why = self._resolve(i, allow_coref=False)
+                if got:  # found without looking back: the same answer actors_for would give
+                    self._cache[i], self._why[i] = got, why
+            if got:  # built incrementally: resolving one phrase may look back at earlier ones
+                self._np.append((i, got[0]))
+                self._np_heads.append(i)
+
+    def _candidates(self, before: int) -> Any:
+        """Actors named before token ``before``, nearest first (a generator)."""
+        self._ensure_np()
+        k = bisect_left(self._np_heads, before)
+        nps = self._np
+        return (nps[j][1] for j in range(k - 1, -1, -1))
+
+    def _pronoun(self, i: int) -> tuple[list[Actor], str]:
+        low, text = self._lower[i], self._text[i]
+        if self._dep[i] == "expl":
+            return [], "expletive pronoun"
+        cands = self._candidates(i)
+        if low in PERSON_PRONOUNS:
+            for a in cands:
+                if a.kind == "person" or (a.kind == "unknown" and a.name and len(norm_words(a.name)) > 1):
+                    return [_copy(a, text)], f"'{text}' -> last person named: {a.text}"
+            for a in self._candidates(i):
+                if a.sector == "GOV" and a.country:
+                    return [_copy(a, text)], f"'{text}' -> last government actor: {a.text}"
+            return [], f"'{text}': no person named earlier"
+        if low in THING_PRONOUNS:
+            for a in cands:
+                if a.kind in ("state", "igo", "group", "region") and a.country:
+                    return [_copy(a, text)], f"'{text}' -> last state/organisation: {a.text}"
+            return [], f"'{text}': no state or organisation earlier"
+        if low in PLURAL_PRONOUNS:
+            for a in cands:
+                if a.kind != "person" and a.country:
+                    return [_copy(a, text)], f"'{text}' -> last group actor: {a.text}"
+            return [], f"'{text}': no group actor earlier"
+        return [], f"pronoun '{text}' is not resolved (speaker or listener)"
+
+    def _lookback(self, before: int, sector: str) -> Actor | None:
+        for a in self._candidates(before):
+            if a.sector == sector and a.country:
+                return a
+        if sector in ("GOV", "MIL", "COP", "JUD", "LEG", "MED", "OPP", "REB", "SPY"):
+            for a in self._candidates(before):
+                if a.kind == "state" and a.country:
+                    return compose(a, sector, a.text)
+        return None
+
+    def _pair(self, i: int, np: list[int]) -> tuple[list[Actor], str] | None:
+        lemma = self._lemma[i].lower()
+        if lemma not in PAIR_NOUNS or self._tag[i] not in ("NNS", "NNPS"):
+            return None
+        if not any(self._lower[k] in ("two", "both") for k in np if k < i):
+            return None
+        sector = PAIR_NOUNS[lemma]
+        countries: list[Actor] = []
+        for a in self._candidates(i):
+            if a.country and a.country in self.kb.states and a.country not in {c.country for c in countries}:
+                countries.append(a)
+            if len(countries) == 2:
+                break
+        if len(countries) < 2:
+            return None
+        countries.reverse()
+        out = []
+        text = self._text[i]
+        for a in countries:
+            st = self.kb.states[a.country]  # type: ignore[index]
+            base = Actor(text=text, code=st.code, country=st.code, sector=None, name=st.name, kind="state")
+            comp = compose(base, sector, text)
+            if comp is not None:
+                out.append(comp)
+        return out, f"'{text}' with two/both -> the last two countries named: " + \
+            ", ".join(a.country or "" for a in out)
