@@ -24,7 +24,8 @@ def lexicon():
 def find(lex: Lexicon, text: str, pos: str = "verb"):
     """Patterns equivalent to ``text`` (same head, words, preposition and target markers)."""
     want = parse_pattern("010", text, "test")
-    sig = (want.words, want.prep, want.target_is_object, want.no_target)
+    words = tuple(lex.synonyms.get(w, w) for w in want.words)  # synonym classes, as the lexicon stores them
+    sig = (words, want.prep, want.target_is_object, want.no_target)
     return [p for p in lex.candidates(want.head, want.pos)
             if (p.words, p.prep, p.target_is_object, p.no_target) == sig]
 
@@ -318,3 +319,20 @@ def test_petrarch_underscore_joins_and_embedded_sets():
     assert ("903", ("new", "red", "flag")) in got
     assert {("904", ("red",)), ("904", ("blue",)), ("904", ("green",))} <= got
     assert skipped["verb without a usable code"] == 1
+
+
+def test_synonym_classes_match_either_word():
+    lex = load_lexicon()
+    assert lex.synonyms["tie"] == lex.synonyms["relationship"] == "relation"
+    assert lex.canonical({"tie", "restore"}) == {"relation", "restore"}
+    restore = [p for p in lex.candidates("restore") if "relation" in p.words]
+    assert restore, "patterns written with 'relation' are stored under the class word"
+
+
+def test_synonym_file_errors_name_the_class():
+    from detente.coding.lexicon import parse_synonyms
+    from detente.errors import KnowledgeError
+
+    with pytest.raises(KnowledgeError) as err:
+        parse_synonyms("a: [tie]\nb: [tie]\n", "syn.yaml")
+    assert "syn.yaml:b" in str(err.value)

@@ -92,6 +92,11 @@ class Coder:
         except ImportError:  # pragma: no cover - context stage not installed
             self._dates = self._places = None
 
+    def _word(self, tok: Token) -> str:
+        """A token's lemma as lexicon patterns spell it (synonym classes applied)."""
+        lem = lemma(tok)
+        return self.lexicon.synonyms.get(lem, lem)
+
     # -- matching ---------------------------------------------------------------------------------------
     def match(self, frame: Frame) -> Match | None:
         """The most specific pattern whose words the phrase has; target candidates in order of preference.
@@ -100,8 +105,10 @@ class Coder:
         phrase names no actor ("criticized X *over* its policy") the direct object, then the object
         of with/against/on/toward, are tried, in that order, each with less confidence.
         """
-        for pat in self.lexicon.candidates(lemma(frame.pred), frame.pos):
-            if not set(pat.words) <= frame.words:
+        cands = self.lexicon.candidates(lemma(frame.pred), frame.pos)
+        words = self.lexicon.canonical(frame.words) if cands else set()
+        for pat in cands:
+            if not set(pat.words) <= words:
                 continue
             if pat.prep is not None and pat.prep not in frame.preps:
                 continue
@@ -110,15 +117,15 @@ class Coder:
             options: list[list[Token]] = []
             if pat.prep is not None:
                 options.append(frame.preps[pat.prep])
-            objs = [o for o in frame.objects if lemma(o) not in pat.words]
+            objs = [o for o in frame.objects if self._word(o) not in pat.words]
             if objs and (pat.target_is_object or frame.pos == "verb"):
                 options.append(objs)
-            xobjs = [o for o in frame.xobjects if lemma(o) not in pat.words]
+            xobjs = [o for o in frame.xobjects if self._word(o) not in pat.words]
             if xobjs:
                 options.append(xobjs)
             # the pattern's own object noun may name the target inside it: "demanded the withdrawal
             # *of Serbian forces*", "rejected *North Korea's* demand" (searched through of/poss/by)
-            named = [o for o in frame.objects + frame.xobjects if lemma(o) in pat.words]
+            named = [o for o in frame.objects + frame.xobjects if self._word(o) in pat.words]
             if named:
                 options.append(named)
             # "demanded that Pyongyang abandon ...": the subject of the complement clause
@@ -187,19 +194,19 @@ class Coder:
         for m in matches:
             words = m.pattern.words
             for child in m.frame.pred.children:
-                if child.dep_ == "xcomp" and lemma(child) in words:
+                if child.dep_ == "xcomp" and self._word(child) in words:
                     consumed.add(child.i)
                     for g in child.children:
-                        if g.dep_ in ("dobj", "xcomp") and lemma(g) in words:
+                        if g.dep_ in ("dobj", "xcomp") and self._word(g) in words:
                             consumed.add(g.i)
             for o in m.frame.objects:
-                if lemma(o) in words:
+                if self._word(o) in words:
                     consumed.add(o.i)
         for m in matches:
             lv = m.frame.light_verb
             if lv is not None and m.frame.pred.i not in consumed:
                 verb_match = by_token.get(lv.i)
-                if verb_match is None or lemma(m.frame.pred) not in verb_match.pattern.words:
+                if verb_match is None or self._word(m.frame.pred) not in verb_match.pattern.words:
                     consumed.add(lv.i)
         matches = matches + self._compose(matches, consumed)
         events: list[Event] = []
@@ -243,7 +250,7 @@ class Coder:
             if cls is None or (x.dep_ == "ccomp" and cls.target != "addressee"):
                 continue
             mg = by_pred.get(gov.i)
-            if mg is not None and lemma(x) in mg.pattern.words:
+            if mg is not None and self._word(x) in mg.pattern.words:
                 continue  # the governor's own pattern already names this complement
             if gov.pos_ in ("VERB", "AUX"):
                 gframe = mg.frame if mg is not None else verb_frame(gov)

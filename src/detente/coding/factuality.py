@@ -31,7 +31,8 @@ _OPEN_QUOTES = {'"', "“", "‘", "«", "„", "``"}
 _CLOSE_QUOTES = {'"', "”", "’", "»", "''"}
 # the chain climbs through these dependencies (a clause's own predicate to its governor)
 _CLIMB = {"xcomp", "ccomp", "advcl", "acomp", "pcomp", "pobj", "prep", "dobj", "nsubjpass", "nsubj", "acl",
-          "conj", "attr", "oprd", "relcl", "amod", "compound", "appos", "npadvmod", "dative", "agent"}
+          "conj", "attr", "oprd", "relcl", "amod", "compound", "appos", "npadvmod", "dative", "agent", "aux",
+          "auxpass"}
 
 
 @dataclass

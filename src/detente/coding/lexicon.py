@@ -37,7 +37,7 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -113,8 +113,16 @@ class Lexicon:
     sources: list[str] = field(default_factory=list)
     _seen: set[tuple[str, str, str, str]] = field(default_factory=set, repr=False)
     _ranks: dict[tuple[str, str], list[int]] = field(default_factory=dict, repr=False)
+    synonyms: dict[str, str] = field(default_factory=dict)  # word -> its class's first word
+
+    def canonical(self, words: Iterable[str]) -> set[str]:
+        """The words with each synonym replaced by its class ("ties" -> "relation")."""
+        syn = self.synonyms
+        return {syn.get(w, w) for w in words}
 
     def add(self, pattern: Pattern) -> None:
+        if self.synonyms and any(w in self.synonyms for w in pattern.words):
+            pattern = replace(pattern, words=tuple(self.synonyms.get(w, w) for w in pattern.words))
         key = (pattern.pos, pattern.head, pattern.text, pattern.code)
         if key in self._seen:
             return
@@ -176,9 +184,33 @@ def builtin_lexicon_files() -> list[tuple[str, str]]:
     return out
 
 
+def parse_synonyms(text: str, origin: str) -> dict[str, str]:
+    """``class: [word, ...]`` YAML -> {word: class}; a word may belong to one class only."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise KnowledgeError("E207", origin, f"not valid YAML ({exc})") from None
+    out: dict[str, str] = {}
+    if not isinstance(data, dict):
+        raise KnowledgeError("E208", origin, "expected a mapping: class -> [words]")
+    for cls, words in data.items():
+        if not isinstance(words, list) or not all(isinstance(w, str) and _WORD.match(w) for w in words):
+            raise KnowledgeError("E208", f"{origin}:{cls}", "expected a list of lower-case lemmas")
+        for w in [str(cls), *words]:
+            if out.get(w, cls) != cls:
+                raise KnowledgeError("E209", f"{origin}:{cls}", f"{w!r} is already in class {out[w]!r}")
+            out[w] = str(cls)
+    return out
+
+
 def load_lexicon(extra: Iterable[str | Path] = (), builtin: bool = True) -> Lexicon:
     """The built-in lexicon plus user files (TSV, or PETRARCH verb dictionaries ending in .txt)."""
     lex = Lexicon()
+    if builtin:
+        syn = resources.files("detente") / "data" / "lexicon" / "synonyms.yaml"
+        lex.synonyms = parse_synonyms(syn.read_text(encoding="utf-8"), "synonyms.yaml")
     if builtin:
         for name, text in builtin_lexicon_files():
             lex.load_tsv(name, text)

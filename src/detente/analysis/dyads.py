@@ -1,0 +1,196 @@
+"""Dyad series: how two countries treat each other, period by period.
+
+Contract: ``dyad_series(con, a, b, freq="month", ...) -> list[dict]``, one dict per period
+from ``start`` to ``end`` (empty periods included, with zero counts), keys:
+
+``period`` (ISO date of the period start: the 1st of the month, or the Monday of the ISO
+week), ``n`` (happenings, or events with ``unit="events"``), ``mentions``, ``q1``..``q4``
+(counts by CAMEO QuadClass: verbal cooperation, material cooperation, verbal conflict,
+material conflict), ``goldstein_sum``, ``goldstein_mean`` (``None`` when empty), ``coop``
+and ``conflict`` (Goldstein mass, below) and ``index``.
+
+The cooperation–conflict index (docs/analysis.md)::
+
+    coop     = sum of w * goldstein over items with goldstein > 0
+    conflict = sum of w * |goldstein| over items with goldstein < 0
+    index    = 100 * (coop - conflict) / (coop + conflict + k)
+
+with ``w = 1`` (or the number of mentions when ``weighted=True``) and ``k = SMOOTHING``
+(5 Goldstein points): the index lies in (-100, 100), is 0 for an empty or neutral period
+and a single mild event does not swing it to an extreme.
+
+By default the items are happenings (``unit="happenings"``, see happenings.py), asserted
+only; ``include_all=True`` also counts negated, hypothetical and denied ones;
+``unit="events"`` counts event records directly (both halves of a symmetric event count).
+``directed=True`` keeps only a -> b (for happenings: those with at least one a -> b report).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+from .common import AnalysisError, connection, counting_sql, fetch_one, norm_code, require_events
+from .happenings import ensure_happenings
+
+SMOOTHING = 5.0
+FREQS = ("month", "week")
+SERIES_COLUMNS = ("period", "n", "mentions", "q1", "q2", "q3", "q4", "goldstein_sum", "goldstein_mean",
+                  "coop", "conflict", "index")
+
+
+def cooperation_index(coop: float, conflict: float, k: float = SMOOTHING) -> float:
+    """100 * (coop - conflict) / (coop + conflict + k); see the module docstring."""
+    denom = coop + conflict + k
+    return 0.0 if denom <= 0 else 100.0 * (coop - conflict) / denom
+
+
+def _period_start(d: _dt.date, freq: str) -> _dt.date:
+    if freq == "week":
+        return d - _dt.timedelta(days=d.weekday())
+    return d.replace(day=1)
+
+
+def _next_period(d: _dt.date, freq: str) -> _dt.date:
+    if freq == "week":
+        return d + _dt.timedelta(days=7)
+    return _dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+
+
+def periods(start: _dt.date, end: _dt.date, freq: str) -> list[_dt.date]:
+    out, p = [], _period_start(start, freq)
+    while p <= end:
+        out.append(p)
+        p = _next_period(p, freq)
+    return out
+
+
+def _as_date(value: Any, name: str) -> _dt.date | None:
+    if value is None or isinstance(value, _dt.date):
+        return value
+    text = str(value).strip()
+    text = {4: f"{text}-01-01", 7: f"{text}-01"}.get(len(text), text)
+    try:
+        return _dt.date.fromisoformat(text[:10])
+    except ValueError:
+        raise AnalysisError("E605", str(value), f"{name} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)") from None
+
+
+def _items_sql(a: str, b: str, unit: str, directed: bool, include_all: bool, weighted: bool) -> tuple[str, list]:
+    """FROM/WHERE selecting the dyad's items with columns date, quad_class, goldstein, w."""
+    if unit == "happenings":
+        lo, hi = min(a, b), max(a, b)
+        cond = "pair = ?"
+        params: list = [f"{lo}-{hi}"]
+        if directed:
+            cond += " AND has_ab" if a == lo else " AND has_ba"
+        if not include_all:
+            cond += " AND asserted"
+        w = "num_mentions" if weighted else "1"
+        sql = f"SELECT date, quad_class, goldstein, {w} AS w, num_mentions AS mentions FROM happenings WHERE {cond}"
+        return sql, params
+    if unit != "events":
+        raise AnalysisError("E606", unit, "unit must be happenings or events")
+    if directed:
+        cond, params = "source_country = ? AND target_country = ?", [a, b]
+    else:
+        cond, params = ("((source_country = ? AND target_country = ?) OR "
+                        "(source_country = ? AND target_country = ?))"), [a, b, b, a]
+    if not include_all:
+        cond += f" AND {counting_sql()}"
+    sql = f"SELECT date, quad_class, goldstein, 1 AS w, 1 AS mentions FROM events WHERE date IS NOT NULL AND {cond}"
+    return sql, params
+
+
+def dyad_series(store_or_con: object, a: str, b: str, freq: str = "month", start: Any = None,
+                end: Any = None, directed: bool = False, weighted: bool = False,
+                include_all: bool = False, unit: str = "happenings",
+                smoothing: float = SMOOTHING) -> list[dict]:
+    """The per-period series for the dyad a–b (see the module docstring for the columns)."""
+    con = connection(store_or_con)
+    require_events(con)
+    a, b = norm_code(a), norm_code(b)
+    if freq not in FREQS:
+        raise AnalysisError("E607", freq, "freq must be month or week")
+    start_d, end_d = _as_date(start, "start"), _as_date(end, "end")
+    if unit == "happenings":
+        ensure_happenings(con, include_all=include_all)
+    items, params = _items_sql(a, b, unit, directed, include_all, weighted)
+    where, wparams = [], []
+    if start_d:
+        where.append("date >= ?")
+        wparams.append(_period_start(start_d, freq))
+    if end_d:
+        where.append("date <= ?")
+        wparams.append(end_d)
+    filt = ("WHERE " + " AND ".join(where)) if where else ""
+    trunc = "week" if freq == "week" else "month"
+    rows = con.execute(f"""
+      SELECT CAST(date_trunc('{trunc}', date) AS DATE) AS period, count(*) AS n,
+             sum(mentions) AS mentions,
+             count(*) FILTER (quad_class = 1) AS q1, count(*) FILTER (quad_class = 2) AS q2,
+             count(*) FILTER (quad_class = 3) AS q3, count(*) FILTER (quad_class = 4) AS q4,
+             sum(w * goldstein) AS gsum, sum(w) FILTER (goldstein IS NOT NULL) AS wsum,
+             coalesce(sum(w * goldstein) FILTER (goldstein > 0), 0) AS coop,
+             coalesce(-sum(w * goldstein) FILTER (goldstein < 0), 0) AS conflict
+      FROM ({items}) {filt}
+      GROUP BY 1 ORDER BY 1""", params + wparams).fetchall()
+    by_period = {r[0]: r for r in rows}
+    if not rows and not (start_d and end_d):
+        return []
+    first = start_d or rows[0][0]
+    last = end_d or rows[-1][0]
+    out = []
+    for p in periods(first, last, freq):
+        r = by_period.get(p)
+        if r is None:
+            out.append({"period": p.isoformat(), "n": 0, "mentions": 0, "q1": 0, "q2": 0, "q3": 0, "q4": 0,
+                        "goldstein_sum": 0.0, "goldstein_mean": None, "coop": 0.0, "conflict": 0.0,
+                        "index": 0.0})
+            continue
+        _, n, mentions, q1, q2, q3, q4, gsum, wsum, coop, conflict = r
+        out.append({"period": p.isoformat(), "n": int(n), "mentions": int(mentions or 0), "q1": int(q1),
+                    "q2": int(q2), "q3": int(q3), "q4": int(q4), "goldstein_sum": float(gsum or 0.0),
+                    "goldstein_mean": (float(gsum) / float(wsum)) if wsum else None,
+                    "coop": float(coop), "conflict": float(conflict),
+                    "index": cooperation_index(float(coop), float(conflict), smoothing)})
+    return out
+
+
+def series_to_arrow(series: list[dict]) -> Any:
+    """The series as a pyarrow Table (for Parquet / CSV export)."""
+    import pyarrow as pa
+
+    cols: dict[str, list] = {c: [r[c] for r in series] for c in SERIES_COLUMNS}
+    cols["period"] = [_dt.date.fromisoformat(p) for p in cols["period"]]
+    return pa.table(cols)
+
+
+def write_series(series: list[dict], path: str) -> None:
+    """Write the series as CSV (``.csv``) or Parquet (``.parquet``)."""
+    table = series_to_arrow(series)
+    if path.endswith(".parquet"):
+        import pyarrow.parquet as pq
+
+        pq.write_table(table, path)
+    else:
+        import pyarrow.csv as pcsv
+
+        pcsv.write_csv(table, path)
+
+
+def busiest_pairs(store_or_con: object, limit: int = 10, include_domestic: bool = False) -> list[tuple[str, str, int]]:
+    """Country pairs with the most (asserted) happenings: [(a, b, n)], most first."""
+    con = connection(store_or_con)
+    ensure_happenings(con)
+    dom = "" if include_domestic else "AND country_a <> country_b"
+    rows = con.execute(f"""SELECT country_a, country_b, count(*) AS n FROM happenings
+                           WHERE asserted {dom} GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT ?""",
+                       [limit]).fetchall()
+    return [(r[0], r[1], int(r[2])) for r in rows]
+
+
+def date_range(store_or_con: object) -> tuple[_dt.date | None, _dt.date | None]:
+    con = connection(store_or_con)
+    row = fetch_one(con, "SELECT min(date), max(date) FROM events")
+    return (row[0], row[1]) if row else (None, None)

@@ -1,0 +1,102 @@
+"""Relations: the cooperation–conflict index of every country pair over one period.
+
+Contract: ``relations_matrix(con, start, end) -> Relations`` with ``.countries`` (the
+busiest, at most ``max_countries``), ``.matrix`` (symmetric, ``None`` where a pair has no
+happenings), ``.pairs`` (one dict per pair: a, b, n, index, index_first, index_second,
+change), ``.warming()`` / ``.cooling()`` (the top pairs by change), ``.to_csv(path)`` and
+``.heatmap(path)``.
+
+The index is the dyad index (dyads.py) over the pair's asserted happenings in the period,
+undirected. Warming and cooling compare the two halves of the period: ``change =
+index_second - index_first``, where the first half is [start, mid) and the second
+[mid, end], mid = start + (end - start) / 2; only pairs with happenings in both halves
+are ranked.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .common import connection, require_events
+from .dyads import SMOOTHING, _as_date, cooperation_index
+from .happenings import ensure_happenings
+
+
+@dataclass
+class Relations:
+    start: _dt.date
+    end: _dt.date
+    mid: _dt.date
+    countries: list[str]
+    matrix: list[list[float | None]]
+    pairs: list[dict] = field(default_factory=list)
+
+    def warming(self, top: int = 5) -> list[dict]:
+        ranked = [p for p in self.pairs if p["change"] is not None and p["change"] > 0]
+        return sorted(ranked, key=lambda p: (-p["change"], p["a"], p["b"]))[:top]
+
+    def cooling(self, top: int = 5) -> list[dict]:
+        ranked = [p for p in self.pairs if p["change"] is not None and p["change"] < 0]
+        return sorted(ranked, key=lambda p: (p["change"], p["a"], p["b"]))[:top]
+
+    def to_csv(self, path: str) -> None:
+        """The matrix as CSV: a header row of countries, one row per country."""
+        with open(path, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["country", *self.countries])
+            for c, row in zip(self.countries, self.matrix):
+                w.writerow([c, *("" if v is None else f"{v:.1f}" for v in row)])
+
+    def heatmap(self, path: str) -> None:
+        from .plots import relations_heatmap
+
+        relations_heatmap(self, path)
+
+
+def relations_matrix(store_or_con: object, start: Any = None, end: Any = None, max_countries: int = 25,
+                     smoothing: float = SMOOTHING) -> Relations:
+    """Index of every country pair between ``start`` and ``end`` (default: all the data)."""
+    con = connection(store_or_con)
+    require_events(con)
+    ensure_happenings(con)
+    s, e = _as_date(start, "from"), _as_date(end, "to")
+    if s is None or e is None:
+        lo, hi = con.execute("SELECT min(date), max(date) FROM happenings WHERE asserted").fetchall()[0]
+        s, e = s or lo, e or hi
+    if s is None or e is None:
+        return Relations(_dt.date.today(), _dt.date.today(), _dt.date.today(), [], [], [])
+    mid = s + (e - s) / 2
+    rows = con.execute("""
+      SELECT country_a, country_b, count(*) AS n,
+        coalesce(sum(goldstein) FILTER (goldstein > 0), 0), coalesce(-sum(goldstein) FILTER (goldstein < 0), 0),
+        count(*) FILTER (date < ?),
+        coalesce(sum(goldstein) FILTER (goldstein > 0 AND date < ?), 0),
+        coalesce(-sum(goldstein) FILTER (goldstein < 0 AND date < ?), 0),
+        count(*) FILTER (date >= ?),
+        coalesce(sum(goldstein) FILTER (goldstein > 0 AND date >= ?), 0),
+        coalesce(-sum(goldstein) FILTER (goldstein < 0 AND date >= ?), 0)
+      FROM happenings
+      WHERE asserted AND country_a <> country_b AND date >= ? AND date <= ?
+      GROUP BY 1, 2 ORDER BY 1, 2""", [mid, mid, mid, mid, mid, mid, s, e]).fetchall()
+    pairs = []
+    volume: dict[str, int] = {}
+    for a, b, n, c, k, n1, c1, k1, n2, c2, k2 in rows:
+        i1 = cooperation_index(c1, k1, smoothing) if n1 else None
+        i2 = cooperation_index(c2, k2, smoothing) if n2 else None
+        pairs.append({"a": a, "b": b, "n": int(n), "index": round(cooperation_index(c, k, smoothing), 2),
+                      "index_first": None if i1 is None else round(i1, 2),
+                      "index_second": None if i2 is None else round(i2, 2),
+                      "change": None if i1 is None or i2 is None else round(i2 - i1, 2)})
+        volume[a] = volume.get(a, 0) + int(n)
+        volume[b] = volume.get(b, 0) + int(n)
+    countries = sorted(sorted(volume), key=lambda c: -volume[c])[:max_countries]
+    countries.sort()
+    pos = {c: i for i, c in enumerate(countries)}
+    matrix: list[list[float | None]] = [[None] * len(countries) for _ in countries]
+    for p in pairs:
+        if p["a"] in pos and p["b"] in pos:
+            matrix[pos[p["a"]]][pos[p["b"]]] = matrix[pos[p["b"]]][pos[p["a"]]] = p["index"]
+    return Relations(s, e, mid, countries, matrix, pairs)

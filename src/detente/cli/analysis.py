@@ -1,0 +1,179 @@
+"""Analysis commands: ``dyad``, ``changes``, ``relations``, ``happenings``.
+
+Thin: parse options, call :mod:`detente.analysis`, print (Rich tables) and write files.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .app import app
+
+DB_HELP = "DuckDB store file (default: the db setting, detente.duckdb)"
+
+
+def _open(db: str | None) -> Any:
+    """The store's connection (errors become one line through the app's DetenteGroup)."""
+    from ..analysis.common import open_db
+    from ..config import load_config
+
+    return open_db(db if db else load_config().db)
+
+
+def _console() -> Console:
+    # made per call so that CliRunner's captured streams are used; wide enough for a table in a pipe
+    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
+
+
+def _fmt(v: object) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, float):
+        return f"{v:+.1f}" if v else "0"
+    return str(v)
+
+
+@app.command()
+def dyad(
+    a: str = typer.Argument(..., metavar="A", help="first country (CAMEO code, e.g. CHN)"),
+    b: str = typer.Argument(..., metavar="B", help="second country (e.g. RUS)"),
+    freq: str = typer.Option("month", "--freq", help="month or week"),
+    start: str | None = typer.Option(None, "--from", help="first date (YYYY-MM-DD, YYYY-MM or YYYY)"),
+    end: str | None = typer.Option(None, "--to", help="last date"),
+    directed: bool = typer.Option(False, "--directed", help="only A -> B"),
+    weighted: bool = typer.Option(False, "--weighted", help="weight Goldstein by the number of mentions"),
+    include_all: bool = typer.Option(False, "--all", help="also negated, hypothetical and denied events"),
+    csv_path: str | None = typer.Option(None, "--csv", help="write the series as CSV"),
+    parquet_path: str | None = typer.Option(None, "--parquet", help="write the series as Parquet"),
+    plot: str | None = typer.Option(None, "--plot", help="write the dyad chart (.png or .svg)"),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """The A–B relation period by period: counts by QuadClass, Goldstein, cooperation–conflict index."""
+    from ..analysis import cluster_happenings, detect_changes, dyad_series, write_series
+    console = _console()
+
+    con = _open(db)
+    cluster_happenings(con, only_new=True, include_all=include_all)
+    series = dyad_series(con, a, b, freq=freq, start=start, end=end, directed=directed,
+                         weighted=weighted, include_all=include_all)
+    arrow = "→" if directed else "–"
+    table = Table(title=f"{a.upper()} {arrow} {b.upper()} by {freq} (happenings"
+                        f"{', mention-weighted' if weighted else ''}{', all factualities' if include_all else ''})")
+    for col in ("period", "n", "q1", "q2", "q3", "q4", "goldstein sum", "goldstein mean", "index"):
+        table.add_column(col, justify="left" if col == "period" else "right")
+    for r in series:
+        table.add_row(r["period"], str(r["n"]), str(r["q1"]), str(r["q2"]), str(r["q3"]), str(r["q4"]),
+                      _fmt(r["goldstein_sum"]), _fmt(r["goldstein_mean"]), _fmt(r["index"]))
+    console.print(table)
+    if not series:
+        console.print(f"No happenings between {a.upper()} and {b.upper()}.")
+    for path in (csv_path, parquet_path):
+        if path:
+            write_series(series, path)
+            console.print(f"wrote {path}")
+    if plot:
+        from ..analysis.plots import dyad_chart
+
+        dyad_chart(series, detect_changes(series) if series else [], plot,
+                   title=f"{a.upper()} {arrow} {b.upper()}: cooperation – conflict index")
+        console.print(f"wrote {plot}")
+
+
+@app.command()
+def changes(
+    a: str = typer.Argument(..., metavar="A", help="first country (e.g. CHN)"),
+    b: str = typer.Argument(..., metavar="B", help="second country (e.g. RUS)"),
+    penalty: float | None = typer.Option(None, "--penalty",
+                                            help="ruptures l2 penalty (default: 2 sigma^2 log n)"),
+    freq: str = typer.Option("month", "--freq", help="month or week"),
+    start: str | None = typer.Option(None, "--from", help="first date"),
+    end: str | None = typer.Option(None, "--to", help="last date"),
+    top: int = typer.Option(5, "--top", help="happenings listed per change"),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """When the A–B relation changed, from what level to what, and the happenings that moved it."""
+    from ..analysis import cluster_happenings, dyad_changes
+    console = _console()
+
+    con = _open(db)
+    cluster_happenings(con, only_new=True)
+    series, found = dyad_changes(con, a, b, freq=freq, penalty=penalty, start=start, end=end, top=top)
+    if not found:
+        console.print(f"No change point in {a.upper()}–{b.upper()} ({len(series)} {freq}s).")
+        return
+    for ch in found:
+        verb = "warmed" if ch["delta"] > 0 else "cooled"
+        console.print(f"[bold]{ch['period']}[/bold]: {a.upper()}–{b.upper()} {verb} from "
+                      f"{ch['level_before']:+.1f} to {ch['level_after']:+.1f} (penalty {ch['penalty']})")
+        table = Table(show_header=True)
+        for col in ("date", "cameo", "goldstein", "mentions", "sentence", "articles"):
+            table.add_column(col)
+        for d in ch["drivers"]:
+            table.add_row(d["date"] or "", d["cameo"] or "", f"{d['goldstein']:+.1f}", str(d["mentions"]),
+                          d["sentence"] or "", ", ".join(x[:12] for x in d["article_ids"] or []))
+        console.print(table)
+
+
+@app.command()
+def relations(
+    start: str | None = typer.Option(None, "--from", help="first date (default: earliest)"),
+    end: str | None = typer.Option(None, "--to", help="last date (default: latest)"),
+    csv_path: str | None = typer.Option(None, "--csv", help="write the matrix as CSV"),
+    heatmap: str | None = typer.Option(None, "--heatmap", help="write a heatmap (.png or .svg)"),
+    top: int = typer.Option(5, "--top", help="warming and cooling pairs listed"),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Country × country index for a period, and the pairs warming and cooling most."""
+    from ..analysis import cluster_happenings, relations_matrix
+    console = _console()
+
+    con = _open(db)
+    cluster_happenings(con, only_new=True)
+    rel = relations_matrix(con, start, end)
+    console.print(f"Relations {rel.start} – {rel.end}: {len(rel.pairs)} pairs, "
+                  f"{len(rel.countries)} countries (halves split at {rel.mid}).")
+    for name, rows in (("warming", rel.warming(top)), ("cooling", rel.cooling(top))):
+        table = Table(title=f"Top {name} pairs (second half vs first half)")
+        for col in ("pair", "happenings", "first half", "second half", "change", "whole period"):
+            table.add_column(col, justify="left" if col == "pair" else "right")
+        for p in rows:
+            table.add_row(f"{p['a']}–{p['b']}", str(p["n"]), _fmt(p["index_first"]), _fmt(p["index_second"]),
+                          _fmt(p["change"]), _fmt(p["index"]))
+        console.print(table)
+    if csv_path:
+        rel.to_csv(csv_path)
+        console.print(f"wrote {csv_path}")
+    if heatmap:
+        rel.heatmap(heatmap)
+        console.print(f"wrote {heatmap}")
+
+
+@app.command()
+def happenings(
+    rebuild: bool = typer.Option(False, "--rebuild", help="re-cluster everything (default: only new events)"),
+    include_all: bool = typer.Option(False, "--all", help="also cluster negated/hypothetical/denied events"),
+    top: int = typer.Option(10, "--top", help="most reported happenings listed"),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Group events that report the same happening (tables happenings, happening_events)."""
+    from ..analysis import cluster_happenings
+    console = _console()
+
+    con = _open(db)
+    summary = cluster_happenings(con, only_new=not rebuild, include_all=include_all)
+    console.print(summary.text())
+    rows = con.execute("""SELECT date, pair, cameo, num_mentions, num_articles, num_sources, sentence
+                          FROM happenings ORDER BY num_mentions DESC, date, happening_id LIMIT ?""",
+                       [top]).fetchall()
+    if rows:
+        table = Table(title="Most reported happenings")
+        for col in ("date", "pair", "cameo", "mentions", "articles", "outlets", "sentence"):
+            table.add_column(col)
+        for r in rows:
+            table.add_row(str(r[0]), r[1], r[2] or "", str(r[3]), str(r[4]), str(r[5]), r[6] or "")
+        console.print(table)
