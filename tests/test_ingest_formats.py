@@ -540,3 +540,12 @@ def test_news_sample_reads_fully_and_fast() -> None:
     assert count == 5864 and report.read == 5864
     assert report.failed == 0 and report.skipped == 0 and report.warned == 0
     assert elapsed < 30, f"{elapsed:.1f}s"  # about 3 s on a laptop; generous for loaded CI
+
+
+def test_folder_notes_are_not_articles(tmp_path):
+    from detente.ingest import usable_files
+
+    (tmp_path / "README.md").write_text("# About these articles\n\nNotes for readers.\n", encoding="utf-8")
+    (tmp_path / "LICENSE.txt").write_text("Permission is granted.\n", encoding="utf-8")
+    (tmp_path / "story.txt").write_text("Ministers met in Oslo on Monday to discuss fishing quotas.\n", encoding="utf-8")
+    assert [p.name for p in usable_files(tmp_path)] == ["story.txt"]

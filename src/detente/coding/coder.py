@@ -39,6 +39,10 @@ from .lexicon import Lexicon, Pattern, load_lexicon
 PLACE_TARGET_CODES = ("042", "043", "044", "14", "18", "19", "20")
 
 
+# where a target may hide when every other option names only the source's own country:
+# "recalled its ambassador *from* Buenos Aires", "expelled diplomats *from* the embassy of X"
+_LAST_RESORT_PREPS = ("from", "to", "in", "at")
+_PURPOSE_WORDS = frozenset({"protest", "demand", "defiance", "opposition", "denounce", "condemn", "press", "oppose"})
 _NESTED_DEPS = frozenset({"prep", "pobj", "poss", "compound", "amod", "nmod", "appos"})
 
 
@@ -113,7 +117,8 @@ class Coder:
             if pat.prep is not None and pat.prep not in frame.preps:
                 continue
             if pat.no_target:
-                return Match(frame, pat, [])
+                purpose = self._purpose_targets(frame) if pat.code.startswith("14") else []
+                return Match(frame, pat, purpose, options=[purpose] if purpose else [])
             options: list[list[Token]] = []
             if pat.prep is not None:
                 options.append(frame.preps[pat.prep])
@@ -137,8 +142,28 @@ class Coder:
             for prep in ("with", "against", "on", "toward", "towards"):
                 if prep in frame.preps and prep != pat.prep:
                     options.append(frame.preps[prep])
+            if pat.code.startswith("14"):
+                purpose = self._purpose_targets(frame)
+                if purpose:
+                    options.append(purpose)
             return Match(frame, pat, options[0] if options else [], options=options)
         return None
+
+    def _purpose_targets(self, frame: Frame) -> list[Token]:
+        """Whom a protest is against: "in protest *against Sweden's* decision", "to protest *at X*",
+        "to demand reforms *from the government*" — objects of purpose words under the predicate."""
+        roots = [frame.pred] + ([frame.light_verb] if frame.light_verb is not None else [])
+        out: list[Token] = []
+        for root in roots:
+            for tok in root.subtree:
+                if tok.i == root.i or lemma(tok) not in _PURPOSE_WORDS or tok.dep_ in ("nsubj", "nsubjpass"):
+                    continue
+                for child in tok.children:
+                    if child.dep_ in ("dobj", "obj"):
+                        out.extend(conjuncts(child))
+                    elif child.dep_ == "prep" and child.lower_ in ("against", "at", "of", "over", "from", "to", "toward"):
+                        out.extend(c for g in child.children if g.dep_ == "pobj" for c in conjuncts(g))
+        return out
 
     def frames(self, sent: Span) -> list[Frame]:
         out = []
@@ -302,11 +327,24 @@ class Coder:
                 fact.polarity = "negated"
         sources = self._actors(frame.subjects, actors)
         targets: list[tuple[Token, Actor]] = []
-        for n, option in enumerate(m.options):
-            targets = self._actors(option, actors, nested=True)
-            if targets:
-                m.targets, m.target_from_fallback = option, n > 0
+        src_countries = {a.country for _, a in sources}
+        first: tuple[int, list[Token], list[tuple[Token, Actor]]] | None = None
+        options = m.options + ([m.frame.preps[p] for p in _LAST_RESORT_PREPS if p in m.frame.preps]
+                               if m.options else [])
+        for n, option in enumerate(options):
+            found = self._actors(option, actors, nested=True)
+            if not found:
+                continue
+            if first is None:
+                first = (n, option, found)
+            if any(a.country not in src_countries for _, a in found):
+                first = (n, option, found)  # an actor other than the source's own country
                 break
+            if n + 1 >= len(m.options):
+                break  # last-resort prepositions only serve to leave the source's own country
+        if first is not None:
+            n, m.targets, targets = first
+            m.target_from_fallback = n > 0
         pairs: list[tuple[tuple[Token, Actor] | None, tuple[Token, Actor] | None, bool]] = []
         if frame.reciprocal_group and not sources and len(targets) >= 2:
             sources, targets = targets, []

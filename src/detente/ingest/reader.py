@@ -91,13 +91,21 @@ def _sniff_file(path: Path) -> str:
     return sniff(head)
 
 
+_FOLDER_NOTES = ("readme", "license", "licence", "changelog", "contributing")
+
+
+def _is_folder_notes(name: str) -> bool:
+    """README, LICENSE and the like describe a folder of articles; they are not articles."""
+    return name.lower().split(".")[0] in _FOLDER_NOTES
+
+
 def usable_files(folder: Path) -> Iterator[Path]:
     """The files in ``folder`` that :func:`read_inputs` reads, recursively and sorted."""
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             path = Path(root) / name
-            if not name.startswith(".") and format_of(path) is not None:
+            if not name.startswith(".") and not _is_folder_notes(name) and format_of(path) is not None:
                 yield path
 
 
