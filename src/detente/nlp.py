@@ -15,7 +15,7 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .errors import ConfigError
 
@@ -65,3 +65,23 @@ def pipe_with_context(items: Iterable[tuple[str, Any]], model: str | None = None
     """Parse ``(text, context)`` pairs, in ``n_process`` processes, keeping each context with its Doc."""
     nlp = load_pipeline(model)
     yield from nlp.pipe(items, as_tuples=True, n_process=n_process, batch_size=batch_size)
+
+
+def sentences(doc: Doc) -> list[Span]:
+    """The doc's sentences, computed once per doc (``doc.sents`` re-walks every token on each use)."""
+    cached = doc.user_data.get("detente_sents")
+    if cached is None:
+        cached = doc.user_data["detente_sents"] = list(doc.sents)
+    return cached  # type: ignore[no-any-return]
+
+
+def sentence_index(doc: Doc) -> list[int]:
+    """Token index -> index of its sentence in :func:`sentences` (``tok.sent`` is slow)."""
+    cached = doc.user_data.get("detente_sent_of")
+    if cached is None:
+        cached = [0] * len(doc)
+        for n, sent in enumerate(sentences(doc)):
+            for i in range(sent.start, sent.end):
+                cached[i] = n
+        doc.user_data["detente_sent_of"] = cached
+    return cached  # type: ignore[no-any-return]

@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .. import CODER_VERSION
 from ..config import Config, load_config
+from ..nlp import sentences
 from ..records import Account, Actor, Article, CodedArticle, Event, Location, Quantity, event_id_for
 from .codebook import Codebook, load_codebook
 from .cues import ComplementClass, Cues, load_complements, load_cues
@@ -182,7 +183,7 @@ class Coder:
         actors = DocActors(self.kb, doc, article.published)
         countries = sorted({a.country for _, _, a in actors.mentions() if a.country})
         events: list[Event] = []
-        for s_index, sent in enumerate(doc.sents):
+        for s_index, sent in enumerate(sentences(doc)):
             if len(sent) < 3 or not any(t.pos_ in ("VERB", "AUX") for t in sent):
                 continue
             events.extend(self.code_sentence(sent, s_index, article, actors, countries))

@@ -32,6 +32,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from ..nlp import sentences
 from ..records import Account, Event, sha256
 from .gazetteer import fold, gazetteer
 
@@ -144,7 +145,7 @@ def find_accounts(article_id: str, events: list[Event], doc: Doc, country_of: Co
             by_pair.setdefault(frozenset((a, b)), []).append(e)
     if not by_pair:
         return []
-    sents = list(doc.sents)
+    sents = sentences(doc)
     actors = _actor_map(events)
     accounts: list[Account] = []
     for pair, evs in sorted(by_pair.items(), key=lambda kv: sorted(kv[0])):

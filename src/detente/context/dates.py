@@ -64,6 +64,8 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from ..nlp import sentences
+
 __all__ = ["DateInfo", "TimeExpr", "find_time_expressions", "parse_published", "resolve_date"]
 
 _EXT = "detente_dates"
@@ -162,7 +164,7 @@ class _DocDates:
 def sentence_starts(doc: Doc) -> list[int]:
     """Token index -> index of the first token of its sentence, in one pass."""
     out = [0] * len(doc)
-    for sent in doc.sents:
+    for sent in sentences(doc):
         for i in range(sent.start, sent.end):
             out[i] = sent.start
     return out

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from ..nlp import sentences
 from ..records import Location
 from .dates import sentence_starts
 from .gazetteer import Gazetteer, Place, fold, gazetteer
@@ -282,7 +283,7 @@ def place_mentions(doc: Doc) -> _DocPlaces:
     for m in mentions:
         by_sent.setdefault(m.sent_start, []).append(m)
     sent_countries: dict[int, set[str]] = {}
-    for sent in doc.sents:
+    for sent in sentences(doc):
         found: set[str] = set()
         for t in sent:
             if t.is_title or t.is_upper:

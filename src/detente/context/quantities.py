@@ -41,6 +41,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Token
 
+from ..nlp import sentence_index, sentences
 from ..records import Quantity, sha256
 
 __all__ = ["extract_quantities", "parse_number"]
@@ -327,7 +328,8 @@ def extract_quantities(doc: Doc, article_id: str, country_of: CountryOf,
                        published: str | None = None) -> list[Quantity]:
     """Every measure-tied number in ``doc`` as a Quantity (see the module docstring)."""
     ctx = _Ctx(doc, country_of)
-    sents = {s.start: n for n, s in enumerate(doc.sents)}
+    sent_list = sentences(doc)
+    sent_of = sentence_index(doc)
     out: list[Quantity] = []
     seen: set[int] = set()
     for tok in doc:
@@ -341,14 +343,14 @@ def extract_quantities(doc: Doc, article_id: str, country_of: CountryOf,
         value, cur, pct = parse_number(phrase)
         if value is None:
             continue
-        sent = tok.sent
+        s_idx = sent_of[tok.i]
+        sent = sent_list[s_idx]
         q = _classify(ctx, tok, phrase, node, value, cur, pct)
         if q is None or q[0] == "unknown":
             continue
         measure, value_, unit, change, frm, to, verb = q
         a, b = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
-        text = doc.text[a:b]
-        s_idx = sents.get(sent.start, 0)
+        text = doc[phrase[0].i:phrase[-1].i + 1].text
         date = None
         if published and verb is not None:
             from .dates import resolve_date
