@@ -10,7 +10,7 @@ import importlib
 
 from .app import app
 
-for _name in ("core", "actors", "coding", "analysis"):
+for _name in ("core", "actors", "coding", "analysis", "serve"):
     try:
         importlib.import_module(f"{__name__}.{_name}")
     except ModuleNotFoundError as exc:  # a command group not written yet

@@ -1,0 +1,389 @@
+"""The HTTP API: thin FastAPI routes over the library (``detente serve`` runs it with uvicorn).
+
+Contract: ``create_app(db_path=None, config=None) -> FastAPI``. Every route calls one library
+function and returns its result as JSON:
+
+========================  ===================================================================
+``POST /code``            ``{"text", "published"?, "title"?, "url"?, "source"?}`` ->
+                          ``Engine.code_article(...).to_dict()`` (the ``detente code --format
+                          json`` object). The Engine is loaded on the first call, once per
+                          process, and codes one request at a time (a lock: the spaCy pipeline
+                          and the coder are not made for threads).
+``GET /events``           rows of :meth:`detente.store.Store.events` (filters ``actor``,
+                          ``pair=CHN,RUS``, ``from``, ``to``, ``root``, ``quad``, ``polarity``,
+                          ``modality``, ``counts_only``, ``limit``), ``record`` parsed to JSON.
+``GET /stats``            :meth:`detente.store.Store.stats`.
+``GET /dyad/{a}/{b}``     :func:`detente.analysis.dyad_series` (``freq``, ``from``, ``to``,
+                          ``unit``, ``directed``, ``weighted``, ``include_all``).
+``GET /changes/{a}/{b}``  :func:`detente.analysis.dyad_changes` (series + change points with
+                          their drivers).
+``GET /health``           version, store path and whether it exists, whether the coder is loaded.
+========================  ===================================================================
+
+The store is only ever read: each request opens it read-only and closes it before answering,
+so ``detente ingest`` can write between requests (while it writes, store routes answer 503
+``E301``). The dyad and change routes bring the happening tables up to date the way the CLI
+does (``cluster_happenings(only_new=True)``), but in an in-memory database attached to the
+read-only store, so the store file is never changed.
+
+Errors are JSON ``{"error": code, "detail": one line}``: a :class:`~detente.errors.DetenteError`
+keeps its code (``E311`` a bad date -> 400, ``E306`` no store -> 404, ``E301`` store locked ->
+503, ...); the API's own codes are E7xx (:data:`API_ERRORS`). No traceback is ever sent.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import duckdb
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import Path as PathParam
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from . import CODER_VERSION, __version__
+from .config import Config, load_config
+from .errors import ConfigError, DetenteError, InputError, KnowledgeError, StoreError
+from .records import MODALITIES, POLARITIES, Article
+
+API_ERRORS = {
+    "E700": "internal error (a bug: the detail names the exception)",
+    "E701": "the request is not valid (a missing or wrong parameter or body field)",
+    "E702": "the coder (spaCy pipeline, actors, lexicon) could not be loaded",
+    "E703": "this analysis is not available in this installation",
+    "E704": "no such route",
+    "E705": "method not allowed on this route",
+}
+
+
+class ApiError(DetenteError):
+    """An error raised by the API layer itself, with the HTTP status to answer."""
+
+    def __init__(self, code: str, subject: str, reason: str, status: int) -> None:
+        super().__init__(code, subject, reason)
+        self.status = status
+
+
+# Store errors that are the client's to fix or that are temporary; other store errors are 500.
+_STORE_STATUS = {"E306": 404, "E301": 503, "E302": 503, "E304": 404}
+
+
+def status_for(exc: DetenteError) -> int:
+    """The HTTP status a library error becomes."""
+    if isinstance(exc, ApiError):
+        return exc.status
+    if isinstance(exc, StoreError):
+        return _STORE_STATUS.get(exc.code, 500)
+    if isinstance(exc, (ConfigError, InputError)):
+        return 400
+    if isinstance(exc, KnowledgeError):
+        return 500
+    if exc.code == "E603":  # analysis: the store has no events table
+        return 404
+    return 400  # analysis errors: a bad country code, freq, unit or date
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def error_response(status: int, code: str, detail: str) -> JSONResponse:
+    return JSONResponse({"error": code, "detail": _one_line(detail)}, status_code=status)
+
+
+# ---------------------------------------------------------------------------------------------
+# State: the store path, the lazily loaded coder
+
+@dataclass
+class _Coder:
+    """The Engine, loaded on first use; one article at a time."""
+
+    config: Config
+    engine: Any = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def code(self, article: Article) -> dict[str, Any]:
+        with self.lock:
+            if self.engine is None:
+                self.engine = _load_engine(self.config)
+            return self.engine.code_article(article).to_dict()  # type: ignore[no-any-return]
+
+
+def _load_engine(config: Config) -> Any:
+    from .pipeline import Engine
+
+    try:
+        return Engine(config)
+    except DetenteError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a missing model, a broken install: one line, 503
+        raise ApiError("E702", "coder", f"could not load: {type(exc).__name__}: {exc}", 503) from None
+
+
+@dataclass
+class _State:
+    db: str
+    config: Config
+    coder: _Coder
+
+
+def _state(request: Request) -> _State:
+    return request.app.state.detente  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------------------------------------
+# Store access: read-only, one connection per request
+
+def _open_store(db: str) -> Any:
+    from .store import Store
+
+    return Store(db, read_only=True)
+
+
+class _AnalysisDB:
+    """An in-memory DuckDB with the store attached read-only: ``events`` and ``articles`` are
+    views on the store, the happening tables are copied (if the store has them) and updated
+    here, never in the store."""
+
+    def __init__(self, db: str) -> None:
+        from .store import _store_error
+
+        _open_store(db).close()  # says E306 (no store) / E305 / E307 (schema) in the usual words
+        self.con = duckdb.connect(":memory:")
+        self.alias = f"detente_store_{uuid.uuid4().hex[:8]}"
+        try:
+            self.con.execute(f"ATTACH '{_sql_str(db)}' AS {self.alias} (READ_ONLY)")
+        except duckdb.Error as exc:
+            self.con.close()
+            raise _store_error(db, exc, "open the store") from None
+        tables = {name: sql for name, sql in self.con.execute(
+            "SELECT table_name, sql FROM duckdb_tables() WHERE database_name = ?", [self.alias]).fetchall()}
+        for name in ("events", "articles"):
+            if name in tables:
+                self.con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {self.alias}.main."{name}"')
+        for name in ("happenings", "happening_events", "happenings_meta"):
+            if tables.get(name):
+                self.con.execute(tables[name])  # the store's DDL, with its keys
+                self.con.execute(f'INSERT INTO "{name}" SELECT * FROM {self.alias}.main."{name}"')
+
+    def close(self) -> None:
+        try:
+            self.con.close()
+        except duckdb.Error:
+            pass
+
+
+def _sql_str(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def _analysis(name: str) -> Callable[..., Any]:
+    """``detente.analysis.<name>``, checked at call time (an install may lack it)."""
+    try:
+        from detente import analysis
+    except ImportError as exc:
+        raise ApiError("E703", name, f"detente.analysis cannot be imported ({exc})", 501) from None
+    fn = getattr(analysis, name, None)
+    if not callable(fn):
+        raise ApiError("E703", name, f"detente.analysis has no {name}()", 501)
+    return fn  # type: ignore[no-any-return]
+
+
+def _jsonable_row(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    if isinstance(out.get("record"), str):
+        out["record"] = json.loads(out["record"])
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Request and parameter types
+
+class CodeRequest(BaseModel):
+    text: str = Field(..., description="The article's text (plain text; HTML is stripped).")
+    published: str | None = Field(None, description="Publication date YYYY-MM-DD: anchors relative dates "
+                                                    "('on Monday').", examples=["2023-03-21"])
+    title: str | None = None
+    url: str | None = Field(None, description="With an http(s) URL the article id is its hash.")
+    source: str | None = Field(None, description="The outlet.")
+
+
+Polarity = Enum("Polarity", {p: p for p in POLARITIES}, type=str)  # type: ignore[misc]
+Modality = Enum("Modality", {m: m for m in MODALITIES}, type=str)  # type: ignore[misc]
+
+
+class Freq(str, Enum):
+    month = "month"
+    week = "week"
+
+
+class Unit(str, Enum):
+    happenings = "happenings"
+    events = "events"
+
+
+FromQ = Annotated[str | None, Query(alias="from", description="First day: YYYY, YYYY-MM or YYYY-MM-DD.")]
+ToQ = Annotated[str | None, Query(alias="to", description="Last day (inclusive): YYYY, YYYY-MM or YYYY-MM-DD.")]
+CodeP = Annotated[str, PathParam(description="Country or actor code, e.g. CHN.")]
+
+router = APIRouter()
+_PARAMS = {"start": "from", "end": "to", "quad_class": "quad"}  # the store's names -> the query's
+
+
+@router.get("/health", summary="Version, store and coder status")
+def health(request: Request) -> dict[str, Any]:
+    st = _state(request)
+    return {"status": "ok", "version": __version__, "coder": CODER_VERSION, "db": st.db,
+            "store_exists": Path(st.db).exists(), "engine_loaded": st.coder.engine is not None}
+
+
+@router.post("/code", summary="Code one article (nothing is stored)")
+def code(request: Request, body: CodeRequest) -> dict[str, Any]:
+    from .ingest import IngestReport
+    from .ingest.jsonl import record_to_article
+    from .store import parse_day
+
+    st = _state(request)
+    published = None
+    if body.published:
+        day = parse_day(body.published, what="published")
+        published = day.isoformat() if day else None
+    report = IngestReport()
+    record = {"text": body.text, "title": body.title, "url": body.url, "source": body.source,
+              "published": published}
+    article = record_to_article(record, "request", st.config, report)
+    if article is None:
+        reason = report.failures[0][1] if report.failures else "no article in it"
+        raise InputError("E130", "text", reason)
+    return st.coder.code(article)
+
+
+@router.get("/events", summary="Events from the store, filtered")
+def events(
+    request: Request,
+    actor: Annotated[str | None, Query(description="Either side's code starts with it or its country is it.")] = None,
+    pair: Annotated[str | None, Query(description="Two codes, comma-separated (CHN,RUS): events between "
+                                                  "them, either direction.")] = None,
+    start: FromQ = None,
+    end: ToQ = None,
+    root: Annotated[str | None, Query(description="CAMEO root code 01..20.")] = None,
+    quad: Annotated[int | None, Query(description="QuadClass 1..4.")] = None,
+    polarity: Polarity | None = None,
+    modality: Modality | None = None,
+    counts_only: Annotated[bool, Query(description="Only asserted actual/intended/future events.")] = False,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
+) -> dict[str, Any]:
+    filters: dict[str, Any] = {
+        "actor": actor, "pair": pair.split(",") if pair is not None else None, "start": start, "end": end,
+        "root": root, "quad_class": quad, "polarity": polarity.value if polarity else None,
+        "modality": modality.value if modality else None, "counts_only": counts_only}
+    with _open_store(_state(request).db) as store:
+        try:
+            rows = store.events(limit=limit, **filters)
+            total = store.count_events(**filters) if hasattr(store, "count_events") else None
+        except ConfigError as exc:  # name the parameter as the client wrote it
+            raise ConfigError(exc.code, _PARAMS.get(exc.subject, exc.subject), exc.reason) from None
+    return jsonable_encoder({"count": len(rows), "total": total, "limit": limit,
+                             "events": [_jsonable_row(r) for r in rows]})
+
+
+@router.get("/stats", summary="Counts, date range, top pairs and CAMEO roots, last run")
+def stats(request: Request, top: Annotated[int, Query(ge=1, le=1000)] = 10) -> dict[str, Any]:
+    with _open_store(_state(request).db) as store:
+        return jsonable_encoder(store.stats(top=top))  # type: ignore[no-any-return]
+
+
+@router.get("/dyad/{a}/{b}", summary="Cooperation–conflict series for a pair of countries")
+def dyad(
+    request: Request, a: CodeP, b: CodeP, freq: Freq = Freq.month, start: FromQ = None, end: ToQ = None,
+    unit: Unit = Unit.happenings, directed: bool = False, weighted: bool = False, include_all: bool = False,
+) -> dict[str, Any]:
+    dyad_series = _analysis("dyad_series")
+    db = _AnalysisDB(_state(request).db)
+    try:
+        if unit is Unit.happenings:
+            _analysis("cluster_happenings")(db.con, only_new=True, include_all=include_all)
+        series = dyad_series(db.con, a, b, freq=freq.value, start=start, end=end, directed=directed,
+                             weighted=weighted, include_all=include_all, unit=unit.value)
+    finally:
+        db.close()
+    return jsonable_encoder({"a": a.upper(), "b": b.upper(), "freq": freq.value, "unit": unit.value,
+                             "series": series})
+
+
+@router.get("/changes/{a}/{b}", summary="Change points in a pair's series, with the happenings behind them")
+def changes(
+    request: Request, a: CodeP, b: CodeP, freq: Freq = Freq.month, start: FromQ = None, end: ToQ = None,
+    penalty: Annotated[float | None, Query(gt=0, description="Split penalty (default: BIC-like, "
+                                                             "from the series' noise).")] = None,
+    directed: bool = False, weighted: bool = False, include_all: bool = False,
+    top: Annotated[int, Query(ge=1, le=100, description="Drivers listed per change.")] = 5,
+) -> dict[str, Any]:
+    dyad_changes = _analysis("dyad_changes")
+    db = _AnalysisDB(_state(request).db)
+    try:
+        _analysis("cluster_happenings")(db.con, only_new=True, include_all=include_all)
+        series, found = dyad_changes(db.con, a, b, freq=freq.value, penalty=penalty, start=start, end=end,
+                                     directed=directed, weighted=weighted, include_all=include_all, top=top)
+    finally:
+        db.close()
+    return jsonable_encoder({"a": a.upper(), "b": b.upper(), "freq": freq.value, "series": series,
+                             "changes": found})
+
+
+# ---------------------------------------------------------------------------------------------
+
+def _validation_detail(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "request"
+        parts.append(f"{loc}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts) or "invalid request"
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DetenteError)
+    async def _detente_error(request: Request, exc: DetenteError) -> JSONResponse:
+        return error_response(status_for(exc), exc.code, f"{exc.subject}: {exc.reason}")
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(422, "E701", _validation_detail(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "E704", 405: "E705"}.get(exc.status_code, "E701" if exc.status_code < 500 else "E700")
+        detail = f"{request.method} {request.url.path}: {exc.detail}"
+        return error_response(exc.status_code, code, detail)
+
+    @app.exception_handler(Exception)
+    async def _internal(request: Request, exc: Exception) -> JSONResponse:
+        return error_response(500, "E700", f"{request.method} {request.url.path}: {type(exc).__name__}: {exc}")
+
+
+def create_app(db_path: str | None = None, config: Config | None = None, engine: Any = None) -> FastAPI:
+    """The FastAPI application over the store at ``db_path`` (default: ``config.db``, i.e.
+    ``$DETENTE_DB`` or ``./detente.duckdb``). ``engine``: an already loaded
+    :class:`~detente.pipeline.Engine` (or anything with ``code_article``) to use for ``/code``."""
+    config = (config or load_config()).with_(n_process=1)
+    db = str(db_path) if db_path is not None else config.db
+    app = FastAPI(title="detente", version=__version__,
+                  description="Political event data: who did what to whom, when, where, and who says so. "
+                              "Errors are JSON {\"error\": code, \"detail\": one line}.")
+    app.state.detente = _State(db=db, config=config, coder=_Coder(config=config, engine=engine))
+    app.include_router(router)
+    _install_error_handlers(app)
+    return app
+
+
+__all__ = ["API_ERRORS", "ApiError", "CodeRequest", "create_app", "status_for"]

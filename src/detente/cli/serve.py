@@ -1,0 +1,43 @@
+"""``detente serve``: run the HTTP API (:func:`detente.api.create_app`) with uvicorn.
+
+The API reads the store read-only, one connection per request, so ``detente ingest`` can
+keep writing to it between requests. The coder is loaded on the first ``POST /code`` (once
+per worker process).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from ..errors import DetenteError
+from .app import app
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on (0.0.0.0: all).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
+    db: Annotated[str | None, typer.Option("--db", help="DuckDB store file [default: $DETENTE_DB or "
+                                                        "./detente.duckdb]", show_default=False)] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes (each loads its own "
+                                                                  "coder on first use).")] = 1,
+    log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "info",
+) -> None:
+    """Serve the HTTP API: POST /code, GET /events, /stats, /dyad/A/B, /changes/A/B, /health (docs at /docs)."""
+    try:
+        import uvicorn
+    except ImportError:
+        raise DetenteError("E710", "serve", "the HTTP API needs fastapi and uvicorn: "
+                                            "pip install 'detente[api]'") from None
+    if db is not None:
+        os.environ["DETENTE_DB"] = db  # read by create_app() in every worker, via load_config()
+    from ..config import load_config
+
+    load_config()  # a bad setting fails here, as one line, not in each worker
+    typer.echo(f"detente API on http://{host}:{port} (docs: http://{host}:{port}/docs), "
+               f"store {load_config().db}", err=True)
+    uvicorn.run("detente.api:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level=log_level)
