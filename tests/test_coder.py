@@ -194,3 +194,10 @@ def test_light_verb_phone_call(engine):
 def test_odd_inputs_do_not_crash(engine):
     for text in ["", " ", "\n\n\n", "...", "A", "🙂 " * 50, "x" * 5000, "Russia " * 300]:
         code(engine, text)
+
+
+def test_consequent_of_a_condition_is_hypothetical(engine):
+    events = code(engine, "If Peru closes the border, Bolivia would retaliate against Peruvian exports, an official warned.")
+    bol = [e for e in events if e.source.country == "BOL"]
+    assert bol, "the retaliation is coded"
+    assert all(e.modality == "hypothetical" for e in bol)

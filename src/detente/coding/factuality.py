@@ -118,6 +118,11 @@ def _under_speech(tok: Token, cues: Cues) -> bool:
     return False
 
 
+def _conditional(tok: Token, cues: Cues) -> bool:
+    return any(c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in cues.condition_marks for g in c.children)
+               for c in tok.children)
+
+
 def assess(pred: Token, sent: Span, cues: Cues, quotes: list[tuple[int, int]] | None = None) -> Factuality:
     fact = Factuality()
     chain: list[Token] = []
@@ -178,9 +183,14 @@ def assess(pred: Token, sent: Span, cues: Cues, quotes: list[tuple[int, int]] | 
         for child in t.children:
             if child.dep_ == "mark" and child.lower_ in cues.condition_marks and fact.modality != "denied":
                 fact.modality, fact.cue = "hypothetical", child.text
+            elif child.dep_ == "advcl" and fact.modality != "denied" and any(
+                    g.dep_ == "mark" and g.lower_ in cues.condition_marks for g in child.children):
+                # the consequent of a condition: "if X imposes tariffs, Y *would retaliate*"
+                fact.modality, fact.cue = "hypothetical", child.text
         for aux in _aux_words(t):
             al = aux.lower_
-            if al == "would" and _under_speech(t, cues) and fact.modality in ("actual", "intended"):
+            if al == "would" and _under_speech(t, cues) and fact.modality in ("actual", "intended") \
+                    and fact.cue not in cues.condition_marks and not _conditional(t, cues):
                 fact.modality, fact.cue = "future", aux.text  # "said he would": future in the past
             elif al in cues.hypothetical_modals and fact.modality in ("actual", "intended", "future"):
                 fact.modality, fact.cue = "hypothetical", aux.text
