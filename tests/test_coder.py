@@ -201,3 +201,8 @@ def test_consequent_of_a_condition_is_hypothetical(engine):
     bol = [e for e in events if e.source.country == "BOL"]
     assert bol, "the retaliation is coded"
     assert all(e.modality == "hypothetical" for e in bol)
+
+
+def test_recipient_subject_reverses_roles(engine):
+    ev = only(code(engine, "Georgian rebels received weapons from the Armenian government."), "ARM", "GEO", "07")
+    assert ev.source.sector == "GOV"

@@ -336,3 +336,10 @@ def test_synonym_file_errors_name_the_class():
     with pytest.raises(KnowledgeError) as err:
         parse_synonyms("a: [tie]\nb: [tie]\n", "syn.yaml")
     assert "syn.yaml:b" in str(err.value)
+
+
+def test_reverse_marker():
+    from detente.coding.lexicon import parse_pattern
+
+    p = parse_pattern("072", "receive weapon from <", "t:1")
+    assert p.reverse and p.prep == "from" and p.words == ("weapon",)

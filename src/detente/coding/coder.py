@@ -349,6 +349,10 @@ class Coder:
         pairs: list[tuple[tuple[Token, Actor] | None, tuple[Token, Actor] | None, bool]] = []
         if frame.reciprocal_group and not sources and len(targets) >= 2:
             sources, targets = targets, []
+        if pat.reverse:  # "X received aid from Y": Y -> X
+            if not targets:
+                return []
+            sources, targets = targets, sources
         if not sources:
             return []
         reciprocal = self.cues.is_reciprocal(code)

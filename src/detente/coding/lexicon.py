@@ -21,6 +21,9 @@ head lemma followed by constraint words, all lower case, separated by spaces:
   object or prepositional phrase (``express concern over``), or an open complement verb
   (``agree to cooperate``, ``threaten to attack``). ``to`` before a verb is the infinitive
   marker and is ignored when matching.
+- ``<`` as the last word reverses the roles: the subject is the *target* and the object of the
+  pattern's preposition is the *source* (``receive aid from <``: "Georgia received aid from
+  Turkey" is Turkey -> Georgia).
 - ``!`` as the whole pattern's last word means "no target" (intransitive events such as
   ``n:protest`` or ``demonstrate``): the event is coded with a null target unless
   another argument supplies one.
@@ -63,6 +66,7 @@ class Pattern:
     no_target: bool  # "!": the event has no target of its own
     text: str  # the pattern as written
     origin: str  # file:line
+    reverse: bool = False  # "<": the subject receives and the preposition's object acts
 
     @property
     def specificity(self) -> int:
@@ -84,6 +88,9 @@ def parse_pattern(code: str, text: str, origin: str) -> Pattern:
     if not _WORD.match(head):
         raise KnowledgeError("E203", origin, f"head {tokens[0]!r} is not a lemma")
     rest = tokens[1:]
+    reverse = bool(rest) and rest[-1] == "<"
+    if reverse:
+        rest = rest[:-1]
     no_target = bool(rest) and rest[-1] == "!"
     if no_target:
         rest = rest[:-1]
@@ -102,7 +109,8 @@ def parse_pattern(code: str, text: str, origin: str) -> Pattern:
             raise KnowledgeError("E204", origin, f"word {w!r} in pattern {text!r} is not a lemma")
         words.append(w)
     return Pattern(code=code, head=head, pos=pos, words=tuple(words), prep=prep,
-                   target_is_object=target_is_object, no_target=no_target, text=text.strip(), origin=origin)
+                   target_is_object=target_is_object, no_target=no_target, text=text.strip(), origin=origin,
+                   reverse=reverse)
 
 
 @dataclass
