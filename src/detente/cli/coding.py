@@ -38,6 +38,8 @@ def eval_cmd(
     out: Optional[str] = typer.Option(None, "--out", help="write predictions JSONL here"),
     actor_chars: int = typer.Option(0, "--actor-chars", help="compare the first N characters of actor codes"),
     include_all: bool = typer.Option(False, "--all-events", help="also predict negated/hypothetical events"),
+    min_confidence: float = typer.Option(0.6, "--min-confidence", min=0.0, max=1.0,
+                                         help="predict only events at least this confident"),
     plover: Optional[bool] = typer.Option(None, "--plover/--cameo", help="compare PLOVER types (auto-detected)"),
     json_out: Optional[str] = typer.Option(None, "--json-out", help="write the metrics as JSON"),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
@@ -56,7 +58,8 @@ def eval_cmd(
     lines = []
     for row, article in zip(rows, gold_articles(rows)):
         coded = engine.code_article(article)
-        events = prediction_events(coded.events, plover=use_plover, include_all=include_all)
+        events = prediction_events([e for e in coded.events if e.confidence >= min_confidence],
+                                   plover=use_plover, include_all=include_all)
         preds[str(row.get("id"))] = events
         lines.append(json.dumps({"id": row.get("id"), "events": events}))
     if out:
@@ -66,7 +69,8 @@ def eval_cmd(
         Path(json_out).write_text(json.dumps(report.as_dict(), indent=2), encoding="utf-8")
     console = Console()
     table = Table(title=f"{Path(gold).name}: {report.records} records "
-                        f"({'PLOVER' if use_plover else 'CAMEO'}, actor chars {actor_chars or 'all'})")
+                        f"({'PLOVER' if use_plover else 'CAMEO'}, actor chars {actor_chars or 'all'}, "
+                        f"confidence >= {min_confidence})")
     for col in ("level", "P", "R", "F1", "TP", "FP", "FN"):
         table.add_column(col, justify="right" if col != "level" else "left")
     for level, sc in report.levels.items():
