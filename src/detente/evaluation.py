@@ -9,7 +9,8 @@ own root) and ``presence`` (does the record have any event); a gold actor that i
 or ``---`` is a wildcard; micro-averaged over scored records.
 
 Which events become predictions: those that aggregates count (asserted; actual, intended
-or future) with a source and a target, by default; ``include_all`` adds the rest.
+or future) with a source and a target, by default; ``include_all`` adds the rest. The
+``detente eval`` command also drops events below ``--min-confidence`` (default 0.6).
 """
 
 from __future__ import annotations

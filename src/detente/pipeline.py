@@ -4,8 +4,11 @@
 lexicon, codebook). ``code_articles`` streams articles through engines in ``n_process``
 worker processes, each parsing *and* coding its own batch, so every core does the whole
 job and only small records cross process boundaries. Order of output = order of input.
-A failure in one article becomes that article's ``status="failed"`` with the reason; the
-stream goes on.
+At most ``2 * n_process`` batches are in flight, so the input is read only as fast as it is
+coded (a huge corpus is never read ahead into memory).
+A failure in one article becomes that article's ``status="failed"`` with the reason; a worker
+process that dies (out of memory, a crash in native code) fails the articles of its batch
+and is replaced; the stream goes on.
 """
 
 from __future__ import annotations
@@ -13,13 +16,18 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import traceback
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
-from itertools import islice
+from itertools import chain, islice
 
 from spacy.tokens import Doc
 
+from . import errors
 from .config import Config, load_config
+from .errors import DetenteError
 from .records import Article, CodedArticle
 
 
@@ -44,7 +52,7 @@ class Engine:
             return CodedArticle(article=article)
         try:
             return self.code_doc(self.nlp(article.text), article)
-        except Exception as exc:  # one bad article never stops a batch
+        except Exception as exc:  # noqa: BLE001 - one bad article never stops a batch
             return CodedArticle(article=_failed(article, exc))
 
     def code_many(self, articles: list[Article]) -> list[CodedArticle]:
@@ -58,9 +66,9 @@ class Engine:
             for doc, i in self.nlp.pipe(todo, as_tuples=True, batch_size=self.config.batch_size):
                 try:
                     out[i] = self.code_doc(doc, articles[i])
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001
                     out[i] = CodedArticle(article=_failed(articles[i], exc))
-        except Exception:  # a parse failure inside the batch: fall back to one at a time
+        except Exception:  # noqa: BLE001 - a parse failure inside the batch: fall back to one at a time
             for i, a in enumerate(articles):
                 if out[i] is None:
                     out[i] = self.code_article(a)
@@ -74,16 +82,37 @@ def _failed(article: Article, exc: BaseException) -> Article:
 
 
 _ENGINE: Engine | None = None
+_START_ERROR: BaseException | None = None
+
+
+class _WorkerStartError(Exception):
+    """A worker could not build its Engine: carries the error back (DetenteError does not pickle)."""
 
 
 def _init_worker(config: Config) -> None:
-    global _ENGINE
-    _ENGINE = Engine(config)
+    global _ENGINE, _START_ERROR
+    try:
+        _ENGINE = Engine(config)
+    except Exception as exc:  # noqa: BLE001 - reported by the first _work call, raised again in the parent
+        _START_ERROR = exc
 
 
 def _work(batch: list[Article]) -> list[CodedArticle]:
+    if _START_ERROR is not None:
+        exc = _START_ERROR
+        if isinstance(exc, DetenteError):
+            raise _WorkerStartError(type(exc).__name__, exc.code, exc.subject, exc.reason)
+        raise _WorkerStartError("", "", "", f"{type(exc).__name__}: {exc}")
     assert _ENGINE is not None
     return _ENGINE.code_many(batch)
+
+
+def _start_error(exc: _WorkerStartError) -> Exception:
+    name, code, subject, reason = exc.args
+    cls = getattr(errors, name, None) if name else None
+    if isinstance(cls, type) and issubclass(cls, DetenteError):
+        return cls(code, subject, reason)
+    return RuntimeError(f"a coding worker could not start: {reason}")
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -94,19 +123,74 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
 
 def code_articles(articles: Iterable[Article], config: Config | None = None,
                   n_process: int | None = None, engine: Engine | None = None) -> Iterator[CodedArticle]:
-    """Code a stream of articles, in order; ``n_process`` > 1 uses worker processes."""
+    """Code a stream of articles, in order; ``n_process`` > 1 uses worker processes.
+
+    Nothing is loaded and no process started until the first article arrives (an empty stream,
+    e.g. a rerun where everything is stored already, costs nothing).
+    """
     config = config or load_config()
     procs = n_process if n_process is not None else config.processes
-    size = max(1, config.batch_size)
+    batches = _batches(articles, max(1, config.batch_size))
+    first = next(batches, None)
+    if first is None:
+        return
+    batches = chain([first], batches)
     if procs <= 1:
         eng = engine or Engine(config)
-        for batch in _batches(articles, size):
+        for batch in batches:
             yield from eng.code_many(batch)
         return
+    yield from _code_parallel(batches, config, procs)
+
+
+def _code_parallel(batches: Iterator[list[Article]], config: Config, procs: int) -> Iterator[CodedArticle]:
+    """Ordered parallel map with a bounded window of ``2 * procs`` batches in flight."""
     ctx = mp.get_context("forkserver" if os.name == "posix" else "spawn")
-    with ctx.Pool(procs, initializer=_init_worker, initargs=(config,)) as pool:
-        for coded in pool.imap(_work, _batches(articles, size), chunksize=1):
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(procs, mp_context=ctx, initializer=_init_worker, initargs=(config,))
+
+    pool = new_pool()
+    pending: deque[tuple[list[Article], Future[list[CodedArticle]]]] = deque()
+    try:
+        exhausted = False
+        while pending or not exhausted:
+            while not exhausted and len(pending) < 2 * procs:
+                batch = next(batches, None)
+                if batch is None:
+                    exhausted = True
+                    break
+                try:
+                    pending.append((batch, pool.submit(_work, batch)))
+                except BrokenProcessPool:  # broke while we were submitting: retried below
+                    pending.append((batch, _broken_future()))
+            if not pending:
+                break
+            batch, future = pending.popleft()
+            try:
+                coded = future.result()
+            except _WorkerStartError as exc:
+                raise _start_error(exc) from None
+            except BrokenProcessPool:
+                # a worker died: this batch is lost; fail its articles and go on with a new pool
+                # (the other batches in flight are resubmitted, not failed)
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = new_pool()
+                yield from (CodedArticle(article=replace(
+                    a, status="failed",
+                    status_reason="coding failed: the worker process died (out of memory or a crash)"))
+                    for a in batch)
+                pending = deque((b, pool.submit(_work, b)) for b, _ in pending)
+                continue
             yield from coded
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _broken_future() -> Future[list[CodedArticle]]:
+    future: Future[list[CodedArticle]] = Future()
+    future.set_exception(BrokenProcessPool("pool broke during submit"))
+    return future
 
 
 def code_text(text: str, published: str | None = None, engine: Engine | None = None, **meta: object) -> CodedArticle:

@@ -1,11 +1,44 @@
-"""The Typer application object. Command modules register on it; ``detente.cli`` imports them all."""
+"""The Typer application object. Command modules register on it; ``detente.cli`` imports them all.
+
+Every command runs inside :class:`DetenteGroup`, which turns a :class:`~detente.errors.DetenteError`
+into one line on stderr (``error E301: detente.duckdb: ...``) and exit code 1 (2 for a bad
+setting or option value, :class:`~detente.errors.ConfigError`), with no traceback.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+from typing import Any
+
 import typer
+from typer.core import TyperGroup
+
+from ..errors import ConfigError, DetenteError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class DetenteGroup(TyperGroup):
+    """A Typer group that prints DetenteErrors as one line and exits 1 (ConfigError: 2)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DetenteError as exc:
+            typer.echo(exc.one_line(), err=True)
+            raise typer.Exit(EXIT_USAGE if isinstance(exc, ConfigError) else EXIT_FAILED) from None
+        except BrokenPipeError:  # `detente events | head`: stop quietly
+            try:  # Python would complain again when it flushes stdout at exit
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError):
+                pass
+            raise typer.Exit(EXIT_OK) from None
+
 
 app = typer.Typer(
     name="detente",
+    cls=DetenteGroup,
     help="Political event data: who did what to whom, when, where, and who says so.",
     no_args_is_help=True,
     add_completion=False,

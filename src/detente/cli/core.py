@@ -1,0 +1,524 @@
+"""Core commands: ``ingest``, ``code``, ``events``, ``stats``, ``export``, ``demo``.
+
+Each parses its options, calls one library function (:func:`detente.runner.ingest`,
+:class:`detente.pipeline.Engine`, :class:`detente.store.Store`, :func:`detente.export.export`)
+and prints. Human output (tables, progress) is Rich; data output (csv, jsonl, json, gdelt) is
+plain text on stdout; progress and errors go to stderr. Exit codes: 0 ok, 1 some inputs failed,
+2 usage error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from ..config import Config, load_config
+from ..errors import ConfigError, InputError
+from .app import EXIT_FAILED, EXIT_OK, app
+
+# --- shared options ----------------------------------------------------------------------------
+
+DbOpt = Annotated[str | None, typer.Option("--db", help="DuckDB store file [default: $DETENTE_DB or ./detente.duckdb]",
+                                           show_default=False)]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (and the data asked for).")]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="spaCy English pipeline to load.", show_default=False)]
+ActorsOpt = Annotated[list[str] | None, typer.Option("--actors", help="Extra actor file (YAML or PETRARCH .txt); repeatable.",
+                                                     show_default=False)]
+ProcOpt = Annotated[int | None, typer.Option("--processes", "-j", min=1,
+                                             help="Worker processes for coding [default: all cores].",
+                                             show_default=False)]
+BatchOpt = Annotated[int | None, typer.Option("--batch-size", min=1,
+                                              help="Articles per spaCy batch and per store transaction [default: 32].",
+                                              show_default=False)]
+
+
+class EventFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
+class CodeFormat(str, Enum):
+    table = "table"
+    jsonl = "jsonl"
+    json = "json"
+
+
+class ExportFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+    gdelt = "gdelt"
+
+
+class ExportTable(str, Enum):
+    events = "events"
+    articles = "articles"
+    quantities = "quantities"
+    accounts = "accounts"
+
+
+class StatsFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _config(**overrides: Any) -> Config:
+    actors = overrides.pop("actors", None)
+    if actors:
+        overrides["actors"] = tuple(actors)
+    return load_config(**overrides)
+
+
+def _console(stderr: bool = False) -> Console:
+    # made per call so that CliRunner's captured streams are used; wide enough for a table in a pipe
+    tty = (sys.stderr if stderr else sys.stdout).isatty()
+    return Console(stderr=stderr, highlight=False, soft_wrap=False,
+                   width=None if tty or "COLUMNS" in os.environ else 120)
+
+
+def _store(config: Config, read_only: bool = False) -> Any:
+    from ..store import Store
+    return Store(config.db, read_only=read_only)
+
+
+# --- ingest ------------------------------------------------------------------------------------
+
+def count_articles(inputs: list[str], max_bytes: int = 2_000_000_000) -> int | None:
+    """How many articles the inputs hold, when cheap to know (JSON Lines: its lines; a text or HTML
+    file: 1; a folder: the sum), else None (stdin, URLs, feeds, WARC, JSON arrays, more than
+    ``max_bytes`` of JSON Lines to scan): the progress bar is then indeterminate."""
+    from ..ingest import usable_files
+    from ..ingest.reader import format_of
+
+    total, budget = 0, max_bytes
+    for spec in inputs:
+        path = Path(spec)
+        if spec == "-" or "://" in spec or not path.exists():
+            return None
+        for f in usable_files(path) if path.is_dir() else [path]:
+            fmt = format_of(f)
+            if fmt in ("text", "html"):
+                total += 1
+            elif fmt != "jsonl":
+                return None
+            else:
+                gz = f.name.lower().endswith(".gz")
+                budget -= f.stat().st_size * (5 if gz else 1)
+                if budget < 0:
+                    return None
+                try:
+                    with (gzip.open(f, "rb") if gz else f.open("rb")) as fh:
+                        while chunk := fh.read(1 << 20):
+                            total += chunk.count(b"\n")
+                except (OSError, EOFError):
+                    return None
+    return total
+
+
+class RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.1f} art/s" if speed else "… art/s", style="progress.data.speed")
+
+
+def _summary_table(summary: Any, db: str) -> Table:
+    t = Table(title=f"run {summary.run_id}", show_header=False, title_justify="left")
+    t.add_column(style="bold")
+    t.add_column(justify="right")
+    rows = [("articles read", summary.read), ("coded and stored", summary.new),
+            ("already in the store", summary.skipped_existing), ("skipped (language, no text, ...)", summary.skipped),
+            ("failed", summary.failed), ("events", summary.events), ("quantities", summary.quantities),
+            ("accounts", summary.accounts)]
+    for label, value in rows:
+        t.add_row(label, f"{value:,}")
+    t.add_row("time", f"{summary.seconds:,.1f} s ({summary.rate:,.1f} articles/s)")
+    t.add_row("store", db)
+    return t
+
+
+def _reasons_table(title: str, counts: dict[str, int], examples: list[tuple[str, str]]) -> Table:
+    from ..ingest.report import reason_key
+
+    first: dict[str, str] = {}
+    for origin, reason in examples:
+        first.setdefault(reason_key(reason), f"{origin}: {reason}")
+    t = Table(title=title, title_justify="left")
+    t.add_column("reason")
+    t.add_column("count", justify="right")
+    t.add_column("first case", overflow="fold")
+    for reason, n in sorted(counts.items(), key=lambda kv: -kv[1]):
+        t.add_row(reason, f"{n:,}", first.get(reason, ""))
+    return t
+
+
+@app.command()
+def ingest(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders, URLs, or - for stdin (.txt, .md, .html, "
+                                                     ".jsonl[.gz], RSS/Atom, .warc[.gz]).", show_default=False)],
+    db: DbOpt = None,
+    recode: Annotated[bool, typer.Option("--recode", help="Code again articles already in the store.")] = False,
+    processes: ProcOpt = None,
+    batch_size: BatchOpt = None,
+    model: ModelOpt = None,
+    actors: ActorsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Read articles, code them, and store the events (articles already stored are skipped)."""
+    from ..runner import ingest as run_ingest
+
+    config = _config(db=db, n_process=processes, batch_size=batch_size, model=model, actors=actors)
+    total = None if quiet else count_articles(inputs)
+    if processes is None and total is not None and total <= config.batch_size:
+        config = config.with_(n_process=1)  # a handful of articles: starting workers costs more
+    store = _store(config)
+    err = _console(stderr=True)
+    try:
+        if quiet:
+            summary = run_ingest(inputs, config, store, recode=recode)
+        else:
+            columns: list[ProgressColumn] = [SpinnerColumn(), TextColumn("coding"), BarColumn(),
+                                             MofNCompleteColumn() if total else TextColumn("{task.completed:,}"),
+                                             TaskProgressColumn(), RateColumn(), TimeElapsedColumn()]
+            if total:
+                columns.append(TimeRemainingColumn())
+            with Progress(*columns, console=err, transient=True) as bar:
+                task = bar.add_task("coding", total=total)
+                summary = run_ingest(inputs, config, store, recode=recode,
+                                     progress=lambda s: bar.update(task, completed=s.done))
+    finally:
+        store.close()
+    if not quiet:
+        out = _console()
+        out.print(_summary_table(summary, config.db))
+        if summary.failures_by_reason:
+            out.print(_reasons_table("failures by reason", summary.failures_by_reason, summary.failures))
+        if summary.skips_by_reason:
+            out.print(_reasons_table("skipped by reason", summary.skips_by_reason, []))
+    if summary.failed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+# --- code --------------------------------------------------------------------------------------
+
+def _event_table(events: list[Any], width: int, title: str | None = None) -> Table:
+    """Events one per line, ``width`` columns wide: the event name and then the sentence are cut to fit."""
+    rows = []
+    for e in events:
+        code = e["cameo"] + (f" {e['cameo_name']}" if e.get("cameo_name") else "")
+        mode = ", ".join(x for x in (e["polarity"] if e["polarity"] != "asserted" else "",
+                                     e["modality"] if e["modality"] != "actual" else "") if x)
+        rows.append([str(e["date"] or ""), e["source_code"] or e["source_text"] or "", code,
+                     e["target_code"] or e["target_text"] or "", mode, _cut(e["location_name"] or "", 16),
+                     e["sentence"] or ""])
+    names = ("date", "source", "event", "target", "mode", "where", "sentence")
+    widths = [max([len(col)] + [len(r[i]) for r in rows]) for i, col in enumerate(names[:-1])]
+    border = 3 * len(names) + 1
+    event_w = max(12, min(widths[2], 32, width - border - sum(widths) + widths[2] - 20))
+    room = max(12, width - border - sum(widths) + widths[2] - event_w)
+    t = Table(title=title, title_justify="left")
+    for col in names:
+        t.add_column(col, no_wrap=True)
+    for r in rows:
+        t.add_row(*r[:2], _cut(r[2], event_w), *r[3:-1], _cut(r[-1], room))
+    return t
+
+
+def _cut(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _flat_event(ev: Any) -> dict[str, Any]:
+    from ..store import EVENT_COLUMNS
+    return {name: get(ev) for name, _, get in EVENT_COLUMNS if name != "record"}
+
+
+@app.command()
+def code(
+    file: Annotated[str, typer.Argument(help="An article: a .txt/.md/.html file (with an optional .meta.json "
+                                             "sidecar or front matter), a .jsonl line, a URL, or - for stdin.",
+                                        show_default=False)],
+    date: Annotated[str | None, typer.Option("--date", help="Publication date YYYY-MM-DD (anchors relative dates).",
+                                             show_default=False)] = None,
+    title: Annotated[str | None, typer.Option("--title", help="The article's title.", show_default=False)] = None,
+    fmt: Annotated[CodeFormat, typer.Option("--format", "-f", help="table, jsonl (one event per line) or "
+                                                                   "json (one {article, events, quantities, "
+                                                                   "accounts} object).")] = CodeFormat.table,
+    model: ModelOpt = None,
+    actors: ActorsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Code one article and print its events (nothing is stored)."""
+    from ..ingest import IngestReport, read_inputs
+    from ..pipeline import Engine
+    from ..store import parse_day
+
+    config = _config(model=model, actors=actors, n_process=1)
+    if date is not None:
+        date = parse_day(date, what="--date").isoformat()  # type: ignore[union-attr]
+    report = IngestReport()
+    articles = list(read_inputs([file], config, report))
+    if not articles:
+        origin, reason = report.failures[0] if report.failures else \
+            (report.skips[0] if report.skips else (file, "no article in it"))
+        raise InputError("E130", origin, reason)
+    engine = Engine(config)
+    err = _console(stderr=True)
+    failed = False
+    for article in articles:
+        changes = {k: v for k, v in (("published", date), ("title", title)) if v is not None}
+        if changes:
+            article = dataclasses.replace(article, **changes)
+        coded = engine.code_article(article)
+        a = coded.article
+        if a.status != "ok" and not quiet:
+            err.print(f"{a.origin or file}: {a.status}: {a.status_reason}", markup=False)
+        failed = failed or a.status == "failed"
+        if fmt is CodeFormat.json:
+            typer.echo(json.dumps(coded.to_dict(), ensure_ascii=False, indent=2))
+        elif fmt is CodeFormat.jsonl:
+            for ev in coded.events:
+                typer.echo(json.dumps(ev.to_dict(), ensure_ascii=False))
+        else:
+            out = _console()
+            head = f"{a.title or a.origin or file} ({a.published or 'no date'}): {len(coded.events)} events"
+            out.print(_event_table([_flat_event(e) for e in coded.events], out.width, title=head))
+            if coded.quantities:
+                qt = Table(title="quantities", title_justify="left")
+                for col in ("measure", "value", "unit", "change", "from", "to", "text"):
+                    qt.add_column(col)
+                for q in coded.quantities:
+                    qt.add_row(q.measure, "" if q.value is None else f"{q.value:g}", q.unit or "",
+                               "" if q.change is None else f"{q.change:+g}%", q.from_country or "",
+                               q.to_country or "", q.text or "")
+                out.print(qt)
+            for acc in coded.accounts:
+                out.print(f"[bold]account[/bold] {' vs '.join(acc.parties)}: {acc.summary}")
+    if failed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+# --- events ------------------------------------------------------------------------------------
+
+@app.command()
+def events(
+    actor: Annotated[str | None, typer.Option("--actor", help="Either side is this actor (code prefix or country): "
+                                                              "CHN, RUSGOV.", show_default=False)] = None,
+    pair: Annotated[str | None, typer.Option("--pair", help="Events between two actors, either direction: CHN,RUS.",
+                                             show_default=False)] = None,
+    start: Annotated[str | None, typer.Option("--from", help="From this event date (YYYY, YYYY-MM or YYYY-MM-DD).",
+                                              show_default=False)] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Up to this event date, inclusive.",
+                                            show_default=False)] = None,
+    root: Annotated[str | None, typer.Option("--root", help="CAMEO root code 01..20.", show_default=False)] = None,
+    quad: Annotated[int | None, typer.Option("--quad", min=1, max=4, help="QuadClass 1..4.",
+                                             show_default=False)] = None,
+    polarity: Annotated[str | None, typer.Option("--polarity", help="asserted or negated.",
+                                                 show_default=False)] = None,
+    modality: Annotated[str | None, typer.Option("--modality", help="actual, intended, future, hypothetical, "
+                                                                    "denied.", show_default=False)] = None,
+    include_all: Annotated[bool, typer.Option("--all", help="Include negated, hypothetical and denied events "
+                                                            "(left out by default).")] = False,
+    fmt: Annotated[EventFormat, typer.Option("--format", "-f", help="Output format.")] = EventFormat.table,
+    out: Annotated[str | None, typer.Option("--out", "-o", help="Write to this file (needed for parquet).",
+                                            show_default=False)] = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many events "
+                                                                          "[default: 50 for table, else all].",
+                                              show_default=False)] = None,
+    db: DbOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """List stored events, filtered; as a table, CSV, JSON Lines (full records) or Parquet."""
+    from ..export import export
+    from ..records import MODALITIES, POLARITIES
+
+    if polarity is not None and polarity not in POLARITIES:
+        raise ConfigError("E331", "--polarity", f"one of {', '.join(POLARITIES)}, got {polarity!r}")
+    if modality is not None and modality not in MODALITIES:
+        raise ConfigError("E332", "--modality", f"one of {', '.join(MODALITIES)}, got {modality!r}")
+    config = _config(db=db)
+    filters: dict[str, Any] = {
+        "actor": actor, "pair": pair.split(",") if pair else None, "start": start, "end": end, "root": root,
+        "quad_class": quad, "polarity": polarity, "modality": modality,
+        "counts_only": not include_all and polarity is None and modality is None,
+    }
+    with _store(config, read_only=True) as store:
+        if fmt is EventFormat.table:
+            shown = limit or 50
+            rows = store.events(**filters, limit=shown)
+            total = store.count_events(**filters)
+            if rows:
+                console = _console()
+                console.print(_event_table(rows, console.width))
+            if not quiet:
+                note = f"{len(rows):,} of {total:,} events"
+                if total > len(rows):
+                    note += " (--limit N for more, --format csv|jsonl|parquet for all)"
+                if filters["counts_only"]:
+                    note += "; negated, hypothetical and denied left out (--all)"
+                _console(stderr=True).print(note)
+            return
+        counts_only = filters.pop("counts_only")
+        n = export(store, fmt.value, out=out, table="events", counts_only=counts_only, limit=limit, **filters)
+    if out and not quiet:
+        _console(stderr=True).print(f"{n:,} events written to {out}")
+
+
+# --- stats -------------------------------------------------------------------------------------
+
+@app.command()
+def stats(
+    db: DbOpt = None,
+    fmt: Annotated[StatsFormat, typer.Option("--format", "-f", help="table or json.")] = StatsFormat.table,
+) -> None:
+    """What the store holds: articles, events, dates, top country pairs and event types, last run."""
+    config = _config(db=db)
+    with _store(config, read_only=True) as store:
+        s = store.stats()
+    if fmt is StatsFormat.json:
+        typer.echo(json.dumps(s, default=str, indent=2))
+        return
+    out = _console()
+    t = Table(title=f"store {s['path']}", show_header=False, title_justify="left")
+    t.add_column(style="bold")
+    t.add_column(justify="right")
+    by = ", ".join(f"{k} {v:,}" for k, v in s["articles_by_status"].items())
+    t.add_row("articles", f"{s['articles']:,}" + (f" ({by})" if by else ""))
+    t.add_row("events", f"{s['events']:,} ({s['events_counted']:,} asserted)")
+    t.add_row("quantities", f"{s['quantities']:,}")
+    t.add_row("accounts", f"{s['accounts']:,}")
+    t.add_row("event dates", f"{s['first_date'] or '-'} .. {s['last_date'] or '-'}")
+    t.add_row("runs", f"{s['runs']:,}")
+    run = s["last_run"]
+    if run:
+        t.add_row("last run", f"{run['run_id']} {run['status']}: {run['new'] or 0:,} new, "
+                              f"{run['failed'] or 0:,} failed")
+    out.print(t)
+    if s["top_pairs"]:
+        pt = Table(title="top country pairs", title_justify="left")
+        pt.add_column("pair")
+        pt.add_column("asserted events", justify="right")
+        for p in s["top_pairs"]:
+            pt.add_row(f"{p['a']}-{p['b']}", f"{p['events']:,}")
+        out.print(pt)
+    if s["top_roots"]:
+        rt = Table(title="top CAMEO roots", title_justify="left")
+        rt.add_column("root")
+        rt.add_column("asserted events", justify="right")
+        for r in s["top_roots"]:
+            rt.add_row(f"{r['root']} {r['name'] or ''}".strip(), f"{r['events']:,}")
+        out.print(rt)
+
+
+# --- export ------------------------------------------------------------------------------------
+
+@app.command("export")
+def export_cmd(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl (lossless records), csv, parquet, "
+                                                                     "or gdelt (GDELT 2.0 event table, TSV).")]
+    = ExportFormat.jsonl,
+    out: Annotated[str | None, typer.Option("--out", "-o", help="Write to this file [default: stdout; "
+                                                                "parquet needs a file].", show_default=False)] = None,
+    table: Annotated[ExportTable, typer.Option("--table", help="What to export for jsonl/csv/parquet; "
+                                                              "jsonl of articles = one CodedArticle per line.")]
+    = ExportTable.events,
+    header: Annotated[bool, typer.Option("--header", help="gdelt: write the column names first.")] = False,
+    include_all: Annotated[bool, typer.Option("--all", help="gdelt: include negated, hypothetical and denied "
+                                                            "events.")] = False,
+    db: DbOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Export the store: JSON Lines, CSV, Parquet, or GDELT 2.0 rows."""
+    from ..export import export
+
+    config = _config(db=db)
+    with _store(config, read_only=True) as store:
+        counts_only = None if fmt is ExportFormat.gdelt and not include_all else False
+        n = export(store, fmt.value, out=out, table=table.value, header=header, counts_only=counts_only)
+    if out and not quiet:
+        _console(stderr=True).print(f"{n:,} rows written to {out}")
+
+
+# --- demo --------------------------------------------------------------------------------------
+
+def examples_dir() -> Path:
+    """The bundled examples: ``examples/`` beside ``src/`` in a checkout, else in the working directory."""
+    import detente
+
+    for candidate in (Path(detente.__file__).resolve().parents[2] / "examples", Path.cwd() / "examples"):
+        if candidate.is_dir():
+            return candidate
+    raise InputError("E140", "examples/", "the bundled examples folder is missing (run from a detente checkout)")
+
+
+@app.command()
+def demo(
+    db: DbOpt = None,
+    processes: ProcOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Ingest the bundled examples/ into the store and show what came out."""
+    from ..ingest import usable_files
+    from ..runner import ingest as run_ingest
+
+    folder = examples_dir()
+    files = [str(p) for p in usable_files(folder) if not p.name.lower().startswith("readme")]
+    if not files:
+        raise InputError("E141", str(folder), "no example articles in it")
+    config = _config(db=db, n_process=processes or 1)
+    out = _console()
+    with _store(config) as store:
+        summary = run_ingest(files, config, store)
+        s = store.stats(top=5)
+        report = None
+        try:
+            from .. import analysis
+        except ImportError:
+            analysis = None  # type: ignore[assignment]
+        if analysis is not None and hasattr(analysis, "demo_report"):
+            report = analysis.demo_report(store)
+    if quiet:
+        raise typer.Exit(EXIT_FAILED if summary.failed else EXIT_OK)
+    out.print(f"[bold]detente demo[/bold]: ingested {folder}")
+    out.print(f"  articles: {s['articles']:,} in the store ({summary.new:,} new this run, "
+              f"{summary.skipped_existing:,} already there, {summary.failed:,} failed)")
+    out.print(f"  events:   {s['events']:,} ({s['events_counted']:,} asserted), "
+              f"quantities: {s['quantities']:,}, accounts: {s['accounts']:,}")
+    if s["top_pairs"]:
+        pairs = ", ".join(f"{p['a']}-{p['b']} {p['events']:,}" for p in s["top_pairs"])
+        out.print(f"  top country pairs: {pairs}")
+    for origin, reason in summary.failures[:5]:
+        out.print(f"  [red]failed[/red] {origin}: {reason}", markup=True)
+    if report:
+        typer.echo(str(report))
+    pair = f"{s['top_pairs'][0]['a']},{s['top_pairs'][0]['b']}" if s["top_pairs"] else "CHN,RUS"
+    out.print(f"Results are in [bold]{config.db}[/bold]. Next: detente events --db {config.db} --pair {pair}; "
+              f"detente stats --db {config.db}")
+    if summary.failed:
+        raise typer.Exit(EXIT_FAILED)
+
+

@@ -1,0 +1,316 @@
+"""Export from the store: JSON Lines, CSV, Parquet, and GDELT 2.0 event-table rows.
+
+Contract: ``export(store, fmt, out=None, table="events", header=False, counts_only=None, **filters)
+-> int`` (rows written). ``out=None`` writes to stdout (not for Parquet).
+
+- ``jsonl``: lossless. ``table="events"`` (the default): one Event JSON per line (the ``record``
+  column); ``table="articles"``: one ``CodedArticle.to_dict()`` per line (article + events +
+  quantities + accounts); ``quantities`` / ``accounts``: their records.
+- ``csv``: the table's flattened columns, with a header; ``record`` left out (it is JSON);
+  lists as JSON.
+- ``parquet``: the table's columns, ``record`` included (as JSON text).
+- ``gdelt``: the GDELT 2.0 event table's 61 columns in GDELT's order, tab-separated, no
+  header (as GDELT publishes it) unless ``header=True``; only counted events (asserted,
+  not hypothetical or denied: GDELT has no polarity column) unless ``counts_only=False``.
+  How each column is filled: :data:`GDELT_COLUMNS` and docs/schema.md.
+
+Filters (``actor``, ``pair``, ``start``, ``end``, ``root``, ``quad_class``, ``polarity``,
+``modality``, ``counts_only``) apply to events (as :meth:`Store.events`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import IO, Any
+
+from .errors import ConfigError, StoreError
+from .store import TABLES, Store, event_filters
+
+FORMATS = ("jsonl", "csv", "parquet", "gdelt")
+
+# GDELT 2.0 event table (http://data.gdeltproject.org/documentation/GDELT-Event_Codebook-V2.0.pdf),
+# in file order, with what detente puts there ("" = left empty).
+GDELT_COLUMNS: list[tuple[str, str]] = [
+    ("GLOBALEVENTID", "integer from the first 15 hex digits of event_id (stable across runs)"),
+    ("SQLDATE", "event date YYYYMMDD (the resolved date, else the publication date)"),
+    ("MonthYear", "YYYYMM"),
+    ("Year", "YYYY"),
+    ("FractionDate", "YYYY + (month * 30 + day) / 365, 4 decimals (GDELT's formula)"),
+    ("Actor1Code", "source actor code (CHNGOV)"),
+    ("Actor1Name", "source actor canonical name, upper case"),
+    ("Actor1CountryCode", "source actor country (CAMEO 3-letter)"),
+    ("Actor1KnownGroupCode", "source actor code when it is an IGO or known group (no country)"),
+    ("Actor1EthnicCode", ""),
+    ("Actor1Religion1Code", ""),
+    ("Actor1Religion2Code", ""),
+    ("Actor1Type1Code", "source actor sector (GOV, MIL, BUS, ...)"),
+    ("Actor1Type2Code", ""),
+    ("Actor1Type3Code", ""),
+    ("Actor2Code", "target actor, as Actor1*"),
+    ("Actor2Name", ""),
+    ("Actor2CountryCode", ""),
+    ("Actor2KnownGroupCode", ""),
+    ("Actor2EthnicCode", ""),
+    ("Actor2Religion1Code", ""),
+    ("Actor2Religion2Code", ""),
+    ("Actor2Type1Code", ""),
+    ("Actor2Type2Code", ""),
+    ("Actor2Type3Code", ""),
+    ("IsRootEvent", "1 when the event is in the article's first three sentences (the lead), else 0"),
+    ("EventCode", "CAMEO code, leading zeros kept (042)"),
+    ("EventBaseCode", "first three digits of the CAMEO code"),
+    ("EventRootCode", "CAMEO root (04)"),
+    ("QuadClass", "1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict"),
+    ("GoldsteinScale", "Goldstein value of the CAMEO code"),
+    ("NumMentions", "1 (one event record per mention; GDELT aggregates)"),
+    ("NumSources", "1"),
+    ("NumArticles", "1"),
+    ("AvgTone", "empty (detente does not measure tone)"),
+    ("Actor1Geo_Type", ""),
+    ("Actor1Geo_FullName", ""),
+    ("Actor1Geo_CountryCode", ""),
+    ("Actor1Geo_ADM1Code", ""),
+    ("Actor1Geo_ADM2Code", ""),
+    ("Actor1Geo_Lat", ""),
+    ("Actor1Geo_Long", ""),
+    ("Actor1Geo_FeatureID", ""),
+    ("Actor2Geo_Type", ""),
+    ("Actor2Geo_FullName", ""),
+    ("Actor2Geo_CountryCode", ""),
+    ("Actor2Geo_ADM1Code", ""),
+    ("Actor2Geo_ADM2Code", ""),
+    ("Actor2Geo_Lat", ""),
+    ("Actor2Geo_Long", ""),
+    ("Actor2Geo_FeatureID", ""),
+    ("ActionGeo_Type", "1 country, 2 US state, 3 US city, 4 world city (from location.feature)"),
+    ("ActionGeo_FullName", "location name"),
+    ("ActionGeo_CountryCode", "location country: CAMEO 3-letter (GDELT uses FIPS 10-4 2-letter here)"),
+    ("ActionGeo_ADM1Code", ""),
+    ("ActionGeo_ADM2Code", ""),
+    ("ActionGeo_Lat", "location latitude"),
+    ("ActionGeo_Long", "location longitude"),
+    ("ActionGeo_FeatureID", "GeoNames id of the location"),
+    ("DATEADDED", "when the article was coded, YYYYMMDDHHMMSS UTC"),
+    ("SOURCEURL", "the article's URL (else its origin: file path or path:line)"),
+]
+GDELT_HEADER = [name for name, _ in GDELT_COLUMNS]
+assert len(GDELT_HEADER) == 61
+
+
+def export(store: Store, fmt: str, out: str | None = None, table: str = "events", header: bool = False,
+           counts_only: bool | None = None, limit: int | None = None, **filters: Any) -> int:
+    """Write the store (or the filtered events) in ``fmt`` to ``out`` (a path) or stdout; rows written."""
+    if fmt not in FORMATS:
+        raise ConfigError("E320", "format", f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}")
+    if table not in TABLES:
+        raise ConfigError("E321", "table", f"unknown table {table!r}; one of {', '.join(TABLES)}")
+    if fmt == "gdelt":
+        where, params = event_filters(counts_only=True if counts_only is None else counts_only, **filters)
+        with _opened(out) as fh:
+            return write_gdelt(store, fh, where, params, header=header, limit=limit)
+    where, params = event_filters(counts_only=bool(counts_only), **filters) if table == "events" \
+        else _table_filter(filters)
+    if fmt == "parquet":
+        if not out:
+            raise ConfigError("E322", "out", "Parquet is binary: give a file with --out")
+        return write_parquet(store, table, out, where, params, limit)
+    with _opened(out) as fh:
+        if fmt == "csv":
+            return write_csv(store, table, fh, where, params, limit)
+        if table == "articles":
+            n = 0
+            for coded in store.coded_articles():
+                fh.write(json.dumps(coded.to_dict(), ensure_ascii=False) + "\n")
+                n += 1
+                if limit is not None and n >= limit:
+                    break
+            return n
+        return write_jsonl(store, table, fh, where, params, limit)
+
+
+def _table_filter(filters: dict[str, Any]) -> tuple[str, list[Any]]:
+    if any(v not in (None, False, ()) for v in filters.values()):
+        raise ConfigError("E323", "filters", "event filters apply to the events table only")
+    return "TRUE", []
+
+
+@contextmanager
+def _opened(out: str | None) -> Iterator[IO[str]]:
+    if not out or out == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    try:
+        fh = open(out, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise StoreError("E324", out, f"cannot write the export: {exc.strerror}") from None
+    with fh:
+        yield fh
+
+
+_ORDER = {"events": "date NULLS LAST, article_id, sentence_index, event_id",
+          "quantities": "article_id, sentence_index, quantity_id", "accounts": "article_id, account_id",
+          "articles": "coded_at, article_id"}
+
+
+def _select(store: Store, table: str, columns: Sequence[str], where: str, params: list[Any],
+            limit: int | None) -> Any:
+    cols = ", ".join(f'"{c}"' for c in columns)
+    sql = f"SELECT {cols} FROM {table} WHERE {where} ORDER BY {_ORDER.get(table, 'article_id')}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return store.stream(sql, params)
+
+
+def _columns(table: str, with_record: bool) -> list[str]:
+    return [c for c, _, _ in TABLES[table] if with_record or c != "record"]
+
+
+def write_jsonl(store: Store, table: str, fh: IO[str], where: str, params: list[Any],
+                limit: int | None = None) -> int:
+    """The ``record`` column, one JSON object per line: lossless records."""
+    cur = _select(store, table, ["record"], where, params, limit)
+    n = 0
+    while rows := cur.fetchmany(1000):
+        fh.writelines(r[0] + "\n" for r in rows)
+        n += len(rows)
+    return n
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def write_csv(store: Store, table: str, fh: IO[str], where: str, params: list[Any],
+              limit: int | None = None) -> int:
+    columns = _columns(table, with_record=False)
+    cur = _select(store, table, columns, where, params, limit)
+    writer = csv.writer(fh, lineterminator="\n")
+    writer.writerow(columns)
+    n = 0
+    while rows := cur.fetchmany(1000):
+        writer.writerows([_cell(v) for v in row] for row in rows)
+        n += len(rows)
+    return n
+
+
+def write_parquet(store: Store, table: str, out: str, where: str, params: list[Any],
+                  limit: int | None = None) -> int:
+    """Streamed in Arrow record batches: memory stays flat however many rows."""
+    import duckdb
+    import pyarrow.parquet as pq
+
+    cols = ", ".join(f'"{c}"' for c in _columns(table, with_record=True))
+    order = _ORDER.get(table, "article_id")
+    sql = f"SELECT {cols} FROM {table} WHERE {where} ORDER BY {order}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    n = 0
+    try:
+        reader = store.con.sql(sql, params=params or None).to_arrow_reader(50_000)
+        with pq.ParquetWriter(out, reader.schema) as writer:
+            for batch in reader:
+                writer.write_batch(batch)
+                n += batch.num_rows
+    except duckdb.Error as exc:
+        raise StoreError("E300", store.path, f"cannot read the store: {exc}") from None
+    except OSError as exc:
+        raise StoreError("E324", out, f"cannot write the export: {exc}") from None
+    return n
+
+
+# --- GDELT ---------------------------------------------------------------------------------
+
+_GDELT_SQL = """
+SELECT e.event_id, e.sentence_index, coalesce(e.date, a.published) AS day,
+       e.source_code, e.source_name, e.source_country, e.source_sector,
+       e.target_code, e.target_name, e.target_country, e.target_sector,
+       e.cameo, e.cameo_root, e.quad_class, e.goldstein,
+       e.location_name, e.location_country, e.location_lat, e.location_lon, e.location_geonames_id,
+       json_extract_string(e.record, '$.location.feature') AS feature,
+       a.coded_at, coalesce(a.url, a.origin) AS url
+FROM (SELECT * FROM events WHERE {where}) e LEFT JOIN articles a ON a.article_id = e.article_id
+ORDER BY day NULLS LAST, e.article_id, e.sentence_index, e.event_id
+"""
+
+
+def _gdelt_actor(code: str | None, name: str | None, country: str | None, sector: str | None) -> list[str]:
+    known_group = code if code and not country else ""
+    return [code or "", (name or "").upper(), country or "", known_group, "", "", "", sector or "", "", ""]
+
+
+def _geo_type(feature: str | None, country: str | None) -> str:
+    if feature == "country":
+        return "1"
+    if feature == "us_state":
+        return "2"
+    if feature == "city":
+        return "3" if country == "USA" else "4"
+    return ""
+
+
+def _num(value: Any, fmt: str = "{}") -> str:
+    return "" if value is None else fmt.format(value)
+
+
+def gdelt_row(r: dict[str, Any]) -> list[str]:
+    """One GDELT 2.0 event row (61 strings) from a joined events/articles row."""
+    day: dt.date | None = r["day"]
+    cameo = r["cameo"] or ""
+    row = [
+        _event_number(r["event_id"]),
+        day.strftime("%Y%m%d") if day else "",
+        day.strftime("%Y%m") if day else "",
+        str(day.year) if day else "",
+        f"{day.year + (day.month * 30 + day.day) / 365:.4f}" if day else "",
+        *_gdelt_actor(r["source_code"], r["source_name"], r["source_country"], r["source_sector"]),
+        *_gdelt_actor(r["target_code"], r["target_name"], r["target_country"], r["target_sector"]),
+        "1" if (r["sentence_index"] or 0) < 3 else "0",
+        cameo, cameo[:3], r["cameo_root"] or cameo[:2], _num(r["quad_class"]), _num(r["goldstein"]),
+        "1", "1", "1", "",
+        *([""] * 16),  # Actor1Geo_*, Actor2Geo_*
+    ]
+    has_loc = r["location_name"] is not None
+    row += [
+        _geo_type(r["feature"], r["location_country"]) if has_loc else "",
+        r["location_name"] or "", r["location_country"] or "", "", "",
+        _num(r["location_lat"]), _num(r["location_lon"]), _num(r["location_geonames_id"]),
+        r["coded_at"].strftime("%Y%m%d%H%M%S") if r["coded_at"] else "",
+        r["url"] or "",
+    ]
+    return [v.replace("\t", " ").replace("\n", " ") for v in row]
+
+
+def _event_number(event_id: str) -> str:
+    """GLOBALEVENTID is an integer: the first 15 hex digits (60 bits) of our event id."""
+    try:
+        return str(int(event_id[:15], 16))
+    except ValueError:
+        return event_id
+
+
+def write_gdelt(store: Store, fh: IO[str], where: str, params: list[Any], header: bool = False,
+                limit: int | None = None) -> int:
+    sql = _GDELT_SQL.format(where=where)
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    cur = store.stream(sql, params)
+    names = [d[0] for d in cur.description]
+    if header:
+        fh.write("\t".join(GDELT_HEADER) + "\n")
+    n = 0
+    while rows := cur.fetchmany(1000):
+        fh.writelines("\t".join(gdelt_row(dict(zip(names, row)))) + "\n" for row in rows)
+        n += len(rows)
+    return n

@@ -1,0 +1,695 @@
+"""The store: coded articles in one DuckDB file (``./detente.duckdb``, ``$DETENTE_DB`` or ``--db``).
+
+Contract: ``Store(path).write_many([CodedArticle, ...], run_id)`` replaces those articles'
+rows in ONE transaction (articles, events, quantities, accounts), so a crash or SIGKILL at
+any moment leaves each article either fully stored or absent. ``stored_ids(ids)`` says which
+articles are already coded (``status="ok"``), so a rerun picks up where the last one stopped.
+Queries: ``events(**filters)``, ``stats()``, ``coded_articles()``; export lives in
+:mod:`detente.export`.
+
+Tables (columns in :data:`TABLES`, documented in docs/schema.md):
+``articles`` (one row per article read, with its status), ``events`` / ``quantities`` /
+``accounts`` (flattened columns for querying plus ``record``, the whole record as JSON, lossless),
+``runs`` (one row per ``detente ingest``: inputs, coder, counts, failures with reasons).
+
+Every DuckDB failure (locked, read-only, disk full) becomes a :class:`StoreError` with a
+one-line reason; a failed write is rolled back, so the store stays as it was.
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import datetime as dt
+import json
+import os
+import re
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import CODER_VERSION
+from .errors import ConfigError, StoreError
+from .records import Account, Article, CodedArticle, Event, Quantity
+
+SCHEMA_VERSION = "1"
+DEFAULT_PATH = "detente.duckdb"
+
+
+def default_path() -> str:
+    return os.environ.get("DETENTE_DB") or DEFAULT_PATH
+
+
+# ---------------------------------------------------------------------------------------------
+# Flattening: record -> row. Each table is a list of (column, DuckDB type, getter).
+
+def to_date(value: str | None) -> dt.date | None:
+    """``YYYY-MM-DD`` (or a longer ISO timestamp), ``YYYY-MM`` or ``YYYY`` -> date; else None."""
+    if not value:
+        return None
+    m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value.strip())
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+    except ValueError:
+        return None
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields_of(value: Any) -> dict[str, Any]:
+    """``json.dumps`` hook: a nested record as the dict ``dataclasses.asdict`` would give."""
+    names = _FIELDS.get(type(value))
+    if names is None:
+        if not dataclasses.is_dataclass(value):
+            raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+        names = _FIELDS[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+    return {name: getattr(value, name) for name in names}
+
+
+def to_json(record: Any) -> str:
+    """A record as JSON text, equal to ``json.dumps(record.to_dict())`` once parsed, without
+    ``asdict``'s deep copies (the JSON encoder walks the nested records itself; 10x faster)."""
+    return json.dumps(record, default=_fields_of, ensure_ascii=False)
+
+
+def _actor(side: str) -> list[tuple[str, str, Callable[[Any], Any]]]:
+    def get(attr: str) -> Callable[[Event], Any]:
+        return lambda e: getattr(getattr(e, side), attr) if getattr(e, side) is not None else None
+    return [(f"{side}_{a}", "VARCHAR", get(a)) for a in ("text", "code", "country", "sector", "name")]
+
+
+def _loc(attr: str) -> Callable[[Event], Any]:
+    return lambda e: getattr(e.location, attr) if e.location is not None else None
+
+
+Column = tuple[str, str, Callable[[Any], Any]]
+
+EVENT_COLUMNS: list[Column] = [
+    ("event_id", "VARCHAR PRIMARY KEY", lambda e: e.event_id),
+    ("article_id", "VARCHAR NOT NULL", lambda e: e.article_id),
+    ("sentence_index", "INTEGER", lambda e: e.sentence_index),
+    ("sentence", "VARCHAR", lambda e: e.sentence),
+    ("date", "DATE", lambda e: to_date(e.date)),
+    ("date_precision", "VARCHAR", lambda e: e.date_precision),
+    ("date_basis", "VARCHAR", lambda e: e.date_basis),
+    *_actor("source"),
+    *_actor("target"),
+    ("cameo", "VARCHAR", lambda e: e.cameo),
+    ("cameo_root", "VARCHAR", lambda e: e.cameo_root),
+    ("cameo_name", "VARCHAR", lambda e: e.cameo_name),
+    ("quad_class", "INTEGER", lambda e: e.quad_class),
+    ("goldstein", "DOUBLE", lambda e: e.goldstein),
+    ("plover", "VARCHAR", lambda e: e.plover),
+    ("plover_mode", "VARCHAR", lambda e: e.plover_mode),
+    ("plover_context", "VARCHAR", lambda e: e.plover_context),
+    ("polarity", "VARCHAR", lambda e: e.polarity),
+    ("modality", "VARCHAR", lambda e: e.modality),
+    ("claimant_code", "VARCHAR", lambda e: e.claimant.code if e.claimant else None),
+    ("claimant_country", "VARCHAR", lambda e: e.claimant.country if e.claimant else None),
+    ("quote", "BOOLEAN", lambda e: e.quote),
+    ("location_name", "VARCHAR", _loc("name")),
+    ("location_country", "VARCHAR", _loc("country")),
+    ("location_lat", "DOUBLE", _loc("lat")),
+    ("location_lon", "DOUBLE", _loc("lon")),
+    ("location_geonames_id", "BIGINT", _loc("geonames_id")),
+    ("confidence", "DOUBLE", lambda e: e.confidence),
+    ("coder", "VARCHAR", lambda e: e.coder),
+    ("historical", "BOOLEAN", lambda e: e.historical),
+    ("symmetric", "BOOLEAN", lambda e: e.symmetric),
+    ("trigger", "VARCHAR", lambda e: e.trigger),
+    ("pattern", "VARCHAR", lambda e: e.pattern),
+    ("record", "JSON", to_json),
+]
+
+QUANTITY_COLUMNS: list[Column] = [
+    ("quantity_id", "VARCHAR", lambda q: q.quantity_id),
+    ("article_id", "VARCHAR NOT NULL", lambda q: q.article_id),
+    ("sentence_index", "INTEGER", lambda q: q.sentence_index),
+    ("sentence", "VARCHAR", lambda q: q.sentence),
+    ("measure", "VARCHAR", lambda q: q.measure),
+    ("value", "DOUBLE", lambda q: q.value),
+    ("unit", "VARCHAR", lambda q: q.unit),
+    ("change", "DOUBLE", lambda q: q.change),
+    ("period", "VARCHAR", lambda q: q.period),
+    ("from_country", "VARCHAR", lambda q: q.from_country),
+    ("to_country", "VARCHAR", lambda q: q.to_country),
+    ("text", "VARCHAR", lambda q: q.text),
+    ("date", "DATE", lambda q: to_date(q.date)),
+    ("record", "JSON", to_json),
+]
+
+ACCOUNT_COLUMNS: list[Column] = [
+    ("account_id", "VARCHAR", lambda a: a.account_id),
+    ("article_id", "VARCHAR NOT NULL", lambda a: a.article_id),
+    ("parties", "VARCHAR[]", lambda a: list(a.parties)),
+    ("summary", "VARCHAR", lambda a: a.summary),
+    ("event_ids", "VARCHAR[]", lambda a: list(a.event_ids)),
+    ("record", "JSON", to_json),
+]
+
+ARTICLE_COLUMNS: list[Column] = [
+    ("article_id", "VARCHAR PRIMARY KEY", lambda c: c.article.article_id),
+    ("url", "VARCHAR", lambda c: c.article.url),
+    ("title", "VARCHAR", lambda c: c.article.title),
+    ("source", "VARCHAR", lambda c: c.article.source),
+    ("published", "DATE", lambda c: to_date(c.article.published)),
+    ("lang", "VARCHAR", lambda c: c.article.lang),
+    ("text", "VARCHAR", lambda c: c.article.text),
+    ("origin", "VARCHAR", lambda c: c.article.origin),
+    ("status", "VARCHAR", lambda c: c.article.status),
+    ("status_reason", "VARCHAR", lambda c: c.article.status_reason),
+    ("coded_at", "TIMESTAMP", lambda c: None),  # filled at write time
+    ("coder", "VARCHAR", lambda c: CODER_VERSION),
+    ("run_id", "VARCHAR", lambda c: None),  # filled at write time
+    ("n_events", "INTEGER", lambda c: len(c.events)),
+]
+
+RUN_COLUMNS: list[tuple[str, str]] = [
+    ("run_id", "VARCHAR PRIMARY KEY"),
+    ("started_at", "TIMESTAMP"),
+    ("finished_at", "TIMESTAMP"),
+    ("status", "VARCHAR"),  # running | done | interrupted | failed
+    ("inputs", "VARCHAR[]"),
+    ("coder", "VARCHAR"),
+    ("config", "JSON"),
+    ("recode", "BOOLEAN"),
+    ("read", "INTEGER"),
+    ("new", "INTEGER"),
+    ("skipped_existing", "INTEGER"),
+    ("skipped", "INTEGER"),
+    ("failed", "INTEGER"),
+    ("events", "INTEGER"),
+    ("quantities", "INTEGER"),
+    ("accounts", "INTEGER"),
+    ("seconds", "DOUBLE"),
+    ("failures", "JSON"),  # [{"origin", "reason"}, ...] (first 1000)
+    ("failures_by_reason", "JSON"),  # {reason: count}
+    ("skips_by_reason", "JSON"),
+]
+
+TABLES: dict[str, list[Column]] = {
+    "articles": ARTICLE_COLUMNS,
+    "events": EVENT_COLUMNS,
+    "quantities": QUANTITY_COLUMNS,
+    "accounts": ACCOUNT_COLUMNS,
+}
+
+RUN_COUNTS = ("read", "new", "skipped_existing", "skipped", "failed", "events", "quantities", "accounts")
+
+_ARROW = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
+          "BOOLEAN": pa.bool_(), "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"),
+          "VARCHAR[]": pa.list_(pa.string()), "JSON": pa.string()}
+
+
+def _arrow_type(sql_type: str) -> pa.DataType:
+    return _ARROW[sql_type.replace(" PRIMARY KEY", "").replace(" NOT NULL", "")]
+
+
+def _ddl(name: str, columns: Sequence[tuple[str, str]]) -> str:
+    cols = ", ".join(f'"{c}" {t}' for c, t in columns)
+    return f"CREATE TABLE IF NOT EXISTS {name} ({cols})"
+
+
+# Indexes that serve the usual questions; the PRIMARY KEYs above serve the id look-ups.
+_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS events_article ON events (article_id)",
+    "CREATE INDEX IF NOT EXISTS quantities_article ON quantities (article_id)",
+    "CREATE INDEX IF NOT EXISTS accounts_article ON accounts (article_id)",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Query filters
+
+def _norm_root(root: str | int) -> str:
+    text = str(root).strip()
+    if not text.isdigit() or not 1 <= int(text) <= 20:
+        raise ConfigError("E310", "root", f"CAMEO root code must be 01..20, got {root!r}")
+    return f"{int(text):02d}"
+
+
+def parse_day(value: str | dt.date | None, end: bool = False, what: str = "date") -> dt.date | None:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; with ``end=True`` a month or year means its last day."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", value.strip())
+    try:
+        if not m:
+            raise ValueError
+        y, mo, d = int(m.group(1)), m.group(2), m.group(3)
+        if d:
+            return dt.date(y, int(mo), int(d))
+        if mo:
+            last = calendar.monthrange(y, int(mo))[1] if end else 1
+            return dt.date(y, int(mo), last)
+        return dt.date(y, 12, 31) if end else dt.date(y, 1, 1)
+    except ValueError:
+        raise ConfigError("E311", what, f"not a date: {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)") from None
+
+
+def _actor_sql(side: str) -> str:
+    return f"(starts_with({side}_code, ?) OR {side}_country = ?)"
+
+
+def event_filters(actor: str | None = None, pair: Sequence[str] | None = None,
+                  start: str | dt.date | None = None, end: str | dt.date | None = None,
+                  root: str | int | None = None, quad_class: int | None = None,
+                  polarity: str | None = None, modality: str | None = None,
+                  counts_only: bool = False, article_id: str | None = None) -> tuple[str, list[Any]]:
+    """The WHERE clause (``"TRUE"`` when empty) and its parameters for :meth:`Store.events`.
+
+    ``actor``: events where either side's code starts with it or its country is it.
+    ``pair=(A, B)``: events between A and B, in either direction. ``start``/``end``: the event
+    date, inclusive. ``counts_only``: asserted and actual/intended/future (``Event.counts``).
+    """
+    where: list[str] = []
+    params: list[Any] = []
+    if actor:
+        a = actor.strip().upper()
+        where.append(f"({_actor_sql('source')} OR {_actor_sql('target')})")
+        params += [a, a, a, a]
+    if pair:
+        if len(pair) != 2 or not all(p.strip() for p in pair):
+            raise ConfigError("E312", "pair", f"give two actor codes, like CHN,RUS (got {','.join(pair)!r})")
+        a, b = (p.strip().upper() for p in pair)
+        s, t = _actor_sql("source"), _actor_sql("target")
+        where.append(f"(({s} AND {t}) OR ({s} AND {t}))")
+        params += [a, a, b, b, b, b, a, a]
+    if start:
+        where.append("date >= ?")
+        params.append(parse_day(start, what="start"))
+    if end:
+        where.append("date <= ?")
+        params.append(parse_day(end, end=True, what="end"))
+    if root is not None:
+        where.append("cameo_root = ?")
+        params.append(_norm_root(root))
+    if quad_class is not None:
+        if int(quad_class) not in (1, 2, 3, 4):
+            raise ConfigError("E313", "quad_class", f"must be 1..4, got {quad_class!r}")
+        where.append("quad_class = ?")
+        params.append(int(quad_class))
+    if polarity:
+        where.append("polarity = ?")
+        params.append(polarity)
+    if modality:
+        where.append("modality = ?")
+        params.append(modality)
+    if counts_only:
+        where.append("polarity = 'asserted' AND modality IN ('actual', 'intended', 'future')")
+    if article_id:
+        where.append("article_id = ?")
+        params.append(article_id)
+    return (" AND ".join(where) or "TRUE"), params
+
+
+# ---------------------------------------------------------------------------------------------
+
+def _store_error(path: str, exc: BaseException, doing: str) -> StoreError:
+    msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    low = msg.lower()
+    if "could not set lock" in low or "conflicting lock" in low:
+        return StoreError("E301", path, "store is in use by another detente process (DuckDB allows one writer)")
+    if "read-only" in low or "read only" in low or "permission denied" in low:
+        return StoreError("E302", path, f"store is read-only, cannot {doing}")
+    if "no space left" in low or "disk is full" in low or "could not write" in low:
+        return StoreError("E303", path, f"disk full while trying to {doing}; nothing was half-written")
+    if "not a directory" in low or "no such file or directory" in low:
+        return StoreError("E304", path, f"cannot {doing}: {msg.removeprefix('IO Error: ')}")
+    if "not a valid duckdb" in low or "unable to open" in low or "database file" in low:
+        return StoreError("E305", path, f"not a detente store (DuckDB file): {msg}")
+    return StoreError("E300", path, f"cannot {doing}: {msg}")
+
+
+class Store:
+    """One DuckDB file. Open with ``Store(path)`` (``read_only=True`` for queries only); close or use ``with``."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, read_only: bool = False) -> None:
+        self.path = str(path) if path is not None else default_path()
+        self.read_only = read_only
+        if read_only and self.path != ":memory:" and not Path(self.path).exists():
+            raise StoreError("E306", self.path, "no store here yet; run `detente ingest` first (or pass --db)")
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise _store_error(self.path, exc, "open the store") from None
+        if not read_only:
+            self._create()
+        else:
+            self._check_schema()
+
+    # -- plumbing -------------------------------------------------------------------------
+    def _exec(self, sql: str, params: Sequence[Any] | None = None) -> duckdb.DuckDBPyConnection:
+        """Every statement goes through here (the one place a test injects a disk-full error)."""
+        return self.con.execute(sql, params) if params is not None else self.con.execute(sql)
+
+    def _create(self) -> None:
+        try:
+            self._exec("BEGIN")
+            for name, cols in TABLES.items():
+                self._exec(_ddl(name, [(c, t) for c, t, _ in cols]))
+            self._exec(_ddl("runs", RUN_COLUMNS))
+            self._exec("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+            for sql in _INDEXES:
+                self._exec(sql)
+            self._exec("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+            self._exec("COMMIT")
+        except duckdb.Error as exc:
+            self._rollback()
+            raise _store_error(self.path, exc, "create the store's tables") from None
+        self._check_schema()
+
+    def _check_schema(self) -> None:
+        try:
+            rows = self._exec("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        except duckdb.Error:
+            raise StoreError("E305", self.path, "not a detente store (no meta table)") from None
+        found = rows[0][0] if rows else None
+        if found != SCHEMA_VERSION:
+            raise StoreError("E307", self.path, f"store schema version {found!r}, "
+                                                f"this detente needs {SCHEMA_VERSION!r}; re-ingest into a new --db")
+
+    def _rollback(self) -> None:
+        try:
+            self.con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+
+    def close(self) -> None:
+        try:
+            self.con.close()
+        except duckdb.Error:
+            pass
+
+    def __enter__(self) -> Store:  # noqa: PYI034
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> duckdb.DuckDBPyConnection:
+        """Run SQL (``?`` parameters) and return the cursor; errors become StoreError."""
+        try:
+            return self._exec(sql, params)
+        except duckdb.Error as exc:
+            raise _store_error(self.path, exc, "read the store") from None
+
+    def stream(self, sql: str, params: Sequence[Any] | None = None) -> duckdb.DuckDBPyConnection:
+        """Like :meth:`query` on a cursor of its own, for results read a chunk at a time: leaving
+        one half-read never blocks the store's connection."""
+        try:
+            cur = self.con.cursor()
+            return cur.execute(sql, params) if params is not None else cur.execute(sql)
+        except duckdb.Error as exc:
+            raise _store_error(self.path, exc, "read the store") from None
+
+    def _dicts(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        cur = self.query(sql, params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    # -- writing --------------------------------------------------------------------------
+    def stored_ids(self, ids: Iterable[str]) -> set[str]:
+        """Those of ``ids`` already coded and stored with ``status="ok"``."""
+        ids = list(ids)
+        if not ids:
+            return set()
+        rows = self.query("SELECT article_id FROM articles WHERE status = 'ok' AND article_id IN "
+                           "(SELECT unnest(?::VARCHAR[]))", [ids]).fetchall()
+        return {r[0] for r in rows}
+
+    def has_article(self, article_id: str) -> bool:
+        return bool(self.stored_ids([article_id]))
+
+    def write(self, coded: CodedArticle, run_id: str | None = None) -> None:
+        self.write_many([coded], run_id)
+
+    def write_many(self, batch: Sequence[CodedArticle], run_id: str | None = None) -> list[CodedArticle]:
+        """Store a batch in ONE transaction, replacing earlier rows of the same articles.
+
+        An article whose records cannot be flattened (a coder bug: a wrong type, say) is stored
+        as ``status="failed"`` with the reason instead; the returned list holds what was written
+        (so the caller can count those failures). A failed or skipped article never replaces
+        one already stored with ``status="ok"`` (a failed ``--recode`` keeps the earlier coding).
+        A DuckDB error rolls everything back and raises :class:`StoreError`.
+        """
+        latest: dict[str, CodedArticle] = {}
+        for coded in batch:  # one article twice in a batch: the last wins
+            latest[coded.article.article_id] = coded
+        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        written = list(latest.values())
+        if not written:
+            return written
+        try:
+            tables = _arrow_tables([_rows(c, now, run_id) for c in written])
+        except Exception:  # noqa: BLE001 - find the article(s) with a bad value, fail only those
+            parts = []
+            for i, coded in enumerate(written):
+                try:
+                    part = _rows(coded, now, run_id)
+                    _arrow_tables([part])
+                except Exception as exc:  # noqa: BLE001
+                    written[i] = CodedArticle(article=_with_status(
+                        coded.article, "failed",
+                        f"store: cannot store the coded records: {type(exc).__name__}: {exc}"))
+                    part = _rows(written[i], now, run_id)
+                parts.append(part)
+            tables = _arrow_tables(parts)
+        not_ok = [c.article.article_id for c in written if c.article.status != "ok"]
+        keep = self.stored_ids(not_ok) if not_ok else set()
+        if keep:
+            tables = {name: tbl.filter(pc.invert(pc.is_in(tbl["article_id"], pa.array(sorted(keep)))))
+                      for name, tbl in tables.items()}
+        try:
+            self._exec("BEGIN")
+            for name, tbl in tables.items():
+                self.con.register(f"_new_{name}", tbl)
+            ids = "(SELECT article_id FROM _new_articles)"
+            self._exec(f"DELETE FROM events WHERE article_id IN {ids} "
+                       "OR event_id IN (SELECT event_id FROM _new_events)")
+            for name in ("quantities", "accounts", "articles"):
+                self._exec(f"DELETE FROM {name} WHERE article_id IN {ids}")
+            for name, cols in TABLES.items():
+                if tables[name].num_rows:
+                    names = ", ".join(f'"{c}"' for c, _, _ in cols)
+                    self._exec(f"INSERT INTO {name} ({names}) SELECT {names} FROM _new_{name}")
+            self._exec("COMMIT")
+        except duckdb.Error as exc:
+            self._rollback()
+            raise _store_error(self.path, exc, f"write {len(written)} article(s)") from None
+        finally:
+            for name in tables:
+                try:
+                    self.con.unregister(f"_new_{name}")
+                except duckdb.Error:
+                    pass
+        return written
+
+    # -- runs -----------------------------------------------------------------------------
+    def start_run(self, inputs: Sequence[str], config: dict[str, Any] | None = None,
+                  recode: bool = False) -> str:
+        """Record a new run (``status="running"``); runs left ``running`` by a killed process become
+        ``interrupted`` (DuckDB's lock means no other process can be writing)."""
+        run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
+        try:
+            self._exec("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+            self._exec("INSERT INTO runs (run_id, started_at, status, inputs, coder, config, recode) "
+                       "VALUES (?, ?, 'running', ?, ?, ?, ?)",
+                       [run_id, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), list(inputs),
+                        CODER_VERSION, json.dumps(config or {}, default=str), recode])
+        except duckdb.Error as exc:
+            raise _store_error(self.path, exc, "record the run") from None
+        return run_id
+
+    def update_run(self, run_id: str, status: str | None = None, finished: bool = False,
+                   seconds: float | None = None, failures: Sequence[tuple[str, str]] = (),
+                   failures_by_reason: dict[str, int] | None = None,
+                   skips_by_reason: dict[str, int] | None = None, counts: dict[str, int] | None = None) -> None:
+        """Set a run's status, counts (:data:`RUN_COUNTS`), failures; ``finished`` stamps ``finished_at``."""
+        sets: list[str] = []
+        params: list[Any] = []
+        for key, value in (counts or {}).items():
+            if key not in RUN_COUNTS:
+                raise TypeError(f"unknown run count {key!r}")
+            sets.append(f'"{key}" = ?')
+            params.append(int(value))
+        if status:
+            sets.append("status = ?")
+            params.append(status)
+        if finished:
+            sets.append("finished_at = ?")
+            params.append(dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+        if seconds is not None:
+            sets.append("seconds = ?")
+            params.append(seconds)
+        if failures:
+            sets.append("failures = ?")
+            params.append(json.dumps([{"origin": o, "reason": r} for o, r in failures[:1000]]))
+        for col, by_reason in (("failures_by_reason", failures_by_reason), ("skips_by_reason", skips_by_reason)):
+            if by_reason is not None:
+                sets.append(f"{col} = ?")
+                params.append(json.dumps(by_reason))
+        if not sets:
+            return
+        try:
+            self._exec(f"UPDATE runs SET {', '.join(sets)} WHERE run_id = ?", [*params, run_id])
+        except duckdb.Error as exc:
+            raise _store_error(self.path, exc, "record the run") from None
+
+    finish_run = update_run
+
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        return self._dicts("SELECT * FROM runs ORDER BY started_at DESC LIMIT ?", [limit])
+
+    # -- reading --------------------------------------------------------------------------
+    def events(self, actor: str | None = None, pair: Sequence[str] | None = None,
+               start: str | dt.date | None = None, end: str | dt.date | None = None,
+               root: str | int | None = None, quad_class: int | None = None,
+               polarity: str | None = None, modality: str | None = None,
+               counts_only: bool = False, limit: int | None = None,
+               columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """Event rows (dicts of the ``events`` columns, ``record`` as a JSON string), by date.
+
+        Filters as in :func:`event_filters`; ``columns`` picks columns (default: all).
+        """
+        where, params = event_filters(actor, pair, start, end, root, quad_class, polarity, modality,
+                                      counts_only)
+        cols = _columns("events", columns)
+        sql = f"SELECT {cols} FROM events WHERE {where} ORDER BY date NULLS LAST, article_id, sentence_index, event_id"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return self._dicts(sql, params)
+
+    def export(self, fmt: str, out: str | None = None, **options: Any) -> int:
+        """Write the store as ``jsonl``, ``csv``, ``parquet`` or ``gdelt``: :func:`detente.export.export`."""
+        from .export import export
+
+        return export(self, fmt, out, **options)
+
+    def count_events(self, **filters: Any) -> int:
+        where, params = event_filters(**filters)
+        return int(self.query(f"SELECT count(*) FROM events WHERE {where}", params).fetchall()[0][0])
+
+    def article(self, article_id: str) -> CodedArticle | None:
+        for coded in self.coded_articles(article_ids=[article_id]):
+            return coded
+        return None
+
+    def coded_articles(self, article_ids: Sequence[str] | None = None, status: str | None = None,
+                       chunk: int = 500) -> Iterator[CodedArticle]:
+        """Every stored article with its records, rebuilt from the JSON columns (lossless)."""
+        where: list[str] = ["TRUE"]
+        params: list[Any] = []
+        if article_ids is not None:
+            where.append("a.article_id IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(list(article_ids))
+        if status:
+            where.append("a.status = ?")
+            params.append(status)
+        agg = ("LEFT JOIN (SELECT article_id, list(record::VARCHAR ORDER BY {order}) AS recs "
+               "FROM {table} GROUP BY article_id) {alias} ON {alias}.article_id = a.article_id")
+        sql = ("SELECT a.article_id, a.text, a.url, a.title, a.source, a.published, a.lang, a.origin, "
+               "a.status, a.status_reason, e.recs, q.recs, c.recs FROM articles a "
+               + agg.format(table="events", alias="e", order="sentence_index, event_id") + " "
+               + agg.format(table="quantities", alias="q", order="sentence_index, quantity_id") + " "
+               + agg.format(table="accounts", alias="c", order="account_id")
+               + f" WHERE {' AND '.join(where)} ORDER BY a.coded_at, a.article_id")
+        cur = self.stream(sql, params)
+        while rows := cur.fetchmany(chunk):
+            for row in rows:
+                (aid, text, url, title, source, published, lang, origin, status_, reason,
+                 evs, qs, accs) = row
+                article = Article(article_id=aid, text=text, url=url, title=title, source=source,
+                                  published=published.isoformat() if published else None, lang=lang,
+                                  origin=origin, status=status_, status_reason=reason)
+                yield CodedArticle(
+                    article=article,
+                    events=[Event.from_dict(json.loads(r)) for r in evs or []],
+                    quantities=[Quantity.from_dict(json.loads(r)) for r in qs or []],
+                    accounts=[Account.from_dict(json.loads(r)) for r in accs or []])
+
+    def stats(self, top: int = 10) -> dict[str, Any]:
+        """Counts: articles by status, events (all / counted), quantities, accounts, date range,
+        top CAMEO roots and country pairs (counted events), runs."""
+        one = lambda sql: self.query(sql).fetchall()[0]  # fetchall: DuckDB wants results finished
+        by_status = dict(self.query("SELECT status, count(*) FROM articles GROUP BY status ORDER BY 1").fetchall())
+        counted = "polarity = 'asserted' AND modality IN ('actual', 'intended', 'future')"
+        n_events, n_counted, first, last = one(
+            f"SELECT count(*), count(*) FILTER (WHERE {counted}), min(date), max(date) FROM events")
+        pairs = self.query(
+            "SELECT least(source_country, target_country) AS a, greatest(source_country, target_country) AS b, "
+            f"count(*) AS n FROM events WHERE {counted} AND source_country IS NOT NULL "
+            "AND target_country IS NOT NULL AND source_country <> target_country "
+            "GROUP BY 1, 2 ORDER BY n DESC, a, b LIMIT ?", [top]).fetchall()
+        roots = self.query(
+            f"SELECT cameo_root, any_value(cameo_name) FILTER (WHERE length(cameo) = 2), count(*) AS n "
+            f"FROM events WHERE {counted} GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?", [top]).fetchall()
+        last_run = self.runs(limit=1)
+        return {
+            "path": self.path,
+            "articles": sum(by_status.values()),
+            "articles_by_status": by_status,
+            "events": n_events,
+            "events_counted": n_counted,
+            "quantities": one("SELECT count(*) FROM quantities")[0],
+            "accounts": one("SELECT count(*) FROM accounts")[0],
+            "first_date": first.isoformat() if first else None,
+            "last_date": last.isoformat() if last else None,
+            "top_pairs": [{"a": a, "b": b, "events": n} for a, b, n in pairs],
+            "top_roots": [{"root": r, "name": name, "events": n} for r, name, n in roots],
+            "runs": one("SELECT count(*) FROM runs")[0],
+            "last_run": last_run[0] if last_run else None,
+        }
+
+
+def _columns(table: str, columns: Sequence[str] | None) -> str:
+    known = [c for c, _, _ in TABLES[table]]
+    if not columns:
+        return ", ".join(f'"{c}"' for c in known)
+    bad = [c for c in columns if c not in known]
+    if bad:
+        raise ConfigError("E314", "columns", f"unknown {table} column(s) {', '.join(bad)}; known: {', '.join(known)}")
+    return ", ".join(f'"{c}"' for c in columns)
+
+
+def _with_status(article: Article, status: str, reason: str) -> Article:
+    return dataclasses.replace(article, status=status, status_reason=reason)
+
+
+def _rows(coded: CodedArticle, now: dt.datetime, run_id: str | None) -> dict[str, list[dict[str, Any]]]:
+    """The rows one coded article becomes. Event ids repeated within the article keep the first."""
+    seen: set[str] = set()
+    events = []
+    for ev in coded.events:
+        if ev.event_id not in seen:
+            seen.add(ev.event_id)
+            events.append(ev)
+    article = _row(ARTICLE_COLUMNS, coded)
+    article["coded_at"], article["run_id"] = now, run_id
+    return {
+        "articles": [article],
+        "events": [_row(EVENT_COLUMNS, e) for e in events],
+        "quantities": [_row(QUANTITY_COLUMNS, q) for q in coded.quantities],
+        "accounts": [_row(ACCOUNT_COLUMNS, a) for a in coded.accounts],
+    }
+
+
+def _row(columns: list[Column], record: Any) -> dict[str, Any]:
+    return {name: get(record) for name, _, get in columns}
+
+
+def _arrow_tables(parts: list[dict[str, list[dict[str, Any]]]]) -> dict[str, pa.Table]:
+    """One Arrow table per store table (a value of the wrong type raises here)."""
+    out = {}
+    for name, columns in TABLES.items():
+        schema = pa.schema([(col, _arrow_type(t)) for col, t, _ in columns])
+        out[name] = pa.Table.from_pylist([row for part in parts for row in part[name]], schema=schema)
+    return out

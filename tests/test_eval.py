@@ -1,0 +1,59 @@
+"""Built-in evaluation: the scorer's arithmetic and ``detente eval`` end to end on a gold file written here."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from detente.evaluation import score
+
+
+def test_scorer_sets_wildcards_and_levels():
+    gold = [
+        {"id": "a", "expected": [{"source": "USA", "target": "CHN", "code": "042"}]},
+        {"id": "b", "expected": [{"source": "---GOV", "target": "IRN", "code": "111"}]},
+        {"id": "c", "expected": []},
+        {"id": "d", "expected": [], "scored": False},
+    ]
+    preds = {
+        "a": [{"source": "USA", "target": "CHN", "code": "043"}, {"source": "USA", "target": "CHN", "code": "043"}],
+        "b": [{"source": "FRAGOV", "target": "IRN", "code": "112"}],
+        "c": [{"source": "RUS", "target": "UKR", "code": "190"}],
+    }
+    rep = score(gold, preds, actor_chars=3)
+    assert rep.records == 3
+    ex, root, pres = rep.levels["exact"], rep.levels["root"], rep.levels["presence"]
+    assert (ex.tp, ex.fp, ex.fn) == (0, 3, 2)
+    assert (root.tp, root.fp, root.fn) == (2, 1, 0)  # duplicates collapse; --- is a wildcard
+    assert (pres.tp, pres.fp, pres.fn) == (2, 1, 0)
+    assert round(root.f1, 3) == 0.8
+
+
+@pytest.mark.model
+def test_eval_command_writes_predictions_and_scores(tmp_path):
+    from detente.cli import app
+
+    gold = tmp_path / "gold.jsonl"
+    rows = [
+        {"id": "1", "text": "Japan condemned North Korea on Monday.", "date": "2024-03-04",
+         "expected": [{"source": "JPN", "target": "PRK", "code": "111"}]},
+        {"id": "2", "text": "The weather in Oslo was mild on Sunday.", "date": "2024-03-04", "expected": []},
+    ]
+    gold.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    out = tmp_path / "pred.jsonl"
+    result = CliRunner().invoke(app, ["eval", str(gold), "--out", str(out), "--actor-chars", "3", "-q"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1].startswith("F1_root=1.0000")
+    preds = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert preds[0] == {"id": "1", "events": [{"source": "JPN", "target": "PRK", "code": "111"}]}
+    assert preds[1] == {"id": "2", "events": []}
+
+
+def test_eval_missing_gold_is_one_line(tmp_path):
+    from detente.cli import app
+
+    result = CliRunner().invoke(app, ["eval", str(tmp_path / "nope.jsonl")])
+    assert result.exit_code != 0
+    assert "nope.jsonl" in result.output and "Traceback" not in result.output
