@@ -8,10 +8,11 @@ Order of precedence: explicit arguments (CLI options) > environment variables
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 from .errors import ConfigError
 
@@ -50,7 +51,7 @@ class Config:
     fetch_timeout: float = 15.0
     min_confidence: float = 0.0
 
-    def with_(self, **changes: Any) -> "Config":
+    def with_(self, **changes: Any) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     @property

@@ -29,18 +29,17 @@ from .records import Article, Event
 def read_gold(path: str | Path) -> list[dict[str, Any]]:
     rows = []
     try:
-        fh = open(path, encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError("E401", str(path), "gold file not found") from None
-    with fh:
-        for n, line in enumerate(fh, 1):
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                rows.append(json.loads(line))
-            except ValueError as exc:
-                raise InputError("E402", f"{path}:{n}", f"not valid JSON ({exc})") from None
+    for n, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            rows.append(json.loads(line))
+        except ValueError as exc:
+            raise InputError("E402", f"{path}:{n}", f"not valid JSON ({exc})") from None
     return rows
 
 

@@ -19,7 +19,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
-from urllib.parse import urlsplit, urlunsplit, parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from typing_extensions import Self
 
 T = TypeVar("T", bound="Record")
 
@@ -70,7 +72,7 @@ class Record:
         return dataclasses.asdict(self)  # type: ignore[call-overload, no-any-return]
 
     @classmethod
-    def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+    def from_dict(cls, data: dict[str, Any]) -> Self:
         names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
         kwargs: dict[str, Any] = {}
         for key, value in data.items():
@@ -98,7 +100,7 @@ class Article(Record):
     status_reason: str | None = None
 
     @classmethod
-    def make(cls, text: str, url: str | None = None, **kw: Any) -> "Article":
+    def make(cls, text: str, url: str | None = None, **kw: Any) -> Article:
         return cls(article_id=article_id_for(url, text), text=text, url=url, **kw)
 
 
@@ -216,7 +218,7 @@ class CodedArticle:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "CodedArticle":
+    def from_dict(cls, data: dict[str, Any]) -> CodedArticle:
         return cls(
             article=Article.from_dict(data["article"]),
             events=[Event.from_dict(e) for e in data.get("events", [])],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -33,15 +33,15 @@ def dictionary_files(path: str) -> list[str]:
 @app.command("eval")
 def eval_cmd(
     gold: str = typer.Argument(..., help="gold JSONL: {id, text, date, expected:[{source,target,code}]}"),
-    dicts: Optional[list[str]] = typer.Option(None, "--dicts", help="folder or file of actor/agent dictionaries"),
-    verbs: Optional[list[str]] = typer.Option(None, "--verbs", help="extra verb patterns (TSV or PETRARCH .txt)"),
-    out: Optional[str] = typer.Option(None, "--out", help="write predictions JSONL here"),
+    dicts: Annotated[list[str] | None, typer.Option("--dicts", help="folder or file of actor/agent dictionaries")] = None,
+    verbs: Annotated[list[str] | None, typer.Option("--verbs", help="extra verb patterns (TSV or PETRARCH .txt)")] = None,
+    out: str | None = typer.Option(None, "--out", help="write predictions JSONL here"),
     actor_chars: int = typer.Option(0, "--actor-chars", help="compare the first N characters of actor codes"),
     include_all: bool = typer.Option(False, "--all-events", help="also predict negated/hypothetical events"),
     min_confidence: float = typer.Option(0.6, "--min-confidence", min=0.0, max=1.0,
                                          help="predict only events at least this confident"),
-    plover: Optional[bool] = typer.Option(None, "--plover/--cameo", help="compare PLOVER types (auto-detected)"),
-    json_out: Optional[str] = typer.Option(None, "--json-out", help="write the metrics as JSON"),
+    plover: bool | None = typer.Option(None, "--plover/--cameo", help="compare PLOVER types (auto-detected)"),
+    json_out: str | None = typer.Option(None, "--json-out", help="write the metrics as JSON"),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
 ) -> None:
     """Code each gold record and score the predictions (exact, root, presence; per root; confusions)."""

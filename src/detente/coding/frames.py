@@ -152,10 +152,9 @@ def inherited_subjects(verb: Token, depth: int = 0) -> list[Token]:
     if dep == "acl" and verb.tag_ == "VBG" and head.pos_ in ("NOUN", "PROPN"):
         return conjuncts(head)  # "the country attacking its neighbour"
     if dep in ("xcomp", "conj", "advcl", "ccomp", "acomp", "pcomp") or (dep == "acl" and verb.tag_ != "VBN"):
-        if dep in ("advcl", "ccomp") and verb.pos_ != "ADJ" and \
+        if dep in ("advcl", "ccomp") and verb.pos_ != "ADJ" and (dep == "ccomp" or verb.tag_ != "VBG") and \
                 not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
-            if dep == "ccomp" or verb.tag_ != "VBG":
-                return []
+            return []
         if dep == "xcomp" and lemma(head) in OBJECT_CONTROL:
             objs = [c for c in head.children if c.dep_ in OBJ]
             if objs:
