@@ -165,3 +165,20 @@ def test_relations_matrix_warming_cooling_and_files(tmp_path) -> None:  # type: 
     rel.heatmap(str(tmp_path / "m.png"))
     assert (tmp_path / "m.png").read_bytes()[:4] == b"\x89PNG"
     assert os.path.getsize(tmp_path / "m.png") > 1000
+
+
+def test_a_cooling_without_conflict_is_still_explained() -> None:
+    # strong cooperation for four months, then only weak cooperation: the index drops with no
+    # conflict event at all; the explanation names the weak happenings instead of nothing
+    events = []
+    for m in (1, 2, 3, 4):
+        for k in range(3):
+            events.append(ev(f"s{m}{k}", "CHL", "PER", "06", f"2025-0{m}-{10 + k}", article=f"a{m}{k}",
+                             goldstein=7.0, sentence=f"Strong cooperation {m}-{k}."))
+    for m in (5, 6, 7, 8):
+        events.append(ev(f"w{m}", "CHL", "PER", "01", f"2025-0{m}-10", article=f"b{m}", goldstein=0.4,
+                         sentence=f"A lukewarm statement {m}."))
+    series, changes = dyad_changes(store(events), "CHL", "PER")
+    assert changes and changes[0]["delta"] < 0
+    drivers = changes[0]["drivers"]
+    assert drivers and drivers[0]["sentence"].startswith("A lukewarm statement")  # the least cooperative first

@@ -110,14 +110,18 @@ def explain_change(store_or_con: object, a: str, b: str, series: list[dict], cha
         cond += " AND has_ab" if a == lo else " AND has_ba"
     if not include_all:
         cond += " AND asserted"
-    rows = con.execute(f"""
+    query = f"""
       SELECT h.happening_id, h.date, h.cameo, h.goldstein, h.num_mentions, h.num_sources, h.sentence,
              h.article_id, h.goldstein * h.num_mentions * ? AS contribution,
              (SELECT list(DISTINCT e.article_id ORDER BY e.article_id) FROM happening_events he
               JOIN events e USING (event_id) WHERE he.happening_id = h.happening_id) AS article_ids
-      FROM happenings h WHERE {cond} AND h.goldstein * ? > 0
-      ORDER BY contribution DESC, h.date, h.happening_id LIMIT ?""",
-                       [sign, *params, sign, top]).fetchall()
+      FROM happenings h WHERE {cond} {{sign_filter}}
+      ORDER BY contribution DESC, h.date, h.happening_id LIMIT ?"""
+    rows = con.execute(query.format(sign_filter="AND h.goldstein * ? > 0"), [sign, *params, sign, top]).fetchall()
+    if not rows:
+        # nothing pulled the index this way (a cooling with only weaker cooperation): the happenings
+        # of those periods that pulled least against the change, so the explanation is never empty
+        rows = con.execute(query.format(sign_filter=""), [sign, *params, top]).fetchall()
     cols = ("happening_id", "date", "cameo", "goldstein", "mentions", "sources", "sentence", "article_id",
             "contribution", "article_ids")
     out = []
