@@ -199,3 +199,17 @@ def test_only_new_touches_only_affected_segments() -> None:
     assert groups(con)[2] == ["d09", "new"]
     after = table(con, "SELECT * FROM happenings WHERE num_events = 1 ORDER BY happening_id")
     assert len(after) == len(before) - 1 and set(after) <= set(before)
+
+
+def test_domestic_pairs_merge_only_for_the_same_actors() -> None:
+    from detente.records import Actor
+
+    a = ev("d1", "USA", "USA", "11", "2024-02-01", article="x1")
+    b = ev("d2", "USA", "USA", "11", "2024-02-01", article="x2")
+    c = ev("d3", "USA", "USA", "11", "2024-02-01", article="x3")
+    for e, (s, t) in zip((a, b, c), (("Senate", "White House"), ("Senate", "White House"), ("Court", "Governor"))):
+        e.source = Actor(text=s, code="USALEG", country="USA", name=s)
+        e.target = Actor(text=t, code="USAGOV", country="USA", name=t)
+    con = store([a, b, c])
+    cluster_happenings(con)
+    assert sorted(groups(con)) == [["d1", "d2"], ["d3"]]

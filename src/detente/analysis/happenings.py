@@ -18,7 +18,8 @@ tables:
 
 Which events can merge (all of it):
 
-* the same unordered pair of countries (source_country, target_country);
+* the same unordered pair of countries (source_country, target_country); for a domestic pair
+  (both sides of one country) also the same two actors (name, else code);
 * a compatible CAMEO root: the same root, or the same family in :data:`ROOT_FAMILIES`;
 * overlapping date windows (:func:`date_window`): a day-precision date d covers
   [d-1, d+1] (two such dates merge when at most 2 days apart); a day-precision date taken
@@ -113,7 +114,12 @@ def _keyed_sql(include_all: bool) -> str:
       SELECT event_id, article_id, sentence_index, cameo_root, date, date_precision, date_basis,
              location_country, confidence,
              least(source_country, target_country) || '-' || greatest(source_country, target_country)
-               || '|' || ({family_sql()}) || '|' || (CASE WHEN {counts} THEN 'a' ELSE 'o' END) AS gkey,
+               || '|' || ({family_sql()}) || '|' || (CASE WHEN {counts} THEN 'a' ELSE 'o' END)
+               -- a domestic pair (USA-USA) says little: there the actors themselves must match
+               || CASE WHEN source_country = target_country THEN '|' ||
+                    least(coalesce(source_name, source_code, ''), coalesce(target_name, target_code, '')) || '~' ||
+                    greatest(coalesce(source_name, source_code, ''), coalesce(target_name, target_code, ''))
+                  ELSE '' END AS gkey,
              CAST(CASE
                WHEN date_precision = 'year' THEN date_trunc('year', date)
                WHEN date_precision = 'month' THEN date_trunc('month', date)
