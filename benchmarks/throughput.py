@@ -7,7 +7,8 @@ Each measurement runs in a fresh Python process (so memory figures do not mix):
 
 - ``parse``: one process; the same articles through ``nlp.pipe`` alone (spaCy's parse), then
   through ``Engine.code_many`` (parse + everything after it: actors, coder, context). Reports
-  both times and the ratio (time after the parse) / (parse time) = (parse+code - parse) / parse.
+  both times; then, on the docs the first pass parsed, everything after the parse
+  (``Engine.code_doc``) timed directly: the ratio (after-parse time) / (parse time).
 - ``run -j N``: ``pipeline.code_articles`` end to end with N processes, wall time including
   starting the workers, and the steady rate (first result to last).
 
@@ -105,15 +106,21 @@ def measure_parse(articles: list, batch_size: int) -> dict:
     engine.code_many(articles[:4])  # warm up
     with TreeMemory() as mem:
         t0, c0 = time.perf_counter(), time.process_time()
-        for _ in engine.nlp.pipe(texts, batch_size=batch_size):
-            pass
+        docs = list(engine.nlp.pipe(texts, batch_size=batch_size))
         parse_s, parse_cpu = time.perf_counter() - t0, time.process_time() - c0
+        # everything after the parse, timed directly on the parsed docs (actors, coder, context)
+        t0, c0 = time.perf_counter(), time.process_time()
+        for doc, art in zip(docs, articles):
+            engine.code_doc(doc, art)
+        code_s, code_cpu = time.perf_counter() - t0, time.process_time() - c0
+        del docs
         t0, c0 = time.perf_counter(), time.process_time()
         coded = []
         for i in range(0, len(articles), batch_size):
             coded += engine.code_many(articles[i:i + batch_size])
         total_s, total_cpu = time.perf_counter() - t0, time.process_time() - c0
     return {"load_s": load_s, "parse_s": parse_s, "total_s": total_s, "parse_cpu": parse_cpu, "total_cpu": total_cpu,
+            "code_s": code_s, "code_cpu": code_cpu,
             "events": sum(len(c.events) for c in coded), "failed": sum(c.article.status == "failed" for c in coded),
             "tree_peak_mb": mem.peak_mb, **rusage_mb()}
 
@@ -173,7 +180,6 @@ def main() -> None:
           f"batch {args.batch_size}, {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
     parse = run_worker(args, "parse")
     n, w = parse["articles"], parse["words"]
-    after = parse["total_s"] - parse["parse_s"]
     print("| one process | seconds | articles/s | words/s |")
     print("|---|---:|---:|---:|")
     print(f"| load pipeline + actors + coder | {parse['load_s']:.1f} | | |")
@@ -181,12 +187,11 @@ def main() -> None:
           f"{w / parse['parse_s']:,.0f} |")
     print(f"| parse + code (`Engine.code_many`) | {parse['total_s']:.1f} | {n / parse['total_s']:.1f} | "
           f"{w / parse['total_s']:,.0f} |")
-    print(f"\nafter-parse / parse time: **{after / parse['parse_s']:.2f}** "
-          f"({after:.1f} s after the parse, {parse['parse_s']:.1f} s parsing); {parse['events']} events, "
-          f"{parse['failed']} failed; peak RSS {parse['self_mb']:.0f} MB")
-    cpu_after = parse["total_cpu"] - parse["parse_cpu"]
-    print(f"after-parse / parse, CPU time (robust to other load on the machine): "
-          f"**{cpu_after / parse['parse_cpu']:.2f}** ({cpu_after:.1f} s / {parse['parse_cpu']:.1f} s)\n")
+    print(f"\n{parse['events']} events, {parse['failed']} failed; peak RSS {parse['self_mb']:.0f} MB")
+    print(f"after-parse / parse, timed directly on the parsed docs: **{parse['code_s'] / parse['parse_s']:.2f}** "
+          f"wall ({parse['code_s']:.1f} s / {parse['parse_s']:.1f} s), "
+          f"**{parse['code_cpu'] / parse['parse_cpu']:.2f}** CPU ({parse['code_cpu']:.1f} s / {parse['parse_cpu']:.1f} s) "
+          f"(target <= 0.25)\n")
     print("| processes | wall s (incl. start) | articles/s | words/s | steady articles/s | events | "
           "peak RSS self MB | largest child MB | peak RSS all processes MB |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
