@@ -206,3 +206,20 @@ def test_consequent_of_a_condition_is_hypothetical(engine):
 def test_recipient_subject_reverses_roles(engine):
     ev = only(code(engine, "Georgian rebels received weapons from the Armenian government."), "ARM", "GEO", "07")
     assert ev.source.sector == "GOV"
+
+
+def test_domestic_sector_takes_the_country_of_the_sentence(engine):
+    ev = only(code(engine, "The Zambian government signed a peace agreement with rebels in Lusaka."), "ZMB", "ZMB", "05")
+    assert ev.target.code == "ZMBREB"
+
+
+def test_domestic_sector_stays_unplaced_when_two_states_are_named(engine):
+    events = code(engine, "Chad accused Sudan of arming rebels.")
+    assert not any(e.target and e.target.sector == "REB" and e.target.country for e in events)
+
+
+def test_object_is_the_subject_of_an_of_gerund(engine):
+    events = code(engine, "Chad accused Sudan of arming rebels.")
+    only(events, "TCD", "SDN", "11")
+    assert not any(e.cameo_root == "07" and e.source.country == "TCD" for e in events)
+    assert any(e.cameo_root == "07" and e.source.country == "SDN" for e in events)

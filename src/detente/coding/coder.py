@@ -20,7 +20,7 @@ An event needs a source actor; the target may be null (stored, not used for dyad
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
@@ -43,6 +43,9 @@ PLACE_TARGET_CODES = ("042", "043", "044", "14", "18", "19", "20")
 # where a target may hide when every other option names only the source's own country:
 # "recalled its ambassador *from* Buenos Aires", "expelled diplomats *from* the embassy of X"
 _LAST_RESORT_PREPS = ("from", "to", "in", "at")
+# sectors that are nearly always domestic actors of the country the sentence is about
+_DOMESTIC_SECTORS = frozenset({"REB", "OPP", "CVL", "COP", "JUD", "LEG", "INS", "SEP", "CRM", "REF", "LAB", "EDU",
+                               "HRI", "REL", "AGR"})
 _PURPOSE_WORDS = frozenset({"protest", "demand", "defiance", "opposition", "denounce", "condemn", "press", "oppose"})
 _NESTED_DEPS = frozenset({"prep", "pobj", "poss", "compound", "amod", "nmod", "appos"})
 
@@ -239,7 +242,8 @@ class Coder:
         for m in matches:
             if m.frame.pred.i in consumed and not m.composed:
                 continue
-            events.extend(self._events_for(m, sent, s_index, article, actors, countries, quotes))
+            events.extend(self._events_for(m, sent, s_index, article, actors, countries, quotes,
+                                           self._sentence_countries(sent, actors)))
         return events
 
     @staticmethod
@@ -314,8 +318,24 @@ class Coder:
                 out.append((tok, a))
         return out
 
+    @staticmethod
+    def _sentence_countries(sent: Span, actors: Any) -> set[str]:
+        """The states named in the sentence (by name, adjective, capital or a person of theirs)."""
+        return {a.country for s, _, a in actors.mentions()
+                if sent.start <= s < sent.end and a.country and a.kind in ("state", "person")}
+
+    @staticmethod
+    def _placed(actor: Actor, sent_countries: set[str]) -> Actor:
+        """A domestic sector with no country ("Shona rebels", "police", "the opposition") takes the
+        country of the sentence when exactly one state is named there."""
+        if actor.country or actor.sector not in _DOMESTIC_SECTORS or len(sent_countries) != 1:
+            return actor
+        (country,) = sent_countries
+        return replace(actor, country=country, code=f"{country}{actor.code or actor.sector}")
+
     def _events_for(self, m: Match, sent: Span, s_index: int, article: Article, actors: Any,
-                    countries: list[str], quotes: list[tuple[int, int]]) -> list[Event]:
+                    countries: list[str], quotes: list[tuple[int, int]],
+                    sent_countries: set[str] | None = None) -> list[Event]:
         frame, pat = m.frame, m.pattern
         code = pat.code
         fact = assess(frame.pred, sent, self.cues, quotes)
@@ -349,6 +369,9 @@ class Coder:
         pairs: list[tuple[tuple[Token, Actor] | None, tuple[Token, Actor] | None, bool]] = []
         if frame.reciprocal_group and not sources and len(targets) >= 2:
             sources, targets = targets, []
+        if sent_countries:
+            sources = [(t, self._placed(a, sent_countries)) for t, a in sources]
+            targets = [(t, self._placed(a, sent_countries)) for t, a in targets]
         if pat.reverse:  # "X received aid from Y": Y -> X
             if not targets:
                 return []

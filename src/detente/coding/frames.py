@@ -143,6 +143,9 @@ def inherited_subjects(verb: Token, depth: int = 0) -> list[Token]:
     if dep == "pcomp" and head.dep_ == "prep" and head.head is not head:
         # "Arnor is about to restore ties": through the preposition to the clause it hangs from
         gov = head.head
+        objs = [c for c in gov.children if c.dep_ in OBJ]
+        if objs and head.lower_ in ("of", "for"):
+            return conjuncts(objs[0])  # "accused Sudan of *arming*", "praised X for *helping*"
         subs, passive = own_subjects(gov)
         if subs and not passive:
             return subs
