@@ -223,3 +223,8 @@ def test_object_is_the_subject_of_an_of_gerund(engine):
     only(events, "TCD", "SDN", "11")
     assert not any(e.cameo_root == "07" and e.source.country == "TCD" for e in events)
     assert any(e.cameo_root == "07" and e.source.country == "SDN" for e in events)
+
+
+def test_coordinated_nationality_modifiers_give_two_actors(engine):
+    events = code(engine, "Portuguese and Spanish fishermen protested against Morocco on Monday.")
+    assert find(events, "PRT", "MAR", "14") and find(events, "ESP", "MAR", "14")

@@ -301,6 +301,25 @@ class Coder:
             consumed.update((x.i, gov.i))
         return out
 
+    @staticmethod
+    def _coordinated_modifiers(tok: Token, actor: Actor, actors: Any) -> list[Actor]:
+        """"the Turkish and Greek sides", "US and British activists": one noun, two countries."""
+        out: list[Actor] = []
+        if not actor.country:
+            return out
+        for child in tok.children:
+            if child.dep_ not in ("amod", "compound", "nmod") or child.i > tok.i:
+                continue
+            for conj in child.conjuncts:
+                if conj.i > tok.i:
+                    continue
+                for other in actors.actors_for(conj):
+                    if other.kind == "state" and other.country and other.country != actor.country and not other.sector:
+                        code = f"{other.country}{actor.sector or ''}"
+                        out.append(replace(actor, text=f"{conj.text} {tok.text}", code=code, country=other.country,
+                                           name=other.name))
+        return out
+
     def _actors(self, toks: Iterable[Token], actors: Any, nested: bool = False) -> list[tuple[Token, Actor]]:
         out: list[tuple[Token, Actor]] = []
         seen: set[str] = set()
@@ -308,6 +327,8 @@ class Coder:
             found = actors.actors_for(tok)
             if not found and nested and tok.pos_ in ("NOUN", "PROPN"):
                 found = self._nested_actors(tok, actors)
+            if len(found) == 1:
+                found = found + self._coordinated_modifiers(tok, found[0], actors)
             for a in found:
                 if not a.country and not a.code:  # a name the knowledge base does not place
                     continue
