@@ -228,3 +228,16 @@ def test_object_is_the_subject_of_an_of_gerund(engine):
 def test_coordinated_nationality_modifiers_give_two_actors(engine):
     events = code(engine, "Portuguese and Spanish fishermen protested against Morocco on Monday.")
     assert find(events, "PRT", "MAR", "14") and find(events, "ESP", "MAR", "14")
+
+
+def test_of_phrase_with_coordinated_countries(engine):
+    events = code(engine, "The ambassadors of Norway, Sweden and Finland met the Danish prime minister.")
+    for c in ("NOR", "SWE", "FIN"):
+        assert find(events, c, "DNK", "04"), c
+
+
+def test_temporal_clause_events_rank_below_the_news(engine):
+    events = code(engine, "Serbia restored ties with Croatia, five years after protesters burned its embassy.")
+    main = only(events, "SRB", "HRV", "05")
+    background = [e for e in events if e.trigger == "burned"]
+    assert background and all(e.confidence < main.confidence - 0.15 for e in background)

@@ -43,6 +43,7 @@ PLACE_TARGET_CODES = ("042", "043", "044", "14", "18", "19", "20")
 # where a target may hide when every other option names only the source's own country:
 # "recalled its ambassador *from* Buenos Aires", "expelled diplomats *from* the embassy of X"
 _LAST_RESORT_PREPS = ("from", "to", "in", "at")
+_TEMPORAL_MARKS = frozenset({"after", "before", "since", "until", "till", "when", "while", "once", "as"})
 # sectors that are nearly always domestic actors of the country the sentence is about
 _DOMESTIC_SECTORS = frozenset({"REB", "OPP", "CVL", "COP", "JUD", "LEG", "INS", "SEP", "CRM", "REF", "LAB", "EDU",
                                "HRI", "REL", "AGR"})
@@ -303,15 +304,21 @@ class Coder:
 
     @staticmethod
     def _coordinated_modifiers(tok: Token, actor: Actor, actors: Any) -> list[Actor]:
-        """"the Turkish and Greek sides", "US and British activists": one noun, two countries."""
+        """"the Turkish and Greek sides", "US and British activists", "the ambassadors of A, B and C":
+        one noun, several countries."""
         out: list[Actor] = []
         if not actor.country:
             return out
+        heads: list[Token] = []
         for child in tok.children:
-            if child.dep_ not in ("amod", "compound", "nmod") or child.i > tok.i:
-                continue
-            for conj in child.conjuncts:
-                if conj.i > tok.i:
+            if child.dep_ in ("amod", "compound", "nmod") and child.i < tok.i:
+                heads.append(child)
+            elif child.dep_ == "prep" and child.lower_ in ("of", "in", "from"):
+                # "the ambassadors of A, B and C", "lawmakers in A and B"
+                heads.extend(g for g in child.children if g.dep_ == "pobj")
+        for head in heads:
+            for conj in head.conjuncts:
+                if head.i < tok.i and conj.i > tok.i:
                     continue
                 for other in actors.actors_for(conj):
                     if other.kind == "state" and other.country and other.country != actor.country and not other.sector:
@@ -454,6 +461,8 @@ class Coder:
             c -= 0.05 if m.frame.light_verb is not None else 0.15
         elif pred.dep_ in ("ROOT", "ccomp", "parataxis") or (pred.dep_ == "conj" and pred.head.dep_ == "ROOT"):
             c += 0.05  # the head of a main or reported clause
+        elif pred.dep_ == "advcl" and any(ch.dep_ == "mark" and ch.lower_ in _TEMPORAL_MARKS for ch in pred.children):
+            c -= 0.2  # "... five years after crowds *burned* its embassy": background, rarely the news
         elif pred.dep_ in ("advcl", "relcl", "acl", "pcomp", "pobj", "csubj"):
             c -= 0.1  # a subordinate or embedded clause: background more often than news
         return round(max(0.05, min(0.99, c)), 2)
