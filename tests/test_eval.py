@@ -13,7 +13,7 @@ from detente.evaluation import score
 def test_scorer_sets_wildcards_and_levels():
     gold = [
         {"id": "a", "expected": [{"source": "USA", "target": "CHN", "code": "042"}]},
-        {"id": "b", "expected": [{"source": "---GOV", "target": "IRN", "code": "111"}]},
+        {"id": "b", "expected": [{"source": None, "target": "IRN", "code": "111"}]},
         {"id": "c", "expected": []},
         {"id": "d", "expected": [], "scored": False},
     ]
@@ -26,7 +26,7 @@ def test_scorer_sets_wildcards_and_levels():
     assert rep.records == 3
     ex, root, pres = rep.levels["exact"], rep.levels["root"], rep.levels["presence"]
     assert (ex.tp, ex.fp, ex.fn) == (0, 3, 2)
-    assert (root.tp, root.fp, root.fn) == (2, 1, 0)  # duplicates collapse; --- is a wildcard
+    assert (root.tp, root.fp, root.fn) == (2, 1, 0)  # duplicates collapse; a null gold actor is a wildcard
     assert (pres.tp, pres.fp, pres.fn) == (2, 1, 0)
     assert round(root.f1, 3) == 0.8
 

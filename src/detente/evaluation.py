@@ -5,8 +5,8 @@ Gold format (one JSON object per line): ``{"id", "text", "date", "expected": [{"
 "code"}]}``. Scoring follows the usual event-data conventions (and agrees with the
 shared bench scorer): within a record events are compared as *sets*; three levels —
 ``exact`` (source, target, full code), ``root`` (first two digits; a PLOVER type is its
-own root) and ``presence`` (does the record have any event); a gold actor that is null
-or ``---`` is a wildcard; micro-averaged over scored records.
+own root) and ``presence`` (does the record have any event); a gold actor that is null is a
+wildcard (``---`` is not); micro-averaged over scored records.
 
 Which events become predictions: those that aggregates count (asserted; actual, intended
 or future) with a source and a target, by default; ``include_all`` adds the rest. The
@@ -90,7 +90,7 @@ def _norm_code(code: Any) -> str:
 
 
 def _actor(a: Any, chars: int, gold: bool) -> str | None:
-    if a is None or (gold and (str(a) == "" or str(a).startswith("---"))):
+    if a is None:  # only a null gold actor is a wildcard (as in the shared scorer); "---" is not
         return None if gold else ""
     s = str(a).strip()
     return s[:chars] if chars else s
