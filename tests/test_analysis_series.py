@@ -178,7 +178,7 @@ def test_a_cooling_without_conflict_is_still_explained() -> None:
     for m in (5, 6, 7, 8):
         events.append(ev(f"w{m}", "CHL", "PER", "01", f"2025-0{m}-10", article=f"b{m}", goldstein=0.4,
                          sentence=f"A lukewarm statement {m}."))
-    series, changes = dyad_changes(store(events), "CHL", "PER")
+    _, changes = dyad_changes(store(events), "CHL", "PER")
     assert changes and changes[0]["delta"] < 0
     drivers = changes[0]["drivers"]
     assert drivers and drivers[0]["sentence"].startswith("A lukewarm statement")  # the least cooperative first

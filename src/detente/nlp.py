@@ -15,7 +15,7 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from .errors import ConfigError
 
@@ -85,3 +85,13 @@ def sentence_index(doc: Doc) -> list[int]:
                 cached[i] = n
         doc.user_data["detente_sent_of"] = cached
     return cached  # type: ignore[no-any-return]
+
+
+def governing_verb(tok: Token) -> Token:
+    """The nearest verb (or auxiliary) above ``tok``; the root when there is none."""
+    t = tok
+    while t.head.i != t.i:
+        t = t.head
+        if t.pos_ in ("VERB", "AUX"):
+            return t
+    return t

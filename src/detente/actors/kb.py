@@ -31,7 +31,6 @@ import functools
 import glob
 import hashlib
 import os
-import pickle
 import re
 import unicodedata
 from collections import Counter
@@ -42,6 +41,7 @@ from typing import Any
 
 import yaml
 
+from ..cache import cache_dir, load_pickle, save_pickle
 from ..errors import KnowledgeError
 from ..records import Actor
 
@@ -548,12 +548,6 @@ def build_kb(extra_files: Iterable[str] = (), data_dir: Path | str = DATA_DIR) -
 CACHE_VERSION = "actors-kb-5"
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("DETENTE_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "detente")
-    return Path(base)
-
-
 def _fingerprint(extra: tuple[tuple[str, float], ...]) -> str:
     parts = [CACHE_VERSION, str(DATA_DIR)]
     code_dir = Path(__file__).resolve().parent
@@ -569,29 +563,16 @@ def _fingerprint(extra: tuple[tuple[str, float], ...]) -> str:
 @functools.lru_cache(maxsize=8)
 def _cached(extra: tuple[tuple[str, float], ...]) -> ActorKB:
     """Build, or read the compiled index from the disk cache (``$DETENTE_CACHE``, ~/.cache/detente)."""
-    path = _cache_dir() / f"{_fingerprint(extra)}.pickle"
-    try:
-        with open(path, "rb") as fh:
-            kb = pickle.load(fh)
-        SECTOR_CODES.update(kb.sectors)
-        return kb  # type: ignore[no-any-return]
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
-        pass
+    path = cache_dir() / f"{_fingerprint(extra)}.pickle"
+    cached = load_pickle(path)
+    if isinstance(cached, ActorKB):
+        SECTOR_CODES.update(cached.sectors)
+        return cached
     kb = build_kb([p for p, _ in extra])
     from .places import build_city_map
 
     kb.cities = build_city_map(kb)  # part of the compiled index
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump(kb, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        old = sorted(path.parent.glob("*.pickle"), key=lambda f: f.stat().st_mtime, reverse=True)[16:]
-        for f in old:
-            f.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only home: no disk cache, still correct
+    save_pickle(path, kb)
     return kb
 
 

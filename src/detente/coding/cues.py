@@ -51,19 +51,23 @@ def parse_cues(data: object, origin: str) -> Cues:
     return Cues(**values)
 
 
-@functools.lru_cache(maxsize=4)
-def load_cues(path: str | None = None) -> Cues:
-    """The built-in cues, or a user file with the same keys."""
+def _read_yaml(path: str | None, builtin: str) -> tuple[object, str]:
+    """(data, origin) of a user file, or of the built-in ``data/coder/<builtin>``."""
     if path:
         origin, text = path, Path(path).read_text(encoding="utf-8")
     else:
-        origin = "cues.yaml"
-        text = (resources.files("detente") / "data" / "coder" / "cues.yaml").read_text(encoding="utf-8")
+        origin = builtin
+        text = (resources.files("detente") / "data" / "coder" / builtin).read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text)
+        return yaml.safe_load(text), origin
     except yaml.YAMLError as exc:
         raise KnowledgeError("E300", origin, f"not valid YAML ({exc})") from None
-    return parse_cues(data, origin)
+
+
+@functools.lru_cache(maxsize=4)
+def load_cues(path: str | None = None) -> Cues:
+    """The built-in cues, or a user file with the same keys."""
+    return parse_cues(*_read_yaml(path, "cues.yaml"))
 
 
 @dataclass(frozen=True)
@@ -105,13 +109,4 @@ def parse_complements(data: object, origin: str) -> dict[str, ComplementClass]:
 @functools.lru_cache(maxsize=4)
 def load_complements(path: str | None = None) -> dict[str, ComplementClass]:
     """Governor classes keyed by name; ``governor_class(lemma)`` finds one by its governor."""
-    if path:
-        origin, text = path, Path(path).read_text(encoding="utf-8")
-    else:
-        origin = "complements.yaml"
-        text = (resources.files("detente") / "data" / "coder" / "complements.yaml").read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise KnowledgeError("E300", origin, f"not valid YAML ({exc})") from None
-    return parse_complements(data, origin)
+    return parse_complements(*_read_yaml(path, "complements.yaml"))

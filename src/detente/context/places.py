@@ -38,9 +38,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
-from ..nlp import sentences
+from ..nlp import governing_verb, sentences
 from ..records import Location
 from .dates import sentence_starts
 from .gazetteer import Gazetteer, Place, fold, gazetteer
@@ -163,13 +163,7 @@ def _lookup(g: Gazetteer, span: Span, ent_of: dict[int, Span]) -> list[Place]:
     return cands
 
 
-def _first_verb_above(tok: Token) -> Token:
-    t = tok
-    while t.head.i != t.i:
-        t = t.head
-        if t.pos_ in ("VERB", "AUX"):
-            return t
-    return t
+_first_verb_above = governing_verb
 
 
 def _analyse(doc: Doc, span: Span, by_root: dict[int, PlaceMention], g: Gazetteer, m: PlaceMention) -> None:
