@@ -34,7 +34,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -380,6 +380,17 @@ def _check_keys(item: dict[str, Any], allowed: set[str], where: str) -> None:
                                             f"known: {', '.join(sorted(allowed))}")
 
 
+def _entries(path: str, allowed: set[str]) -> Iterator[tuple[dict[str, Any], str]]:
+    """Each entry of a knowledge file with its ``file:N (name)`` label, checked to be a mapping
+    with only ``allowed`` fields."""
+    for i, item in enumerate(_items(path)):
+        where = _label(path, i, item)
+        if not isinstance(item, dict):
+            raise KnowledgeError("E303", where, "an entry must be a mapping")
+        _check_keys(item, allowed, where)
+        yield item, where
+
+
 def _items(path: str) -> list[Any]:
     data = _read_yaml(path)
     if data is None:
@@ -397,11 +408,7 @@ SECTOR_KEYS = {"code", "label", "nouns", "modifiers"}
 
 
 def load_states(kb: ActorKB, path: str) -> None:
-    for i, item in enumerate(_items(path)):
-        where = _label(path, i, item)
-        if not isinstance(item, dict):
-            raise KnowledgeError("E303", where, "an entry must be a mapping")
-        _check_keys(item, STATE_KEYS, where)
+    for item, where in _entries(path, STATE_KEYS):
         code = _code(item, "code", where)
         assert code is not None
         name = item.get("name")
@@ -423,11 +430,7 @@ def load_states(kb: ActorKB, path: str) -> None:
 
 
 def load_organisations(kb: ActorKB, path: str) -> None:
-    for i, item in enumerate(_items(path)):
-        where = _label(path, i, item)
-        if not isinstance(item, dict):
-            raise KnowledgeError("E303", where, "an entry must be a mapping")
-        _check_keys(item, ORG_KEYS, where)
+    for item, where in _entries(path, ORG_KEYS):
         name = item.get("name")
         if not name:
             raise KnowledgeError("E303", where, "missing `name`")
@@ -449,11 +452,7 @@ def load_organisations(kb: ActorKB, path: str) -> None:
 
 
 def load_people(kb: ActorKB, path: str) -> None:
-    for i, item in enumerate(_items(path)):
-        where = _label(path, i, item)
-        if not isinstance(item, dict):
-            raise KnowledgeError("E303", where, "an entry must be a mapping")
-        _check_keys(item, PERSON_KEYS, where)
+    for item, where in _entries(path, PERSON_KEYS):
         name = item.get("name")
         if not name or not isinstance(name, str):
             raise KnowledgeError("E303", where, "missing `name`")
@@ -465,11 +464,7 @@ def load_people(kb: ActorKB, path: str) -> None:
 
 
 def load_sectors(kb: ActorKB, path: str) -> None:
-    for i, item in enumerate(_items(path)):
-        where = _label(path, i, item)
-        if not isinstance(item, dict):
-            raise KnowledgeError("E303", where, "an entry must be a mapping")
-        _check_keys(item, SECTOR_KEYS, where)
+    for item, where in _entries(path, SECTOR_KEYS):
         code = _code(item, "code", where)
         assert code is not None
         kb.sectors[code] = SectorInfo(code, str(item.get("label") or code), where)
