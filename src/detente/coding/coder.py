@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .. import CODER_VERSION
 from ..config import Config, load_config
-from ..nlp import sentences
+from ..nlp import sentence_index, sentences
 from ..records import Account, Actor, Article, CodedArticle, Event, Location, Quantity, event_id_for
 from .codebook import Codebook, load_codebook
 from .cues import ComplementClass, Cues, load_complements, load_cues
@@ -186,11 +186,18 @@ class Coder:
 
         actors = DocActors(self.kb, doc, article.published)
         countries = sorted({a.country for _, _, a in actors.mentions() if a.country})
+        # the states named in each sentence (by name, adjective, capital or one of their people)
+        sent_of = sentence_index(doc)
+        states_in: dict[int, set[str]] = {}
+        for start, _, a in actors.mentions():
+            if a.country and a.kind in ("state", "person"):
+                states_in.setdefault(sent_of[start], set()).add(a.country)
         events: list[Event] = []
         for s_index, sent in enumerate(sentences(doc)):
             if len(sent) < 3 or not any(t.pos_ in ("VERB", "AUX") for t in sent):
                 continue
-            events.extend(self.code_sentence(sent, s_index, article, actors, countries))
+            events.extend(self.code_sentence(sent, s_index, article, actors, countries,
+                                             states_in.get(s_index, set())))
         quantities: list[Quantity] = []
         accounts: list[Account] = []
         try:
@@ -208,7 +215,8 @@ class Coder:
         return CodedArticle(article=article, events=events, quantities=quantities, accounts=accounts)
 
     def code_sentence(self, sent: Span, s_index: int, article: Article, actors: Any,
-                      countries: list[str]) -> list[Event]:
+                      countries: list[str], sent_countries: set[str]) -> list[Event]:
+        """Events of one sentence; ``sent_countries``: the states it names."""
         quotes = quote_ranges(sent)
         matches: list[Match] = []
         consumed: set[int] = set()
@@ -244,7 +252,7 @@ class Coder:
             if m.frame.pred.i in consumed and not m.composed:
                 continue
             events.extend(self._events_for(m, sent, s_index, article, actors, countries, quotes,
-                                           self._sentence_countries(sent, actors)))
+                                           sent_countries))
         return events
 
     @staticmethod
@@ -347,12 +355,6 @@ class Coder:
         return out
 
     @staticmethod
-    def _sentence_countries(sent: Span, actors: Any) -> set[str]:
-        """The states named in the sentence (by name, adjective, capital or a person of theirs)."""
-        return {a.country for s, _, a in actors.mentions()
-                if sent.start <= s < sent.end and a.country and a.kind in ("state", "person")}
-
-    @staticmethod
     def _placed(actor: Actor, sent_countries: set[str]) -> Actor:
         """A domestic sector with no country ("Shona rebels", "police", "the opposition") takes the
         country of the sentence when exactly one state is named there."""
@@ -363,7 +365,7 @@ class Coder:
 
     def _events_for(self, m: Match, sent: Span, s_index: int, article: Article, actors: Any,
                     countries: list[str], quotes: list[tuple[int, int]],
-                    sent_countries: set[str] | None = None) -> list[Event]:
+                    sent_countries: set[str]) -> list[Event]:
         frame, pat = m.frame, m.pattern
         code = pat.code
         fact = assess(frame.pred, sent, self.cues, quotes)

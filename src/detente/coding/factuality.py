@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from .cues import Cues
-from .frames import conjuncts, lemma
+from .frames import lemma
 
 _OPEN_QUOTES = {'"', "“", "‘", "«", "„", "``"}
 _CLOSE_QUOTES = {'"', "”", "’", "»", "''"}
@@ -218,6 +218,3 @@ def assess(pred: Token, sent: Span, cues: Cues, quotes: list[tuple[int, int]] | 
     fact.quote = any(a < pred.i < b for a, b in ranges)
     return fact
 
-
-def subjects_group(tok: Token) -> list[Token]:
-    return conjuncts(tok)
