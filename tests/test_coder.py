@@ -241,3 +241,53 @@ def test_temporal_clause_events_rank_below_the_news(engine):
     main = only(events, "SRB", "HRV", "05")
     background = [e for e in events if e.trigger == "burned"]
     assert background and all(e.confidence < main.confidence - 0.15 for e in background)
+
+
+# -- obligations in reported speech, announced and conditional threats -------------------------------
+def test_must_in_reported_speech_is_a_demand_of_the_clause_subject(engine):
+    events = code(engine, "Germany said on Monday that Turkey must release the detained journalists.")
+    ev = only(events, "DEU", "TUR", "10")
+    assert ev.modality == "actual" and ev.plover == "REQUEST"
+    assert not find(events, "TUR", None, "08"), "the release itself is not asserted"
+
+
+def test_should_in_reported_speech_is_an_appeal(engine):
+    only(code(engine, "The Brazilian president said Argentina should resume talks with Chile."), "BRA", "ARG", "02")
+
+
+def test_has_to_counts_as_must(engine):
+    only(code(engine, "Kenya insisted that Uganda has to withdraw its troops from the border."), "KEN", "UGA", "10")
+
+
+def test_agreeing_that_something_must_happen_is_not_a_demand(engine):
+    events = code(engine, "Peru and Chile agree that the dispute must be settled by arbitration.")
+    assert not [e for e in events if e.cameo_root == "10"]
+
+
+def test_announced_conflict_act_is_a_threat(engine):
+    events = code(engine, "Palestinian leaders said they would boycott all contact with Israel.")
+    ev = only(events, "PSE", "ISR", "13")
+    assert ev.modality == "actual" and ev.plover == "THREATEN"
+
+
+def test_ultimatum_is_a_threat_against_the_conditions_subject(engine):
+    events = code(engine, "Farmers in Chile threatened to block the highways unless Argentina lifts the tariffs.")
+    assert [e for e in events if e.cameo_root == "13" and e.target and e.target.country == "ARG"]
+
+
+def test_unless_makes_a_future_act_a_threat(engine):
+    events = code(engine, "Nigeria announced that it will withdraw its peacekeepers from Chad unless the junta "
+                          "holds elections.")
+    only(events, "NGA", "TCD", "13")
+
+
+def test_vow_to_attack_is_a_threat_not_an_intent_to_cooperate(engine):
+    events = code(engine, "The Kenyan rebels vowed to attack Uganda.")
+    ev = only(events, "KEN", "UGA", "13")
+    assert ev.cameo.startswith("138")
+
+
+def test_a_conditional_act_foreseen_by_someone_else_stays_hypothetical(engine):
+    events = code(engine, "Bolivia would retaliate against Peru if the border closed, analysts in Chile said.")
+    bol = find(events, "BOL", "PER")
+    assert bol and all(e.modality == "hypothetical" and e.cameo_root != "13" for e in bol)

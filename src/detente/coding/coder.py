@@ -48,6 +48,8 @@ _TEMPORAL_MARKS = frozenset({"after", "before", "since", "until", "till", "when"
 _DOMESTIC_SECTORS = frozenset({"REB", "OPP", "CVL", "COP", "JUD", "LEG", "INS", "SEP", "CRM", "REF", "LAB", "EDU",
                                "HRI", "REL", "AGR"})
 _PURPOSE_WORDS = frozenset({"protest", "demand", "defiance", "opposition", "denounce", "condemn", "press", "oppose"})
+# conflict acts that, announced by their own source or set against a condition, are threats
+_CONFLICT_ACTS = ("14", "16", "17", "18", "19", "20")
 _NESTED_DEPS = frozenset({"prep", "pobj", "poss", "compound", "amod", "nmod", "appos"})
 
 
@@ -86,8 +88,9 @@ class Coder:
         self.lexicon = lexicon or load_lexicon(lexicon_files)
         self.codebook = codebook or load_codebook()
         self.cues = cues or load_cues()
+        self.complements = load_complements()
         self.governors: dict[str, ComplementClass] = {
-            g: cls for cls in load_complements().values() for g in cls.governors}
+            g: cls for cls in self.complements.values() for g in cls.governors}
         self.version = CODER_VERSION
         heads: dict[str, set[str]] = {"verb": set(), "noun": set()}
         for p in self.lexicon.patterns():
@@ -247,6 +250,7 @@ class Coder:
                 if verb_match is None or self._word(m.frame.pred) not in verb_match.pattern.words:
                     consumed.add(lv.i)
         matches = matches + self._compose(matches, consumed)
+        matches = matches + self._obligations(sent, matches, consumed, actors)
         events: list[Event] = []
         for m in matches:
             if m.frame.pred.i in consumed and not m.composed:
@@ -297,6 +301,11 @@ class Coder:
                 gframe = Frame(pred=gov, pos="verb", subjects=mx.frame.subjects,
                                inherited_subject=mx.frame.inherited_subject, words=set(mx.frame.words))
             code = cls.code_for(mx.pattern.code)
+            if mx.pattern.code.startswith(_CONFLICT_ACTS):
+                for other in self.complements.values():
+                    if lemma(gov) in other.takes_over:
+                        cls, code = other, other.code_for(mx.pattern.code)
+                        break
             pattern = Pattern(code=code, head=lemma(gov), pos="verb", words=(lemma(x),) + mx.pattern.words,
                               prep=mx.pattern.prep, target_is_object=False, no_target=False,
                               text=f"{lemma(gov)} + [{mx.pattern.text}]",
@@ -308,6 +317,56 @@ class Coder:
             options = [o for o in options if o]
             out.append(Match(gframe, pattern, options[0] if options else [], options=options, composed=True))
             consumed.update((x.i, gov.i))
+        return out
+
+    def _obligations(self, sent: Span, matches: list[Match], consumed: set[int], actors: Any) -> list[Match]:
+        """"X said Y *must* withdraw" -> X demands (10) of Y; "X said Y *should* ..." -> X appeals (02) to Y.
+
+        A reported clause under a deontic modal (cues.yaml ``demand_modals``, ``appeal_modals``;
+        "has to" / "needs to" count as ``demand_modals`` through ``obligation_verbs``) is what the
+        speaker asks of the clause's subject, not an act of that subject: the speaker is the source,
+        the clause subject the target, and the clause's own code (if the lexicon has one) picks the
+        demand or appeal (complements.yaml). Self-obligations ("we must do more") are left alone.
+        """
+        out: list[Match] = []
+        by_pred = {m.frame.pred.i: m for m in matches}
+        for tok in sent:
+            if tok.pos_ not in ("VERB", "AUX") or tok.i in consumed:
+                continue
+            clause, act = tok, tok
+            kind = None
+            for aux in tok.children:
+                if aux.dep_ == "aux" and aux.lower_ in self.cues.demand_modals:
+                    kind = "demand"
+                elif aux.dep_ == "aux" and aux.lower_ in self.cues.appeal_modals:
+                    kind = "appeal"
+            if kind is None and lemma(tok) in self.cues.obligation_verbs:
+                xs = [c for c in tok.children if c.dep_ == "xcomp"
+                      and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)]
+                if xs:
+                    kind, act = "demand", xs[0]
+            cls = self.complements.get(kind or "")
+            if cls is None or clause.dep_ not in ("ccomp", "parataxis"):
+                continue
+            speech = clause.head
+            if lemma(speech) not in self.cues.demand_speech_verbs or speech.i in consumed:
+                continue
+            addressee = [g for c in clause.children if c.dep_ in ("nsubj", "nsubjpass") for g in conjuncts(c)]
+            named = self._actors(addressee, actors)
+            if not named or all(t.lower_ in ("we", "i", "it", "there") for t in addressee):
+                continue
+            inner = by_pred.get(act.i)
+            code = cls.code_for(inner.pattern.code) if inner is not None else cls.default
+            gframe = verb_frame(speech)
+            speakers = self._actors(gframe.subjects, actors)
+            if not speakers or {a.code for _, a in speakers} >= {a.code for _, a in named}:
+                continue  # no speaker, or a self-obligation ("we must do more")
+            pattern = Pattern(code=code, head=lemma(speech), pos="verb", words=(lemma(act),), prep=None,
+                              target_is_object=False, no_target=False,
+                              text=f"{lemma(speech)} + [{kind}: {inner.pattern.text if inner else lemma(act)}]",
+                              origin=f"complements.yaml:{cls.name} {inner.pattern.origin if inner else 'cues.yaml'}")
+            out.append(Match(gframe, pattern, addressee, options=[addressee], composed=True))
+            consumed.update((act.i, clause.i, speech.i))
         return out
 
     @staticmethod
@@ -377,6 +436,9 @@ class Coder:
             elif fact.refusal:
                 fact.polarity = "negated"
         sources = self._actors(frame.subjects, actors)
+        threat = self._threat_code(code, fact, frame.pred, sources, actors)
+        if threat is not None:
+            code, fact.modality, fact.cue = threat, "actual", "threat"
         targets: list[tuple[Token, Actor]] = []
         src_countries = {a.country for _, a in sources}
         first: tuple[int, list[Token], list[tuple[Token, Actor]]] | None = None
@@ -396,6 +458,13 @@ class Coder:
         if first is not None:
             n, m.targets, targets = first
             m.target_from_fallback = n > 0
+        if not targets and code.startswith("13"):
+            # "... unless Israel rescinds the annexation": whom the threat is meant to move
+            clause = self._ultimatum(frame.pred)
+            if clause is not None:
+                subs = [g for c in clause.children if c.dep_ in ("nsubj", "nsubjpass") for g in conjuncts(c)]
+                targets = [(t, a) for t, a in self._actors(subs, actors)
+                           if (a.code or a.text) not in {s.code or s.text for _, s in sources}]
         pairs: list[tuple[tuple[Token, Actor] | None, tuple[Token, Actor] | None, bool]] = []
         if frame.reciprocal_group and not sources and len(targets) >= 2:
             sources, targets = targets, []
@@ -445,6 +514,40 @@ class Coder:
             events.append(self._event(m, code, sent, s_index, article, src, tgt, tgt_actor, symmetric, fact,
                                       claimant, date_info, location))
         return events
+
+    def _ultimatum(self, pred: Token) -> Token | None:
+        """The condition clause ("unless ...", "if ...") of the predicate, of its open complement
+        ("threatened to strike *unless* ...") or of a clause above it."""
+        tok = pred
+        for _ in range(4):
+            for c in list(tok.children) + [g for x in tok.children if x.dep_ == "xcomp" for g in x.children]:
+                if c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in ("unless", "if", "until")
+                                             for g in c.children):
+                    return c
+            if tok.dep_ not in ("xcomp", "conj", "ccomp") or tok.head is tok:
+                break
+            tok = tok.head
+        return None
+
+    def _threat_code(self, code: str, fact: Factuality, pred: Token, sources: list[tuple[Token, Actor]],
+                     actors: Any) -> str | None:
+        """A conflict act that is only announced is a threat (CAMEO 13x): "X said it would boycott Y",
+        "X will withdraw its troops unless Y ...". The act must be future or conditional and either
+        set against an "unless" condition (an ultimatum) or announced by its own source."""
+        cls = self.complements.get("threaten")
+        if cls is None or not code.startswith(_CONFLICT_ACTS) or fact.polarity != "asserted" \
+                or fact.modality not in ("future", "hypothetical") or not sources:
+            return None
+        clause = self._ultimatum(pred)
+        ultimatum = clause is not None and any(g.lower_ == "unless" for g in clause.children if g.dep_ == "mark")
+        if not ultimatum:
+            if fact.speaker is None:
+                return None
+            said_by = actors.actors_for(fact.speaker)
+            keys = {a.code for a in said_by if a.code} | {a.country for a in said_by if a.country}
+            if not any(a.code in keys or (a.country and a.country in keys) for _, a in sources):
+                return None
+        return cls.code_for(code)
 
     def _confidence(self, m: Match, src: Actor, tgt: Actor | None) -> float:
         """How much the evidence supports the event (documented in docs/coding.md); not a probability."""

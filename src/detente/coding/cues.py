@@ -28,6 +28,10 @@ class Cues:
     hypothetical_verbs: frozenset[str]
     intention_verbs: frozenset[str]
     future_markers: frozenset[str]
+    demand_modals: frozenset[str]
+    appeal_modals: frozenset[str]
+    obligation_verbs: frozenset[str]
+    demand_speech_verbs: frozenset[str]
     light_verbs: frozenset[str]
     reciprocal_codes: tuple[str, ...]
 
@@ -79,6 +83,9 @@ class ComplementClass:
     target: str  # complement | addressee
     default: str
     codes: dict[str, str]
+    # governors of other classes whose conflict complement is this class's act instead:
+    # "vowed to wage war on X" is a threat (138), not an intent to cooperate (03)
+    takes_over: frozenset[str] = frozenset()
 
     def code_for(self, inner: str) -> str:
         for n in range(len(inner), 1, -1):
@@ -102,7 +109,8 @@ def parse_complements(data: object, origin: str) -> dict[str, ComplementClass]:
         if not all(isinstance(k, str) and isinstance(v, str) and k.isdigit() and v.isdigit() for k, v in codes.items()):
             raise KnowledgeError("E307", where, "codes must map quoted CAMEO code strings to code strings")
         out[name] = ComplementClass(name=name, governors=frozenset(str(g).lower() for g in spec["governors"]),
-                                    target=spec["target"], default=str(spec.get("default") or ""), codes=dict(codes))
+                                    target=spec["target"], default=str(spec.get("default") or ""), codes=dict(codes),
+                                    takes_over=frozenset(str(g).lower() for g in spec.get("takes_over") or ()))
     return out
 
 
