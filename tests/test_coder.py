@@ -291,3 +291,13 @@ def test_a_conditional_act_foreseen_by_someone_else_stays_hypothetical(engine):
     events = code(engine, "Bolivia would retaliate against Peru if the border closed, analysts in Chile said.")
     bol = find(events, "BOL", "PER")
     assert bol and all(e.modality == "hypothetical" and e.cameo_root != "13" for e in bol)
+
+
+def test_announced_aid_keeps_its_cameo_act_and_is_agree_in_plover(engine):
+    ev = only(code(engine, "Finland will give Tanzania a grant of 50 million dollars."), "FIN", "TZA", "07")
+    assert ev.modality == "future" and ev.plover == "AGREE"
+
+
+def test_an_attempt_is_not_a_promise(engine):
+    evs = find(code(engine, "Chile tried to mediate between Peru and Bolivia."), "CHL", "PER", "04")
+    assert evs and all(e.plover == "CONSULT" for e in evs)

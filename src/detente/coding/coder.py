@@ -50,6 +50,8 @@ _DOMESTIC_SECTORS = frozenset({"REB", "OPP", "CVL", "COP", "JUD", "LEG", "INS", 
 _PURPOSE_WORDS = frozenset({"protest", "demand", "defiance", "opposition", "denounce", "condemn", "press", "oppose"})
 # conflict acts that, announced by their own source or set against a condition, are threats
 _CONFLICT_ACTS = ("14", "16", "17", "18", "19", "20")
+# cooperative acts that, planned or announced, are expressions of intent (03x)
+_COOPERATIVE_ACTS = ("04", "05", "06", "07", "08")
 _NESTED_DEPS = frozenset({"prep", "pobj", "poss", "compound", "amod", "nmod", "appos"})
 
 
@@ -549,6 +551,19 @@ class Coder:
                 return None
         return cls.code_for(code)
 
+    def _promise_code(self, code: str, fact: Factuality) -> str | None:
+        """The intent code (03x) of a cooperative act that is only planned or announced ("Finland *will*
+        give Tanzania a grant" -> 033, "X *plans to* visit Y" -> 036); attempts ("tried to mediate")
+        are not. Used for the PLOVER type (AGREE: "offer, promise, agree to ... a future action");
+        the CAMEO code stays the act's, as CAMEO coders code it, with modality future/intended."""
+        cls = self.complements.get("intent")
+        if cls is None or not code.startswith(_COOPERATIVE_ACTS) or fact.polarity != "asserted":
+            return None
+        if fact.modality == "future" or (fact.modality == "intended" and fact.intent_verb is not None
+                                          and fact.intent_verb not in self.cues.attempt_verbs):
+            return cls.code_for(code)
+        return None
+
     def _confidence(self, m: Match, src: Actor, tgt: Actor | None) -> float:
         """How much the evidence supports the event (documented in docs/coding.md); not a probability."""
         pred = m.frame.pred
@@ -579,7 +594,10 @@ class Coder:
         cb = self.codebook
         pred = m.frame.pred
         pred_span = _span_of(pred, sent, whole_phrase=False) or [0, 0]
-        plover, mode, context = cb.plover(code)
+        # PLOVER types an act that is only planned or announced as AGREE (an expression of intent);
+        # CAMEO practice codes the act itself, with its modality beside it
+        promise = None if m.composed else self._promise_code(code, fact)
+        plover, mode, context = cb.plover(promise or code)
         confidence = self._confidence(m, src[1], tgt_actor)
         extra = f"{src[1].code or src[1].text}>{tgt_actor.code if tgt_actor else ''}:{code}"
         return Event(

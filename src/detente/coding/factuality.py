@@ -45,6 +45,7 @@ class Factuality:
     speech_verb: Token | None = None
     quote: bool = False
     cue: str | None = None  # the word that decided polarity/modality (explanation)
+    intent_verb: str | None = None  # the lemma of the intention verb when modality is "intended"
 
 
 def _has_negation(tok: Token, cues: Cues) -> Token | None:
@@ -176,7 +177,7 @@ def assess(pred: Token, sent: Span, cues: Cues, quotes: list[tuple[int, int]] | 
                     and fact.modality in ("actual", "intended"):
                 fact.modality, fact.cue = "hypothetical", t.text
             elif lem in cues.intention_verbs and fact.modality == "actual" and via == "xcomp":
-                fact.modality, fact.cue = "intended", t.text
+                fact.modality, fact.cue, fact.intent_verb = "intended", t.text, lem
         if i and lem in cues.hypothetical_verbs and via == "dobj" and t.pos_ == "VERB" \
                 and fact.modality in ("actual", "intended"):
             fact.modality, fact.cue = "hypothetical", t.text  # "considering sanctions"
