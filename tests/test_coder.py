@@ -301,3 +301,9 @@ def test_announced_aid_keeps_its_cameo_act_and_is_agree_in_plover(engine):
 def test_an_attempt_is_not_a_promise(engine):
     evs = find(code(engine, "Chile tried to mediate between Peru and Bolivia."), "CHL", "PER", "04")
     assert evs and all(e.plover == "CONSULT" for e in evs)
+
+
+def test_intent_with_an_unknown_act_takes_its_target_from_the_complement(engine):
+    ev = only(code(engine, "Libya has offered to hand over to Britain two of its nationals suspected of the bombing."),
+              "LBY", "GBR", "03")
+    assert ev.plover == "AGREE"

@@ -127,8 +127,10 @@ class Coder:
             if pat.prep is not None and pat.prep not in frame.preps:
                 continue
             if pat.no_target:
-                purpose = self._purpose_targets(frame) if pat.code.startswith("14") else []
-                return Match(frame, pat, purpose, options=[purpose] if purpose else [])
+                options = [self._purpose_targets(frame)] if pat.code.startswith("14") else []
+                options += self._complement_arguments(frame)
+                options = [o for o in options if o]
+                return Match(frame, pat, options[0] if options else [], options=options)
             options: list[list[Token]] = []
             if pat.prep is not None:
                 options.append(frame.preps[pat.prep])
@@ -158,6 +160,23 @@ class Coder:
                     options.append(purpose)
             return Match(frame, pat, options[0] if options else [], options=options)
         return None
+
+    def _complement_arguments(self, frame: Frame) -> list[list[Token]]:
+        """Where an intent governor's act is aimed when the lexicon does not know the act: "offered
+        to hand over two suspects *to Britain*", "agreed to set up a centre *in Tokyo*" — the open
+        complement's object, then its with/to/on/against/for/in phrases."""
+        cls = self.governors.get(lemma(frame.pred))
+        if frame.pos != "verb" or cls is None or cls.target != "complement":
+            return []
+        out: list[list[Token]] = []
+        for x in frame.pred.children:
+            if x.dep_ != "xcomp" or x.pos_ not in ("VERB", "AUX"):
+                continue
+            xf = verb_frame(x)
+            out.append(xf.objects)
+            out.extend(xf.preps[p] for p in ("with", "to", "on", "against", "for", "toward", "towards", "in")
+                       if p in xf.preps)
+        return out
 
     def _purpose_targets(self, frame: Frame) -> list[Token]:
         """Whom a protest is against: "in protest *against Sweden's* decision", "to protest *at X*",
