@@ -242,3 +242,24 @@ def test_speed_10000_mentions(nlp, kb):
             da.actors_for(t)
             done += 1
     assert time.process_time() - t0 < 2.0  # target < 1 s; margin for slow CI machines
+
+
+def test_a_shared_seat_name_belongs_to_the_state_that_modifies_it():
+    from detente.actors.kb import load_kb
+
+    kb = load_kb()
+    assert kb.lookup("Rwanda's Senate", "2008-01-01")[0].code == "RWALEG"
+    assert kb.lookup("the Rwandan Senate", "2008-01-01")[0].code == "RWALEG"
+    assert kb.lookup("Russia's Kremlin", "2008-01-01")[0].code == "RUSGOV"
+
+
+def test_a_quantity_head_takes_the_actor_of_its_of_phrase():
+    from detente.actors import DocActors
+    from detente.actors.kb import load_kb
+    from detente.nlp import load_pipeline
+
+    doc = load_pipeline()("Thousands of Egyptian demonstrators and a group of Moroccan diplomats met on Friday.")
+    actors = DocActors(load_kb(), doc, "2024-05-20")
+    by_text = {t.text: actors.actors_for(t) for t in doc if t.text in ("Thousands", "group")}
+    assert by_text["Thousands"][0].code == "EGYCVL"
+    assert by_text["group"][0].code == "MARGOV"

@@ -307,3 +307,13 @@ def test_intent_with_an_unknown_act_takes_its_target_from_the_complement(engine)
     ev = only(code(engine, "Libya has offered to hand over to Britain two of its nationals suspected of the bombing."),
               "LBY", "GBR", "03")
     assert ev.plover == "AGREE"
+
+
+def test_a_protest_naming_no_one_is_aimed_at_its_own_authorities(engine):
+    ev = only(code(engine, "Thousands of Egyptian demonstrators rioted in the streets on Friday."), "EGY", "EGY", "14")
+    assert ev.target.kind == "implied" and ev.target.code == "EGYGOV"
+
+
+def test_an_unplaced_domestic_target_takes_the_country_where_the_event_happens(engine):
+    events = code(engine, "Syrian officers ended mediation efforts between rival militias in Beirut.")
+    assert [e for e in events if e.cameo_root == "16" and e.target and e.target.country == "LBN"]

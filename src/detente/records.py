@@ -112,7 +112,7 @@ class Actor(Record):
     sector: str | None = None  # GOV, MIL, BUS, MED, ... (None for a whole state)
     name: str | None = None  # canonical name: "Vladimir Putin", "China"
     # extensions
-    kind: str | None = None  # state | igo | person | group | sector | unknown
+    kind: str | None = None  # state | igo | person | group | sector | place | implied | unknown
     role: str | None = None  # "President of Russia" for a person, valid on the event date
 
 

@@ -138,6 +138,15 @@ def compose_words(kb: ActorKB, text: str, date: str | None) -> list[Actor]:
     if segs and segs[-1][1] == len(key):
         i, _j, hits = segs[-1]
         ranked = rank_hits(hits, date)
+        if ranked and len(segs) >= 2 and all(h.form == "seat" for h in ranked):
+            # "Rwanda's Senate", "the Rwandan Senate": a seat name that other states' institutions
+            # share ("Senate", "Congress") belongs to the state that modifies it
+            seat = hit_actor(ranked[0], text, date, former)
+            mods = rank_hits(segs[-2][2], date)
+            if mods and mods[0].entry.kind == "state" and mods[0].entry.code != ranked[0].entry.code:
+                out = compose(hit_actor(mods[0], text, date), seat.sector, text, former)
+                if out:
+                    return [out]
         if ranked:
             return _dedupe([hit_actor(h, text, date, former) for h in ranked])
     sector, n = kb.sector_for(key)

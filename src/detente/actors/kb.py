@@ -218,6 +218,7 @@ class ActorKB:
     max_len: int = 1
     cities: dict[tuple[str, ...], str] | None = None  # city name -> CAMEO country (built on first use)
     stand_ins: set[str] = field(default_factory=set)  # nouns that stand for their modifier's country
+    quantity_heads: set[str] = field(default_factory=set)  # "thousands of X", "a group of X": X is the actor
 
     # ------------------------------------------------------------ building
     def add(self, entry: Entry, phrases: Iterable[tuple[str, str]]) -> None:
@@ -480,10 +481,14 @@ def load_stand_ins(kb: ActorKB, path: str) -> None:
     where = os.path.basename(path)
     if not isinstance(data, dict) or not isinstance(data.get("nouns"), list):
         raise KnowledgeError("E303", where, "expected a mapping with a list `nouns`")
-    for n, noun in enumerate(data["nouns"]):
-        if not isinstance(noun, str) or not noun.strip():
-            raise KnowledgeError("E303", f"{where}:nouns[{n}]", "a noun must be a non-empty string")
-        kb.stand_ins.add(" ".join(norm_words(noun)))
+    for key, target in (("nouns", kb.stand_ins), ("quantity_heads", kb.quantity_heads)):
+        items = data.get(key) or []
+        if not isinstance(items, list):
+            raise KnowledgeError("E303", f"{where}:{key}", "expected a list of nouns")
+        for n, noun in enumerate(items):
+            if not isinstance(noun, str) or not noun.strip():
+                raise KnowledgeError("E303", f"{where}:{key}[{n}]", "a noun must be a non-empty string")
+            target.add(" ".join(norm_words(noun)))
 
 
 def _yaml_kind(path: str) -> str:

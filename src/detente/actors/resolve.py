@@ -350,6 +350,15 @@ class DocActors:
             if not allow_coref:
                 return [], "pronoun"
             return self._pronoun(i)
+        if low in self.kb.quantity_heads:
+            # "thousands of Egyptian demonstrators", "a group of Moroccan diplomats"
+            for prep in self._children[i]:
+                if dep[prep] == "prep" and lower[prep] == "of":
+                    for pobj in self._children[prep]:
+                        if dep[pobj] == "pobj":
+                            got, why = self._resolve(pobj, allow_coref)
+                            if got:
+                                return got, f"'{self._text[i]} of ...': {why}"
         np = self._np_tokens(i)
         former = any(lower[k] in FORMER or lower[k].startswith("ex-") for k in np)
         text = self._span_text(np[0], np[-1] + 1)

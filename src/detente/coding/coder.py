@@ -532,6 +532,17 @@ class Coder:
                     and location.country != src[1].country:
                 tgt_actor = Actor(text=location.name, code=location.country, country=location.country,
                                   name=location.name, kind="place")
+            elif tgt_actor is None and code.startswith("14"):
+                # a protest that names no one is aimed at the authorities of its own country
+                country = src[1].country
+                if country and len(country) == 3 and src[1].kind != "igo":
+                    tgt_actor = Actor(text=f"({country} authorities)", code=f"{country}GOV", country=country,
+                                      sector="GOV", kind="implied")
+            elif tgt_actor is not None and not tgt_actor.country and tgt_actor.sector in _DOMESTIC_SECTORS \
+                    and location and location.country:
+                # "mediation between rival militias in Tripoli": a domestic group where the event happens
+                tgt_actor = replace(tgt_actor, country=location.country,
+                                    code=f"{location.country}{tgt_actor.code or tgt_actor.sector}")
             events.append(self._event(m, code, sent, s_index, article, src, tgt, tgt_actor, symmetric, fact,
                                       claimant, date_info, location))
         return events
