@@ -331,3 +331,14 @@ def test_cli_lookup_and_stats(people_file):
     assert res.exit_code == 1
     res = runner.invoke(app, ["actors", "stats", "--actors", "/nonexistent.yaml"])
     assert res.exit_code == 2 and "E301" in res.output
+
+
+def test_people_of_organisations_carry_the_organisations_cameo_code():
+    from detente.actors.kb import load_kb
+
+    kb = load_kb()
+    annan = kb.lookup("Kofi Annan", "2000-01-01")[0]
+    assert (annan.code, annan.country) == ("IGOUNO", "UN")
+    assert kb.lookup("Kofi Annan", None)[0].code == "IGOUNO"  # a former official stays with the organisation
+    stoltenberg = kb.lookup("Jens Stoltenberg", "2018-01-01")[0]
+    assert (stoltenberg.code, stoltenberg.country) == ("IGOWSTNAT", "NATO")

@@ -35,7 +35,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +112,7 @@ class Period:
     role: str | None = None
     start: str | None = None
     end: str | None = None
+    country: str | None = None  # the dyad code when the role is in an organisation ("UN" for IGOUNO)
 
     def valid(self, date: str) -> bool:
         return (self.start is None or self.start <= date) and (self.end is None or date < self.end)
@@ -147,15 +148,17 @@ class Entry:
             p = max(valid, key=lambda p: p.start or "")
             return p.code, sector_of(p.code, self.country), p.role, p
         if self.kind == "person" and not self.default:
+            if self.code and self.code.startswith("IGO"):  # a former official of an organisation
+                return self.code, None, None, None
             code = f"{self.country}ELI" if self.country and len(self.country) == 3 else self.country
             return code, "ELI", None, None
         return self.code, self.sector, None, None
 
     def actor(self, text: str, date: str | None) -> Actor:
-        code, sector, role, _ = self.resolve(date)
+        code, sector, role, period = self.resolve(date)
         if code is None:
             return Actor(text=text, code=None, country=None, sector=None, name=self.name, kind="unknown")
-        country = self.country if self.country else country_of_code(code)
+        country = (period.country if period else None) or self.country or country_of_code(code)
         return Actor(text=text, code=code, country=country, sector=sector, name=self.name, kind=self.kind, role=role)
 
 
@@ -526,6 +529,49 @@ def load_file(kb: ActorKB, path: str) -> None:
     kb.files.append(path)
 
 
+def link_organisation_people(kb: ActorKB) -> None:
+    """People files name organisations by short code (``UNO``, ``NATO``, ``EU``, ``WBK``): give
+    those people and roles the organisation's CAMEO code (IGOUNO, IGOWSTNAT ...) and dyad code."""
+    orgs: dict[str, Entry] = {}
+    for e in kb.entries:
+        if e.kind != "igo" or not e.code:
+            continue
+        if e.country and e.country not in orgs:
+            orgs[e.country] = e
+    for key, hits in kb.index.items():
+        if len(key) == 1 and len(key[0]) <= 5:
+            for h in hits:
+                if h.entry.kind == "igo" and h.acronym and h.entry.code:
+                    orgs.setdefault(key[0].upper(), h.entry)
+    for short, full in ORG_SHORT_CODES.items():
+        org = orgs.get(full)
+        if org is not None:
+            orgs.setdefault(short, org)
+
+    def mapped(p: Period) -> Period:
+        code = p.code
+        if not code or code[:3] in kb.states:
+            return p
+        for n in range(min(len(code), 5), 1, -1):
+            org = orgs.get(code[:n])
+            if org is not None:
+                return replace(p, code=(org.code or "") + code[n:], country=org.country)
+        return p
+
+    for e in kb.entries:
+        if e.kind != "person":
+            continue
+        if e.roles:
+            e.roles = tuple(mapped(p) for p in e.roles)
+        org = orgs.get(e.country or "") if e.country not in kb.states else None
+        if org is not None:
+            e.country, e.code = org.country, org.code
+
+
+# short codes the people files use for organisations whose usual acronym differs
+ORG_SHORT_CODES = {"UNO": "UN", "WBK": "WB", "ARL": "ARL"}
+
+
 def build_kb(extra_files: Iterable[str] = (), data_dir: Path | str = DATA_DIR) -> ActorKB:
     """Build a fresh knowledge base (no cache): built-in data, then ``extra_files``."""
     data_dir = Path(data_dir)
@@ -539,13 +585,14 @@ def build_kb(extra_files: Iterable[str] = (), data_dir: Path | str = DATA_DIR) -
         load_organisations(kb, str(data_dir / "places.yaml"))
     for path in sorted(glob.glob(str(data_dir / "people" / "*.yaml")) + glob.glob(str(data_dir / "people" / "*.yml"))):
         load_people(kb, path)
+    link_organisation_people(kb)
     kb.files.append(str(data_dir))
     for path in extra_files:
         load_file(kb, str(path))
     return kb
 
 
-CACHE_VERSION = "actors-kb-5"
+CACHE_VERSION = "actors-kb-6"
 
 
 def _fingerprint(extra: tuple[tuple[str, float], ...]) -> str:
