@@ -317,3 +317,10 @@ def test_a_protest_naming_no_one_is_aimed_at_its_own_authorities(engine):
 def test_an_unplaced_domestic_target_takes_the_country_where_the_event_happens(engine):
     events = code(engine, "Syrian officers ended mediation efforts between rival militias in Beirut.")
     assert [e for e in events if e.cameo_root == "16" and e.target and e.target.country == "LBN"]
+
+
+def test_target_inside_a_between_phrase_of_the_object(engine):
+    events = code(engine, "Brazil and Chile welcomed a resumption of diplomatic ties between Peru and Bolivia.")
+    for src in ("BRA", "CHL"):
+        for tgt in ("PER", "BOL"):
+            only(events, src, tgt, "05")

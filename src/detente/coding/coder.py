@@ -151,7 +151,7 @@ class Coder:
                                    for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
                 if clause_subjects:
                     options.append(clause_subjects)
-            for prep in ("with", "against", "on", "toward", "towards"):
+            for prep in ("with", "against", "on", "toward", "towards", "between", "among"):
                 if prep in frame.preps and prep != pat.prep:
                     options.append(frame.preps[prep])
             if pat.code.startswith("14"):
