@@ -343,3 +343,16 @@ def test_reverse_marker():
 
     p = parse_pattern("072", "receive weapon from <", "t:1")
     assert p.reverse and p.prep == "from" and p.words == ("weapon",)
+
+
+def test_user_patterns_win_ties_with_the_builtin_lexicon(tmp_path):
+    from detente.coding.lexicon import load_lexicon
+
+    extra = tmp_path / "mine.tsv"
+    extra.write_text("042\tveto\n", encoding="utf-8")
+    builtin = [p for p in load_lexicon().candidates("veto") if p.specificity == 0]
+    assert builtin and builtin[0].code == "129"
+    mine = [p for p in load_lexicon([extra]).candidates("veto") if p.specificity == 0]
+    assert [p.code for p in mine] == ["042", "129"]
+    only_mine = load_lexicon([extra], builtin=False)
+    assert [p.code for p in only_mine.candidates("veto")] == ["042"]

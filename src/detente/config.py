@@ -32,6 +32,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_chars", 2_000_000, "longest article text kept (longer ones are truncated, with a warning)"),
     Setting("actors", (), "extra actor files (YAML or PETRARCH .txt) loaded on top of the built-in ones"),
     Setting("lexicon", (), "extra verb/noun pattern files (TSV or PETRARCH verbs .txt)"),
+    Setting("builtin_lexicon", True, "use the built-in lexicon (false: only the `lexicon` files, e.g. a PETRARCH "
+                                     "verb dictionary instead of the built-in one)"),
     Setting("historical_days", 31, "events more than this many days before publication are historical"),
     Setting("fetch_timeout", 15.0, "seconds to wait for a URL"),
     Setting("min_confidence", 0.0, "events below this confidence are not kept"),
@@ -47,6 +49,7 @@ class Config:
     max_chars: int = 2_000_000
     actors: tuple[str, ...] = field(default_factory=tuple)
     lexicon: tuple[str, ...] = field(default_factory=tuple)
+    builtin_lexicon: bool = True
     historical_days: int = 31
     fetch_timeout: float = 15.0
     min_confidence: float = 0.0

@@ -87,7 +87,7 @@ class Coder:
                  lexicon: Lexicon | None = None, codebook: Codebook | None = None, cues: Cues | None = None) -> None:
         self.kb = kb
         self.config = config or load_config()
-        self.lexicon = lexicon or load_lexicon(lexicon_files)
+        self.lexicon = lexicon or load_lexicon(lexicon_files, builtin=self.config.builtin_lexicon)
         self.codebook = codebook or load_codebook()
         self.cues = cues or load_cues()
         self.complements = load_complements()

@@ -120,7 +120,7 @@ class Lexicon:
     by_head: dict[tuple[str, str], list[Pattern]] = field(default_factory=lambda: defaultdict(list))
     sources: list[str] = field(default_factory=list)
     _seen: set[tuple[str, str, str, str]] = field(default_factory=set, repr=False)
-    _ranks: dict[tuple[str, str], list[int]] = field(default_factory=dict, repr=False)
+    _ranks: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=dict, repr=False)
     synonyms: dict[str, str] = field(default_factory=dict)  # word -> its class's first word
 
     def canonical(self, words: Iterable[str]) -> set[str]:
@@ -128,7 +128,8 @@ class Lexicon:
         syn = self.synonyms
         return {syn.get(w, w) for w in words}
 
-    def add(self, pattern: Pattern) -> None:
+    def add(self, pattern: Pattern, override: bool = False) -> None:
+        """Index a pattern; ``override``: it wins ties with patterns already loaded (user files)."""
         if self.synonyms and any(w in self.synonyms for w in pattern.words):
             pattern = replace(pattern, words=tuple(self.synonyms.get(w, w) for w in pattern.words))
         key = (pattern.pos, pattern.head, pattern.text, pattern.code)
@@ -142,9 +143,10 @@ class Lexicon:
         # negated specificities instead of re-sorting keeps loading large lexicons fast.
         ranks = self._ranks.get(head)
         if ranks is None or len(ranks) != len(bucket):  # by_head was changed from outside
-            ranks = self._ranks[head] = [-p.specificity for p in bucket]
-        i = bisect_right(ranks, -pattern.specificity)
-        ranks.insert(i, -pattern.specificity)
+            ranks = self._ranks[head] = [(-p.specificity, 1) for p in bucket]
+        rank = (-pattern.specificity, 0 if override else 1)
+        i = bisect_right(ranks, rank)
+        ranks.insert(i, rank)
         bucket.insert(i, pattern)
 
     def candidates(self, lemma: str, pos: str = "verb") -> list[Pattern]:
@@ -157,7 +159,7 @@ class Lexicon:
         for bucket in self.by_head.values():
             yield from bucket
 
-    def load_tsv(self, path: str | Path, text: str | None = None) -> None:
+    def load_tsv(self, path: str | Path, text: str | None = None, override: bool = False) -> None:
         name = str(path)
         if text is None:
             try:
@@ -179,7 +181,7 @@ class Lexicon:
                 raise KnowledgeError("E206", f"{name}:{n}", "expected code<TAB>pattern")
             if row[0].strip() == "code" and n == 1:
                 continue  # header
-            self.add(parse_pattern(row[0], row[1], f"{short}:{n}"))
+            self.add(parse_pattern(row[0], row[1], f"{short}:{n}"), override=override)
 
 
 def builtin_lexicon_files() -> list[tuple[str, str]]:
@@ -227,7 +229,7 @@ def load_lexicon(extra: Iterable[str | Path] = (), builtin: bool = True) -> Lexi
             from .petrarch_verbs import load_petrarch_verbs
 
             for pat in load_petrarch_verbs(path):
-                lex.add(pat)
+                lex.add(pat, override=True)
         else:
-            lex.load_tsv(path)
+            lex.load_tsv(path, override=True)
     return lex
