@@ -324,3 +324,9 @@ def test_target_inside_a_between_phrase_of_the_object(engine):
     for src in ("BRA", "CHL"):
         for tgt in ("PER", "BOL"):
             only(events, src, tgt, "05")
+
+
+def test_a_shared_seat_name_in_a_document_belongs_to_its_modifier(engine):
+    only(code(engine, "The Rwandan Senate criticized Congress."), "RWA", "USA", "11")
+    ev = only(code(engine, "Opponents of Rwanda's Senate protested yesterday."), "RWA", "RWA", "14")
+    assert ev.source.sector == "OPP"

@@ -368,6 +368,13 @@ class DocActors:
             a = _copy(head_m.actor, head_m.text)
             if former and a.kind == "person" and a.country and len(a.country) == 3:
                 a.code, a.sector, a.role = f"{a.country}ELI", "ELI", None
+            if head_m.form == "seat" and not self._locative(i):
+                # "Rwanda's Senate": a seat name other states' institutions share, owned by its modifier
+                base = self._modifier_base(np, exclude=head_m)
+                if base is not None and base.kind == "state" and base.country and base.country != a.country:
+                    comp = compose(base, a.sector, text, former)
+                    if comp is not None:
+                        return [comp], head_m.why + f"; the institution of its modifier '{base.text}'"
             if head_m.form == "seat" and self._locative(i) and a.country and len(a.country) == 3:
                 # "talks in Beijing": the capital is a place here, not the government
                 a.code, a.sector = a.country, None
