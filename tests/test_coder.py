@@ -330,3 +330,9 @@ def test_a_shared_seat_name_in_a_document_belongs_to_its_modifier(engine):
     only(code(engine, "The Rwandan Senate criticized Congress."), "RWA", "USA", "11")
     ev = only(code(engine, "Opponents of Rwanda's Senate protested yesterday."), "RWA", "RWA", "14")
     assert ev.source.sector == "OPP"
+
+
+def test_victims_of_a_passive_verb_are_the_target_of_the_attack_noun(engine):
+    events = code(engine, "Four Palestinian children were killed in an Israeli air strike in Gaza on Friday.")
+    ev = only(events, "ISR", "PSE", "19")
+    assert ev.target.sector == "CVL"

@@ -128,10 +128,14 @@ class Coder:
                 continue
             if pat.no_target:
                 options = [self._purpose_targets(frame)] if pat.code.startswith("14") else []
+                if frame.victims and pat.code.startswith(("18", "19", "20")):
+                    options.append(frame.victims)
                 options += self._complement_arguments(frame)
                 options = [o for o in options if o]
                 return Match(frame, pat, options[0] if options else [], options=options)
             options: list[list[Token]] = []
+            if frame.victims and pat.code.startswith(("18", "19", "20")):
+                options.append(frame.victims)
             if pat.prep is not None:
                 options.append(frame.preps[pat.prep])
             objs = [o for o in frame.objects if self._word(o) not in pat.words]

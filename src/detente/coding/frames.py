@@ -50,6 +50,7 @@ class Frame:
     xobjects: list[Token] = field(default_factory=list)  # objects of an open complement ("refused to meet X")
     light_verb: Token | None = None  # the verb of "held talks", when the noun is the event
     reciprocal_group: bool = False  # "the meeting between A and B": the arguments are mutual
+    victims: list[Token] = field(default_factory=list)  # "civilians were killed *in an air strike*"
 
     def add_prep(self, lemma: str, toks: list[Token]) -> None:
         self.preps.setdefault(lemma, [])
@@ -250,6 +251,9 @@ def noun_frame(noun: Token, light_verbs: frozenset[str]) -> Frame:
         if key in frame.preps:
             frame.reciprocal_group = True
     head = noun.head
+    if noun.dep_ == "pobj" and head.lower_ in ("in", "by", "during") and head.head.pos_ == "VERB":
+        # "four children were killed *in an Israeli air strike*": the passive subject suffered it
+        frame.victims = [c for ch in head.head.children if ch.dep_ in PASS_SUBJ for c in conjuncts(ch)]
     if noun.dep_ in ("dobj", "obj") and lemma(head) in light_verbs and head.pos_ in ("VERB", "AUX"):
         vf = verb_frame(head)
         frame.light_verb = head
