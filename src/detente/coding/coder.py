@@ -47,12 +47,14 @@ _TEMPORAL_MARKS = frozenset({"after", "before", "since", "until", "till", "when"
 # sectors that are nearly always domestic actors of the country the sentence is about
 _DOMESTIC_SECTORS = frozenset({"REB", "OPP", "CVL", "COP", "JUD", "LEG", "INS", "SEP", "CRM", "REF", "LAB", "EDU",
                                "HRI", "REL", "AGR"})
+# the state's own forces and offices: their blockades are no protest against their authorities
+_STATE_FORCES = frozenset({"GOV", "MIL", "COP", "SPY", "JUD", "LEG", "ELI"})
 _PURPOSE_WORDS = frozenset({"protest", "demand", "defiance", "opposition", "denounce", "condemn", "press", "oppose"})
 # conflict acts that, announced by their own source or set against a condition, are threats
 _CONFLICT_ACTS = ("14", "16", "17", "18", "19", "20")
 # cooperative acts that, planned or announced, are expressions of intent (03x)
 _COOPERATIVE_ACTS = ("04", "05", "06", "07", "08")
-_NESTED_DEPS = frozenset({"prep", "pobj", "poss", "compound", "amod", "nmod", "appos"})
+_NESTED_DEPS = frozenset({"prep", "pobj", "poss", "compound", "amod", "nmod", "appos", "acl"})
 
 
 @dataclass
@@ -287,13 +289,17 @@ class Coder:
     @staticmethod
     def _nested_actors(tok: Token, actors: Any) -> list[Actor]:
         """Actors named inside a phrase that names none itself: "a part of *Syria's* second city",
-        "an *Islamic State* target" (nearest first, breadth-first, through of-phrases and modifiers)."""
+        "an *Islamic State* target", "the roads leading *into Mordor*" (nearest first, breadth-first,
+        through of/in/from/by/into phrases, modifiers and participle clauses)."""
         queue = [c for c in tok.children if c.dep_ in _NESTED_DEPS]
         seen = 0
         while queue and seen < 12:
             t = queue.pop(0)
             seen += 1
-            if t.dep_ == "prep" and t.lower_ not in ("of", "in", "from", "by"):
+            if t.dep_ == "prep" and t.lower_ not in ("of", "in", "from", "by", "into"):
+                continue
+            if t.dep_ == "acl":  # a participle clause: only where it leads ("roads leading into X")
+                queue.extend(c for c in t.children if c.dep_ == "prep" and c.lower_ in ("into", "to", "toward"))
                 continue
             found = [a for a in actors.actors_for(t) if a.country]
             if found:
@@ -536,7 +542,7 @@ class Coder:
                     and location.country != src[1].country:
                 tgt_actor = Actor(text=location.name, code=location.country, country=location.country,
                                   name=location.name, kind="place")
-            elif tgt_actor is None and code.startswith("14"):
+            elif tgt_actor is None and code.startswith("14") and src[1].sector not in _STATE_FORCES:
                 # a protest that names no one is aimed at the authorities of its own country
                 country = src[1].country
                 if country and len(country) == 3 and src[1].kind != "igo":
