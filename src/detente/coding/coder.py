@@ -148,7 +148,8 @@ class Coder:
                 options.append(xobjs)
             # the pattern's own object noun may name the target inside it: "demanded the withdrawal
             # *of Serbian forces*", "rejected *North Korea's* demand" (searched through of/poss/by)
-            named = [o for o in frame.objects + frame.xobjects if self._word(o) in pat.words]
+            named = [o for o in frame.objects + frame.xobjects if self._word(o) in pat.words] or \
+                [o for objs in frame.preps.values() for o in objs if self._word(o) in pat.words]
             if named:
                 options.append(named)
             # "demanded that Pyongyang abandon ...": the subject of the complement clause
