@@ -351,3 +351,10 @@ def test_target_named_where_a_participle_leads(engine):
 def test_a_blockade_by_state_forces_is_not_a_protest_against_their_authorities(engine):
     events = code(engine, "Turkish soldiers blocked the roads on Monday.")
     assert not [e for e in events if e.target is not None and e.target.kind == "implied"]
+
+
+def test_an_event_noun_complement_composes_with_its_governor(engine):
+    events = code(engine, "Iraq's government announced that it is prepared to impose martial law in Basra.")
+    ev = [e for e in events if e.cameo == "1324"]
+    assert ev and ev[0].modality == "actual" and ev[0].source.country == "IRQ"
+    assert not [e for e in events if e.cameo == "1724"], "the martial law itself is not imposed"

@@ -317,8 +317,9 @@ class Coder:
         by_pred = {m.frame.pred.i: m for m in matches}
         out: list[Match] = []
         for mx in matches:
-            x = mx.frame.pred
-            if mx.frame.pos != "verb" or x.dep_ not in ("xcomp", "ccomp") or x.i in consumed:
+            # the complement's predicate; for an event noun, its light verb ("prepared to *impose* martial law")
+            x = mx.frame.pred if mx.frame.pos == "verb" else mx.frame.light_verb
+            if x is None or x.dep_ not in ("xcomp", "ccomp") or x.i in consumed or mx.frame.pred.i in consumed:
                 continue
             gov = x.head
             cls = self.governors.get(lemma(gov))
@@ -348,7 +349,7 @@ class Coder:
             options = [own, *mx.options] if cls.target == "addressee" else [*mx.options, own]
             options = [o for o in options if o]
             out.append(Match(gframe, pattern, options[0] if options else [], options=options, composed=True))
-            consumed.update((x.i, gov.i))
+            consumed.update((x.i, gov.i, mx.frame.pred.i))
         return out
 
     def _obligations(self, sent: Span, matches: list[Match], consumed: set[int], actors: Any) -> list[Match]:
@@ -489,7 +490,9 @@ class Coder:
                 break  # last-resort prepositions only serve to leave the source's own country
         if first is not None:
             n, m.targets, targets = first
-            m.target_from_fallback = n > 0
+            # a fallback: the pattern says where its target is ("meet with", "attack *") and that place
+            # named no one; a pattern that says nothing takes the first argument that names someone
+            m.target_from_fallback = n > 0 and (pat.prep is not None or pat.target_is_object)
         if not targets and code.startswith("13"):
             # "... unless Israel rescinds the annexation": whom the threat is meant to move
             clause = self._ultimatum(frame.pred)
