@@ -358,3 +358,9 @@ def test_an_event_noun_complement_composes_with_its_governor(engine):
     ev = [e for e in events if e.cameo == "1324"]
     assert ev and ev[0].modality == "actual" and ev[0].source.country == "IRQ"
     assert not [e for e in events if e.cameo == "1724"], "the martial law itself is not imposed"
+
+
+def test_renewed_talks_are_talks(engine):
+    events = code(engine, "Peru and Chile renewed negotiations today on the maritime border.")
+    only(events, "PER", "CHL", "04")
+    only(events, "CHL", "PER", "04")
