@@ -364,3 +364,9 @@ def test_renewed_talks_are_talks(engine):
     events = code(engine, "Peru and Chile renewed negotiations today on the maritime border.")
     only(events, "PER", "CHL", "04")
     only(events, "CHL", "PER", "04")
+
+
+def test_coordinated_sector_nouns_share_their_place(engine):
+    events = code(engine, "Lawmakers and officials in Peru and Chile welcomed the talks with Bolivia.")
+    govs = {e.source.code for e in events if e.target and e.target.country == "BOL"}
+    assert {"PERLEG", "CHLLEG", "PERGOV", "CHLGOV"} <= govs

@@ -427,6 +427,26 @@ class Coder:
                                            name=other.name))
         return out
 
+    @staticmethod
+    def _shared_modifier(tok: Token, actor: Actor, actors: Any) -> list[Actor]:
+        """"Lawmakers and officials *in A and B*": a sector noun with no country takes the countries of
+        the of/in/from phrase its coordinated noun carries."""
+        out: list[Actor] = []
+        for other in tok.conjuncts:
+            for prep in other.children:
+                if prep.dep_ != "prep" or prep.lower_ not in ("of", "in", "from"):
+                    continue
+                for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+                    for place in conjuncts(pobj):
+                        for a in actors.actors_for(place):
+                            if a.kind == "state" and a.country and not a.sector:
+                                out.append(replace(actor, text=f"{tok.text} {prep.text} {place.text}",
+                                                   code=f"{a.country}{actor.code or actor.sector}",
+                                                   country=a.country, name=a.name))
+            if out:
+                break
+        return out
+
     def _actors(self, toks: Iterable[Token], actors: Any, nested: bool = False) -> list[tuple[Token, Actor]]:
         out: list[tuple[Token, Actor]] = []
         seen: set[str] = set()
@@ -434,6 +454,8 @@ class Coder:
             found = actors.actors_for(tok)
             if not found and nested and tok.pos_ in ("NOUN", "PROPN"):
                 found = self._nested_actors(tok, actors)
+            if len(found) == 1 and not found[0].country and found[0].sector:
+                found = self._shared_modifier(tok, found[0], actors) or found
             if len(found) == 1:
                 found = found + self._coordinated_modifiers(tok, found[0], actors)
             for a in found:
