@@ -370,3 +370,14 @@ def test_coordinated_sector_nouns_share_their_place(engine):
     events = code(engine, "Lawmakers and officials in Peru and Chile welcomed the talks with Bolivia.")
     govs = {e.source.code for e in events if e.target and e.target.country == "BOL"}
     assert {"PERLEG", "CHLLEG", "PERGOV", "CHLGOV"} <= govs
+
+
+def test_a_verb_coordinated_with_a_passive_shares_its_subject_not_its_agent(engine):
+    events = code(engine, "Peru's prime minister has been indicted by a court in Lima and will resign.")
+    resign = [e for e in events if e.trigger == "resign"]
+    assert resign and resign[0].source.code == "PERGOV"
+
+
+def test_aspectual_verbs_carry_their_event_noun(engine):
+    only(code(engine, "The United States speeded up the withdrawal of its forces from Panama on Wednesday."),
+         "USA", "PAN", "08")

@@ -170,7 +170,8 @@ def inherited_subjects(verb: Token, depth: int = 0) -> list[Token]:
                     return conjuncts(pobj[0])
         subs, passive = own_subjects(head)
         if passive:
-            subs = agent_objects(head)
+            # "X has been indicted by Y *and will resign*", "X was urged by Y *to leave*": X, not Y
+            subs = [c for ch in head.children if ch.dep_ in PASS_SUBJ for c in conjuncts(ch)]
         if head.pos_ == "ADJ" and all(t.lower_ == "it" for t in subs):
             subs = []  # "felt it necessary to warn": a dummy subject
         if subs:
