@@ -381,3 +381,14 @@ def test_a_verb_coordinated_with_a_passive_shares_its_subject_not_its_agent(engi
 def test_aspectual_verbs_carry_their_event_noun(engine):
     only(code(engine, "The United States speeded up the withdrawal of its forces from Panama on Wednesday."),
          "USA", "PAN", "08")
+
+
+def test_a_threat_against_ones_own_border_is_aimed_at_the_conditions_subject(engine):
+    events = code(engine, "The president of Chile said he would close the Chilean border if Peru does not stop "
+                          "the smugglers.")
+    only(events, "CHL", "PER", "13")
+
+
+def test_an_expected_meeting_is_no_promise(engine):
+    evs = find(code(engine, "Peru and Chile are expected to discuss the border in Lima."), "PER", "CHL", "04")
+    assert evs and all(e.plover == "CONSULT" for e in evs)

@@ -515,13 +515,14 @@ class Coder:
             # a fallback: the pattern says where its target is ("meet with", "attack *") and that place
             # named no one; a pattern that says nothing takes the first argument that names someone
             m.target_from_fallback = n > 0 and (pat.prep is not None or pat.target_is_object)
-        if not targets and code.startswith("13"):
-            # "... unless Israel rescinds the annexation": whom the threat is meant to move
+        if code.startswith("13") and all(a.country in src_countries for _, a in targets):
+            # "... unless Israel rescinds the annexation": whom the threat is meant to move (also when the
+            # act itself falls on the source's own country: "would close the US border if Mexico ...")
             clause = self._ultimatum(frame.pred)
             if clause is not None:
                 subs = [g for c in clause.children if c.dep_ in ("nsubj", "nsubjpass") for g in conjuncts(c)]
                 targets = [(t, a) for t, a in self._actors(subs, actors)
-                           if (a.code or a.text) not in {s.code or s.text for _, s in sources}]
+                           if (a.code or a.text) not in {s.code or s.text for _, s in sources}] or targets
         pairs: list[tuple[tuple[Token, Actor] | None, tuple[Token, Actor] | None, bool]] = []
         if frame.reciprocal_group and not sources and len(targets) >= 2:
             sources, targets = targets, []
@@ -626,7 +627,7 @@ class Coder:
         if cls is None or not code.startswith(_COOPERATIVE_ACTS) or fact.polarity != "asserted":
             return None
         if fact.modality == "future" or (fact.modality == "intended" and fact.intent_verb is not None
-                                          and fact.intent_verb not in self.cues.attempt_verbs):
+                                          and fact.intent_verb not in self.cues.uncommitted_verbs):
             return cls.code_for(code)
         return None
 

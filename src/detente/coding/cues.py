@@ -28,7 +28,7 @@ class Cues:
     hypothetical_verbs: frozenset[str]
     intention_verbs: frozenset[str]
     future_markers: frozenset[str]
-    attempt_verbs: frozenset[str]
+    uncommitted_verbs: frozenset[str]
     demand_modals: frozenset[str]
     appeal_modals: frozenset[str]
     obligation_verbs: frozenset[str]
