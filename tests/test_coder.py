@@ -392,3 +392,8 @@ def test_a_threat_against_ones_own_border_is_aimed_at_the_conditions_subject(eng
 def test_an_expected_meeting_is_no_promise(engine):
     evs = find(code(engine, "Peru and Chile are expected to discuss the border in Lima."), "PER", "CHL", "04")
     assert evs and all(e.plover == "CONSULT" for e in evs)
+
+
+def test_a_refusal_takes_its_target_from_the_refused_act(engine):
+    events = code(engine, "Peru's president has refused to respond to a demand from the Chilean government.")
+    only(events, "PER", "CHL", "12")

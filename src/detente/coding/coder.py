@@ -165,6 +165,7 @@ class Coder:
                 purpose = self._purpose_targets(frame)
                 if purpose:
                     options.append(purpose)
+            options += [o for o in self._complement_arguments(frame) if o and o not in options]
             return Match(frame, pat, options[0] if options else [], options=options)
         return None
 
@@ -173,7 +174,8 @@ class Coder:
         to hand over two suspects *to Britain*", "agreed to set up a centre *in Tokyo*" — the open
         complement's object, then its with/to/on/against/for/in phrases."""
         cls = self.governors.get(lemma(frame.pred))
-        if frame.pos != "verb" or cls is None or cls.target != "complement":
+        refusal = lemma(frame.pred) in self.cues.refusal_verbs  # "refused to respond *to X's demand*"
+        if frame.pos != "verb" or ((cls is None or cls.target != "complement") and not refusal):
             return []
         out: list[list[Token]] = []
         for x in frame.pred.children:
@@ -291,13 +293,13 @@ class Coder:
     def _nested_actors(tok: Token, actors: Any) -> list[Actor]:
         """Actors named inside a phrase that names none itself: "a part of *Syria's* second city",
         "an *Islamic State* target", "the roads leading *into Mordor*" (nearest first, breadth-first,
-        through of/in/from/by/into phrases, modifiers and participle clauses)."""
+        through of/in/from/by/into/to/against phrases, modifiers and participle clauses)."""
         queue = [c for c in tok.children if c.dep_ in _NESTED_DEPS]
         seen = 0
         while queue and seen < 12:
             t = queue.pop(0)
             seen += 1
-            if t.dep_ == "prep" and t.lower_ not in ("of", "in", "from", "by", "into"):
+            if t.dep_ == "prep" and t.lower_ not in ("of", "in", "from", "by", "into", "to", "against"):
                 continue
             if t.dep_ == "acl":  # a participle clause: only where it leads ("roads leading into X")
                 queue.extend(c for c in t.children if c.dep_ == "prep" and c.lower_ in ("into", "to", "toward"))
