@@ -397,3 +397,9 @@ def test_an_expected_meeting_is_no_promise(engine):
 def test_a_refusal_takes_its_target_from_the_refused_act(engine):
     events = code(engine, "Peru's president has refused to respond to a demand from the Chilean government.")
     only(events, "PER", "CHL", "12")
+
+
+def test_an_appeal_targets_its_addressee_even_at_home(engine):
+    events = code(engine, "The Brazilian Congress is asking the Brazilian president to help Bolivia.")
+    ev = only(events, "BRA", "BRA", "02")
+    assert ev.target.sector == "GOV"

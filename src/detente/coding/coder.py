@@ -152,12 +152,17 @@ class Coder:
                 [o for objs in frame.preps.values() for o in objs if self._word(o) in pat.words]
             if named:
                 options.append(named)
-            # "demanded that Pyongyang abandon ...": the subject of the complement clause
+            # "demanded that Pyongyang abandon ...": the subject of the complement clause; for appeals and
+            # demands ("asked Obama to help Iran", parsed as a clause) it comes before the act's object
             if frame.pos == "verb":
                 clause_subjects = [g for c in frame.pred.children if c.dep_ == "ccomp"
                                    for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
                 if clause_subjects:
-                    options.append(clause_subjects)
+                    cls = self.governors.get(lemma(frame.pred))
+                    if cls is not None and cls.target == "addressee" and xobjs and xobjs in options:
+                        options.insert(options.index(xobjs), clause_subjects)
+                    else:
+                        options.append(clause_subjects)
             for prep in ("with", "against", "on", "toward", "towards", "between", "among"):
                 if prep in frame.preps and prep != pat.prep:
                     options.append(frame.preps[prep])
@@ -168,6 +173,12 @@ class Coder:
             options += [o for o in self._complement_arguments(frame) if o and o not in options]
             return Match(frame, pat, options[0] if options else [], options=options)
         return None
+
+    def _addressed(self, m: Match) -> bool:
+        """An appeal or demand with its addressee as first target option ("urged *Y* to ...")."""
+        cls = self.governors.get(lemma(m.frame.pred))
+        return bool(cls is not None and cls.target == "addressee" and m.frame.pos == "verb" and m.options
+                    and any(t in m.frame.objects for t in m.options[0]))
 
     def _complement_arguments(self, frame: Frame) -> list[list[Token]]:
         """Where an intent governor's act is aimed when the lexicon does not know the act: "offered
@@ -507,6 +518,8 @@ class Coder:
                 continue
             if first is None:
                 first = (n, option, found)
+                if n == 0 and self._addressed(m):
+                    break  # "Congress asked *Obama* to help Iran": the addressee, even at home
             if any(a.country not in src_countries for _, a in found):
                 first = (n, option, found)  # an actor other than the source's own country
                 break
