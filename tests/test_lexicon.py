@@ -345,7 +345,7 @@ def test_reverse_marker():
     assert p.reverse and p.prep == "from" and p.words == ("weapon",)
 
 
-def test_user_patterns_win_ties_with_the_builtin_lexicon(tmp_path):
+def test_user_patterns_come_before_the_builtin_lexicon(tmp_path):
     from detente.coding.lexicon import load_lexicon
 
     extra = tmp_path / "mine.tsv"
@@ -354,5 +354,6 @@ def test_user_patterns_win_ties_with_the_builtin_lexicon(tmp_path):
     assert builtin and builtin[0].code == "129"
     mine = [p for p in load_lexicon([extra]).candidates("veto") if p.specificity == 0]
     assert [p.code for p in mine] == ["042", "129"]
+    assert load_lexicon([extra]).candidates("veto")[0].code == "042"  # even before more specific built-ins
     only_mine = load_lexicon([extra], builtin=False)
     assert [p.code for p in only_mine.candidates("veto")] == ["042"]

@@ -129,7 +129,7 @@ class Lexicon:
         return {syn.get(w, w) for w in words}
 
     def add(self, pattern: Pattern, override: bool = False) -> None:
-        """Index a pattern; ``override``: it wins ties with patterns already loaded (user files)."""
+        """Index a pattern; ``override`` (user files): it is tried before every built-in pattern of its word."""
         if self.synonyms and any(w in self.synonyms for w in pattern.words):
             pattern = replace(pattern, words=tuple(self.synonyms.get(w, w) for w in pattern.words))
         key = (pattern.pos, pattern.head, pattern.text, pattern.code)
@@ -138,13 +138,14 @@ class Lexicon:
         self._seen.add(key)
         head = (pattern.pos, pattern.head)
         bucket = self.by_head[head]
-        # Keep the bucket sorted most specific first; a new pattern goes after every pattern at
-        # least as specific, so earlier files (and earlier lines) win ties. Bisecting on the
-        # negated specificities instead of re-sorting keeps loading large lexicons fast.
+        # Keep the bucket sorted: user patterns before built-in ones, then most specific first; a new
+        # pattern goes after every pattern of its tier at least as specific, so earlier files (and
+        # earlier lines) win ties. Bisecting on (tier, -specificity) instead of re-sorting keeps
+        # loading large lexicons fast.
         ranks = self._ranks.get(head)
         if ranks is None or len(ranks) != len(bucket):  # by_head was changed from outside
-            ranks = self._ranks[head] = [(-p.specificity, 1) for p in bucket]
-        rank = (-pattern.specificity, 0 if override else 1)
+            ranks = self._ranks[head] = [(1, -p.specificity) for p in bucket]
+        rank = (0 if override else 1, -pattern.specificity)
         i = bisect_right(ranks, rank)
         ranks.insert(i, rank)
         bucket.insert(i, pattern)
