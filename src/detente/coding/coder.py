@@ -154,7 +154,7 @@ class Coder:
                 options.append(named)
             # "demanded that Pyongyang abandon ...": the subject of the complement clause; for appeals and
             # demands ("asked Obama to help Iran", parsed as a clause) it comes before the act's object
-            if frame.pos == "verb":
+            if frame.pos == "verb" and not pat.code.startswith("01"):  # a statement is not *to* what it reports
                 clause_subjects = [g for c in frame.pred.children if c.dep_ == "ccomp"
                                    for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
                 if clause_subjects:
