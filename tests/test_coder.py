@@ -416,3 +416,13 @@ def test_a_statement_is_not_addressed_to_the_subject_of_what_it_reports(engine, 
     events = eng.code_article(Article.make("Chile's foreign ministry said Peru had closed the border.",
                                            published="2024-05-20")).events
     assert not [e for e in events if e.cameo == "010" and e.target is not None]
+
+
+def test_an_obligation_carried_by_a_speech_noun_is_a_demand(engine):
+    events = code(engine, "Germany issued a stern reminder to Turkey that it must release the journalists.")
+    only(events, "DEU", "TUR", "10")
+
+
+def test_a_dummy_it_is_addressed_by_no_demand(engine):
+    events = code(engine, "Germany said it must be stressed that Turkey is a partner.")
+    assert not [e for e in events if e.cameo_root == "10"]

@@ -392,14 +392,20 @@ class Coder:
                 if xs:
                     kind, act = "demand", xs[0]
             cls = self.complements.get(kind or "")
-            if cls is None or clause.dep_ not in ("ccomp", "parataxis"):
+            if cls is None or clause.dep_ not in ("ccomp", "parataxis", "acl"):
                 continue
             speech = clause.head
-            if lemma(speech) not in self.cues.demand_speech_verbs or speech.i in consumed:
+            if speech.pos_ in ("NOUN", "PROPN") and lemma(speech) in self.cues.demand_speech_nouns \
+                    and speech.dep_ in ("dobj", "obj") and speech.head.pos_ == "VERB":
+                speech = speech.head  # "issued a stern reminder to Iraq that it must cooperate"
+            elif clause.dep_ == "acl" or lemma(speech) not in self.cues.demand_speech_verbs:
+                continue
+            if speech.i in consumed:
                 continue
             addressee = [g for c in clause.children if c.dep_ in ("nsubj", "nsubjpass") for g in conjuncts(c)]
             named = self._actors(addressee, actors)
-            if not named or all(t.lower_ in ("we", "i", "it", "there") for t in addressee):
+            dummy = act.tag_ == "VBN" or lemma(act) == "be"  # "it must be said that ...": no one is addressed
+            if not named or all(t.lower_ in ("we", "i", "there") or (t.lower_ == "it" and dummy) for t in addressee):
                 continue
             inner = by_pred.get(act.i)
             code = cls.code_for(inner.pattern.code) if inner is not None else cls.default

@@ -33,6 +33,7 @@ class Cues:
     appeal_modals: frozenset[str]
     obligation_verbs: frozenset[str]
     demand_speech_verbs: frozenset[str]
+    demand_speech_nouns: frozenset[str]
     light_verbs: frozenset[str]
     reciprocal_codes: tuple[str, ...]
 
