@@ -263,3 +263,11 @@ def test_a_quantity_head_takes_the_actor_of_its_of_phrase():
     by_text = {t.text: actors.actors_for(t) for t in doc if t.text in ("Thousands", "group")}
     assert by_text["Thousands"][0].code == "EGYCVL"
     assert by_text["group"][0].code == "MARGOV"
+
+
+def test_workers_are_labour_and_fundamentalists_radicals():
+    from detente.actors.kb import load_kb
+
+    kb = load_kb()
+    assert kb.lookup("Iranian workers", "2008-01-01")[0].code == "IRNLAB"
+    assert kb.lookup("Islamic fundamentalists", "2008-01-01")[0].sector == "RAD"

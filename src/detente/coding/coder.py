@@ -45,7 +45,7 @@ PLACE_TARGET_CODES = ("042", "043", "044", "14", "18", "19", "20")
 _LAST_RESORT_PREPS = ("from", "to", "in", "at")
 _TEMPORAL_MARKS = frozenset({"after", "before", "since", "until", "till", "when", "while", "once", "as"})
 # sectors that are nearly always domestic actors of the country the sentence is about
-_DOMESTIC_SECTORS = frozenset({"REB", "OPP", "CVL", "COP", "JUD", "LEG", "INS", "SEP", "CRM", "REF", "LAB", "EDU",
+_DOMESTIC_SECTORS = frozenset({"REB", "OPP", "CVL", "COP", "JUD", "LEG", "INS", "SEP", "CRM", "REF", "LAB", "EDU", "RAD",
                                "HRI", "REL", "AGR"})
 # the state's own forces and offices: their blockades are no protest against their authorities
 _STATE_FORCES = frozenset({"GOV", "MIL", "COP", "SPY", "JUD", "LEG", "ELI"})
