@@ -426,3 +426,7 @@ def test_an_obligation_carried_by_a_speech_noun_is_a_demand(engine):
 def test_a_dummy_it_is_addressed_by_no_demand(engine):
     events = code(engine, "Germany said it must be stressed that Turkey is a partner.")
     assert not [e for e in events if e.cameo_root == "10"]
+
+
+def test_attending_an_event_abroad_is_a_visit(engine):
+    only(code(engine, "The Chilean president attended the inauguration in Lima on Sunday."), "CHL", "PER", "04")
