@@ -430,3 +430,10 @@ def test_a_dummy_it_is_addressed_by_no_demand(engine):
 
 def test_attending_an_event_abroad_is_a_visit(engine):
     only(code(engine, "The Chilean president attended the inauguration in Lima on Sunday."), "CHL", "PER", "04")
+
+
+def test_unspecified_retaliation_is_no_military_force(engine):
+    events = code(engine, "Chile said it would retaliate against Peruvian exports, a Chilean official warned.")
+    threats = find(events, "CHL", "PER", "13")
+    assert threats and not [e for e in threats if e.cameo.startswith("138")]
+    only(code(engine, "Israel retaliated with air strikes on Gaza."), "ISR", "PSE", "19")

@@ -536,6 +536,10 @@ class Coder:
             # a fallback: the pattern says where its target is ("meet with", "attack *") and that place
             # named no one; a pattern that says nothing takes the first argument that names someone
             m.target_from_fallback = n > 0 and (pat.prep is not None or pat.target_is_object)
+        if code.startswith("13") and targets and all(
+                t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ccomp" and a.country in src_countries
+                for t, a in targets):
+            targets = []  # "X warned that *X's side* would retaliate": the warning is not aimed at itself
         if code.startswith("13") and all(a.country in src_countries for _, a in targets):
             # "... unless Israel rescinds the annexation": whom the threat is meant to move (also when the
             # act itself falls on the source's own country: "would close the US border if Mexico ...")
