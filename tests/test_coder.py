@@ -437,3 +437,10 @@ def test_unspecified_retaliation_is_no_military_force(engine):
     threats = find(events, "CHL", "PER", "13")
     assert threats and not [e for e in threats if e.cameo.startswith("138")]
     only(code(engine, "Israel retaliated with air strikes on Gaza."), "ISR", "PSE", "19")
+
+
+def test_the_venue_of_a_meeting_is_not_its_counterpart(engine):
+    events = code(engine, "Brazil and Argentina signed a loan deal. The two governments will meet again at the "
+                          "Mercosur summit in Montevideo in May.")
+    meet = [e for e in events if e.trigger == "meet"]
+    assert {(e.source.country, e.target.country) for e in meet} == {("BRA", "ARG"), ("ARG", "BRA")}

@@ -47,6 +47,8 @@ _TEMPORAL_MARKS = frozenset({"after", "before", "since", "until", "till", "when"
 # sectors that are nearly always domestic actors of the country the sentence is about
 _DOMESTIC_SECTORS = frozenset({"REB", "OPP", "CVL", "COP", "JUD", "LEG", "INS", "SEP", "CRM", "REF", "LAB", "EDU", "RAD",
                                "HRI", "REL", "AGR"})
+# prepositions of venue and time: "met *at the Mercosur summit*" names where, not whom
+_VENUE_PREPS = frozenset({"at", "in", "during", "on", "before", "after", "inside", "outside"})
 # the state's own forces and offices: their blockades are no protest against their authorities
 _STATE_FORCES = frozenset({"GOV", "MIL", "COP", "SPY", "JUD", "LEG", "ELI"})
 _PURPOSE_WORDS = frozenset({"protest", "demand", "defiance", "opposition", "denounce", "condemn", "press", "oppose"})
@@ -149,7 +151,8 @@ class Coder:
             # the pattern's own object noun may name the target inside it: "demanded the withdrawal
             # *of Serbian forces*", "rejected *North Korea's* demand" (searched through of/poss/by)
             named = [o for o in frame.objects + frame.xobjects if self._word(o) in pat.words] or \
-                [o for objs in frame.preps.values() for o in objs if self._word(o) in pat.words]
+                [o for p, objs in frame.preps.items() if p not in _VENUE_PREPS for o in objs
+                 if self._word(o) in pat.words]
             if named:
                 options.append(named)
             # "demanded that Pyongyang abandon ...": the subject of the complement clause; for appeals and
