@@ -444,3 +444,21 @@ def test_the_venue_of_a_meeting_is_not_its_counterpart(engine):
                           "Mercosur summit in Montevideo in May.")
     meet = [e for e in events if e.trigger == "meet"]
     assert {(e.source.country, e.target.country) for e in meet} == {("BRA", "ARG"), ("ARG", "BRA")}
+
+
+def test_a_future_act_under_a_belief_is_a_prediction(engine):
+    evs = find(code(engine, "Analysts expect Russia will retaliate against Finland."), "RUS", "FIN")
+    assert evs and all(e.modality == "hypothetical" and e.cameo_root != "13" for e in evs)
+    evs = find(code(engine, "Tymoshenko said she is sure Ukraine will join the European Union soon."), "UKR", "EU")
+    assert evs and all(not e.counts for e in evs)
+
+
+def test_insisting_that_something_would_happen_is_no_demand(engine):
+    events = code(engine, "Israel insisted that the Palestinians would be granted limited sovereignty.")
+    assert not [e for e in events if e.cameo_root == "10" and e.target is not None]
+    only(code(engine, "Kenya insisted that Uganda withdraw its troops."), "KEN", "UGA", "10")
+
+
+def test_an_unknown_named_object_blocks_a_far_fallback_target(engine):
+    events = code(engine, "The president criticized Acme Holdings for moving its factories to Mexico.")
+    assert not [e for e in events if e.target is not None and e.target.country == "MEX" and e.cameo_root == "11"]

@@ -47,6 +47,11 @@ _TEMPORAL_MARKS = frozenset({"after", "before", "since", "until", "till", "when"
 # sectors that are nearly always domestic actors of the country the sentence is about
 _DOMESTIC_SECTORS = frozenset({"REB", "OPP", "CVL", "COP", "JUD", "LEG", "INS", "SEP", "CRM", "REF", "LAB", "EDU", "RAD",
                                "HRI", "REL", "AGR"})
+# a complement clause with these is a claim about the future, not what the governor demands
+_CLAIM_AUX = frozenset({"would", "will", "could", "might", "may", "'ll", "wo"})
+# entity types that name someone: an object of these that the knowledge base does not know is still
+# the target, and no other phrase is searched for one
+_NAMED_ENTITIES = frozenset({"ORG", "PERSON", "NORP", "FAC"})
 # prepositions of venue and time: "met *at the Mercosur summit*" names where, not whom
 _VENUE_PREPS = frozenset({"at", "in", "during", "on", "before", "after", "inside", "outside"})
 # the state's own forces and offices: their blockades are no protest against their authorities
@@ -159,6 +164,8 @@ class Coder:
             # demands ("asked Obama to help Iran", parsed as a clause) it comes before the act's object
             if frame.pos == "verb" and not pat.code.startswith("01"):  # a statement is not *to* what it reports
                 clause_subjects = [g for c in frame.pred.children if c.dep_ == "ccomp"
+                                   and not (pat.code.startswith(("02", "10")) and any(
+                                       a.dep_ == "aux" and a.lower_ in _CLAIM_AUX for a in c.children))
                                    for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
                 if clause_subjects:
                     cls = self.governors.get(lemma(frame.pred))
@@ -341,6 +348,8 @@ class Coder:
             cls = self.governors.get(lemma(gov))
             if cls is None or (x.dep_ == "ccomp" and cls.target != "addressee"):
                 continue
+            if x.dep_ == "ccomp" and any(a.dep_ == "aux" and a.lower_ in _CLAIM_AUX for a in x.children):
+                continue  # "insisted that the Palestinians *would* be granted ...": a claim, not a demand
             mg = by_pred.get(gov.i)
             if mg is not None and self._word(x) in mg.pattern.words:
                 continue  # the governor's own pattern already names this complement
@@ -360,6 +369,8 @@ class Coder:
                               text=f"{lemma(gov)} + [{mx.pattern.text}]",
                               origin=f"complements.yaml:{cls.name} {mx.pattern.origin}")
             own = [o for o in gframe.objects if o.i != x.i]
+            if x.dep_ == "ccomp":  # "insisted that *Uganda* withdraw": the clause subject is addressed
+                own = own + [g for c in x.children if c.dep_ in ("nsubj", "nsubjpass") for g in conjuncts(c)]
             if "on" in gframe.preps and lemma(gov) == "call":
                 own = own + gframe.preps["on"]  # "called on Y to ..."
             options = [own, *mx.options] if cls.target == "addressee" else [*mx.options, own]
@@ -524,6 +535,9 @@ class Coder:
         for n, option in enumerate(options):
             found = self._actors(option, actors, nested=True)
             if not found:
+                if n == 0 and option and all(t.ent_type_ in _NAMED_ENTITIES for t in option) \
+                        and all(t in frame.objects for t in option):
+                    break  # "criticized *Ford* for moving plants to Mexico": the object is someone we do not know
                 continue
             if first is None:
                 first = (n, option, found)

@@ -28,6 +28,7 @@ class Cues:
     hypothetical_verbs: frozenset[str]
     intention_verbs: frozenset[str]
     future_markers: frozenset[str]
+    belief_words: frozenset[str]
     uncommitted_verbs: frozenset[str]
     demand_modals: frozenset[str]
     appeal_modals: frozenset[str]

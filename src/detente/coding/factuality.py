@@ -7,7 +7,7 @@ Walks from the predicate up its chain of governors inside the sentence:
   "was *not* aware of ... support", "*no* agreement"), or a failure verb governs it ("failed
   to agree"). A refusal verb ("refused to meet") is not a negation: the coder turns the
   event into CAMEO's refusal code (``refusal=True``).
-- **modality**: ``hypothetical`` under a condition ("*if* China violates"), a hypothetical
+- **modality**: ``hypothetical`` under a condition ("*if* China violates"), a belief or prediction over a future act ("*sure* Ukraine will join"), a hypothetical
   modal ("*would* retaliate") or a verb that only entertains the act ("*considering*
   sanctions"); ``denied`` under a denial verb ("*denied* that ...") or a negated denial frame
   ("*not intended* as threats"); ``future`` with will/shall/going to; ``intended`` under an
@@ -148,6 +148,9 @@ def assess(pred: Token, sent: Span, cues: Cues, quotes: list[tuple[int, int]] | 
         if i and t.pos_ in ("NOUN", "PROPN"):
             # a noun above the predicate ("support for Putin's *war*"): its scope is not ours
             scope = neg_scope = False
+        if i and lem in cues.belief_words and via in ("ccomp", "xcomp", "acomp", "advcl", "parataxis") \
+                and fact.modality == "future" and scope:
+            fact.modality, fact.cue = "hypothetical", t.text  # "sure Ukraine *will* join": a prediction
         if i and t.pos_ in ("VERB", "AUX") and lem in cues.speech_verbs and via in ("ccomp", "parataxis") or (
                 i and via == "xcomp" and lem in cues.denial_verbs):
             if fact.speech_verb is None:
