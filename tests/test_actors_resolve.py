@@ -271,3 +271,14 @@ def test_workers_are_labour_and_fundamentalists_radicals():
     kb = load_kb()
     assert kb.lookup("Iranian workers", "2008-01-01")[0].code == "IRNLAB"
     assert kb.lookup("Islamic fundamentalists", "2008-01-01")[0].sector == "RAD"
+
+
+def test_a_place_name_inside_a_longer_person_name_is_not_the_place():
+    from detente.actors import DocActors
+    from detente.actors.kb import load_kb
+    from detente.nlp import load_pipeline
+
+    doc = load_pipeline()("Senator Leila de Lima criticized the government in Manila.")
+    actors = DocActors(load_kb(), doc, "2020-05-20")
+    lima = [t for t in doc if t.text == "Lima"][0]
+    assert all(a.country != "PER" for a in actors.actors_for(lima))

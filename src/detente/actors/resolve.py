@@ -145,8 +145,9 @@ class DocActors:
             ent_end = ent.end if ent is not None else 0
             while ent is not None and ent_end > end and not self._words[ent_end - 1]:
                 ent_end -= 1  # "Caras Galadhon's": the possessive is not more name
-            if ent is not None and ent.label_ == "PERSON" and ent.start == i and ent_end > end:
-                # "Chad Smith", "Jordan Peterson": a longer person name is not the state
+            if ent is not None and ent.label_ == "PERSON" and ent.start <= i and ent_end >= end \
+                    and (ent.start < i or ent_end > end):
+                # "Chad Smith", "Jordan Peterson", "Leila de Lima": a longer person name is not the state
                 hits = [h for h in hits if h.entry.kind == "person" or h.form in ("adjective", "demonym")]
                 if not hits:
                     i = end
