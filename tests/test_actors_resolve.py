@@ -282,3 +282,15 @@ def test_a_place_name_inside_a_longer_person_name_is_not_the_place():
     actors = DocActors(load_kb(), doc, "2020-05-20")
     lima = [t for t in doc if t.text == "Lima"][0]
     assert all(a.country != "PER" for a in actors.actors_for(lima))
+
+
+def test_the_possessors_ally_is_someone_else():
+    from detente.actors import DocActors
+    from detente.actors.kb import load_kb
+    from detente.nlp import load_pipeline
+
+    doc = load_pipeline()("Syria's ally, Russia, blocked the resolution. Iran's rival criticized it.")
+    actors = DocActors(load_kb(), doc, "2020-05-20")
+    ally, rival = [t for t in doc if t.text in ("ally", "rival")]
+    assert [a.country for a in actors.actors_for(ally)] == ["RUS"]
+    assert actors.actors_for(rival) == []

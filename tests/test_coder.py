@@ -462,3 +462,13 @@ def test_insisting_that_something_would_happen_is_no_demand(engine):
 def test_an_unknown_named_object_blocks_a_far_fallback_target(engine):
     events = code(engine, "The president criticized Acme Holdings for moving its factories to Mexico.")
     assert not [e for e in events if e.target is not None and e.target.country == "MEX" and e.cameo_root == "11"]
+
+
+def test_an_inverted_condition_makes_the_consequent_hypothetical(engine):
+    evs = find(code(engine, "Should Chile close the border, Peru will side with Bolivia."), "PER", "BOL")
+    assert evs and all(e.modality == "hypothetical" for e in evs)
+
+
+def test_one_phrase_is_not_both_sides_of_an_event(engine):
+    events = code(engine, "Firms from Malaysia and Japan rejected the proposal of Malaysian and Japanese banks.")
+    assert not [e for e in events if e.source and e.target and e.spans["source"] == e.spans["target"]]

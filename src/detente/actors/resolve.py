@@ -406,6 +406,17 @@ class DocActors:
         if sector is None:
             sector = self._of_sector(i, words)
         base = self._modifier_base(np)
+        if base is not None and sector is None and self._lemma[i].lower() in self.kb.relational_nouns \
+                and any(dep[k] == "poss" for k in np if k < i) \
+                and not any(self._mention(k) is not None and dep[k] in ("compound", "amod", "nmod")
+                            for k in np if k < i):
+            # "Syria's ally, Russia": the possessor's ally is someone else — its apposition, or no one
+            for c in self._children[i]:
+                if dep[c] == "appos":
+                    got, why = self._resolve(c, allow_coref)
+                    if got:
+                        return got, f"apposition of '{self._text[i]}': {why}"
+            return [], f"'{text}' is a relation of {base.text}, not {base.text} itself"
         if base is not None and sector is None and not self._stands_in(i):
             return [], f"'{self._text[i]}' is not an actor noun ('{base.text}' only modifies it)"
         if base is not None:

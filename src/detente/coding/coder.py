@@ -586,7 +586,8 @@ class Coder:
         elif targets:
             for s in sources:
                 for t in targets:
-                    if (s[1].code or s[1].text) != (t[1].code or t[1].text):
+                    # one phrase is not both sides ("Malaysian and Japanese firms")
+                    if (s[1].code or s[1].text) != (t[1].code or t[1].text) and s[0].i != t[0].i:
                         pairs.append((s, t, False))
         else:
             pairs = [(s, None, False) for s in sources]

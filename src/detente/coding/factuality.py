@@ -119,8 +119,22 @@ def _under_speech(tok: Token, cues: Cues) -> bool:
     return False
 
 
+_INVERTED = frozenset({"should", "had", "were"})
+
+
+def is_condition(clause: Token, cues: Cues) -> bool:
+    """An adverbial clause that states a condition: "*if* X ...", or inverted "*Should* they launch ...",
+    "*Had* they known ...", "*Were* it to ..." (the auxiliary before its subject)."""
+    if any(g.dep_ == "mark" and g.lower_ in cues.condition_marks for g in clause.children):
+        return True
+    first = clause.doc[clause.left_edge.i]
+    subj = [g for g in clause.children if g.dep_ in ("nsubj", "nsubjpass", "expl")]
+    return bool(first.lower_ in _INVERTED and first.dep_ in ("aux", "auxpass") and first.head.i == clause.i
+                and subj and first.i < subj[0].i)
+
+
 def _conditional(tok: Token, cues: Cues) -> bool:
-    return any(c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in cues.condition_marks for g in c.children)
+    return any((c.dep_ == "advcl" or (c.dep_ == "ccomp" and c.i < tok.i)) and is_condition(c, cues)
                for c in tok.children)
 
 
@@ -187,8 +201,8 @@ def assess(pred: Token, sent: Span, cues: Cues, quotes: list[tuple[int, int]] | 
         for child in t.children:
             if child.dep_ == "mark" and child.lower_ in cues.condition_marks and fact.modality != "denied":
                 fact.modality, fact.cue = "hypothetical", child.text
-            elif child.dep_ == "advcl" and fact.modality != "denied" and any(
-                    g.dep_ == "mark" and g.lower_ in cues.condition_marks for g in child.children):
+            elif fact.modality != "denied" and (child.dep_ == "advcl" or (child.dep_ == "ccomp" and child.i < t.i)) \
+                    and is_condition(child, cues):
                 # the consequent of a condition: "if X imposes tariffs, Y *would retaliate*"
                 fact.modality, fact.cue = "hypothetical", child.text
         for aux in _aux_words(t):
