@@ -472,3 +472,8 @@ def test_an_inverted_condition_makes_the_consequent_hypothetical(engine):
 def test_one_phrase_is_not_both_sides_of_an_event(engine):
     events = code(engine, "Firms from Malaysia and Japan rejected the proposal of Malaysian and Japanese banks.")
     assert not [e for e in events if e.source and e.target and e.spans["source"] == e.spans["target"]]
+
+
+def test_a_patterns_preposition_must_belong_to_the_predicate(engine):
+    events = code(engine, "The Chilean minister spoke on Tuesday about the need for military action in Peru.")
+    assert not find(events, "CHL", "PER", "05"), "'for' belongs to 'need', not to 'spoke'"

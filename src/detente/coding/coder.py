@@ -133,7 +133,7 @@ class Coder:
         for pat in cands:
             if not set(pat.words) <= words:
                 continue
-            if pat.prep is not None and pat.prep not in frame.preps:
+            if pat.prep is not None and (pat.prep not in frame.preps or pat.prep in frame.nested_preps):
                 continue
             if pat.no_target:
                 options = [self._purpose_targets(frame)] if pat.code.startswith("14") else []

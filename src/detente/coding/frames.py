@@ -51,6 +51,9 @@ class Frame:
     light_verb: Token | None = None  # the verb of "held talks", when the noun is the event
     reciprocal_group: bool = False  # "the meeting between A and B": the arguments are mutual
     victims: list[Token] = field(default_factory=list)  # "civilians were killed *in an air strike*"
+    # prepositions found only inside another prepositional phrase of the predicate ("spoke *about*
+    # the need *for* action": "for"); a pattern's own preposition must not be one of these alone
+    nested_preps: set[str] = field(default_factory=set)
 
     def add_prep(self, lemma: str, toks: list[Token]) -> None:
         self.preps.setdefault(lemma, [])
@@ -99,7 +102,7 @@ NON_ARGUMENT_PREPS = {"according", "despite", "during", "since", "until", "befor
                       "due", "because", "like", "unlike", "including", "as", "than", "per"}
 
 
-def collect_preps(frame: Frame, tok: Token, depth: int = 2) -> None:
+def collect_preps(frame: Frame, tok: Token, depth: int = 2, nested: bool = False) -> None:
     """Prepositional objects of ``tok`` and, ``depth`` levels down, of the nouns inside them:
     "welcomed the resumption of ties *with Osgiliath*" gives "with" -> Osgiliath."""
     for child in tok.children:
@@ -108,10 +111,15 @@ def collect_preps(frame: Frame, tok: Token, depth: int = 2) -> None:
                 continue
             objs = [g for g in child.children if g.dep_ in ("pobj", "pcomp", "dobj")]
             if objs:
-                frame.add_prep(lemma(child), [c for o in objs for c in conjuncts(o)])
+                key = lemma(child)
+                if nested and key not in frame.preps:
+                    frame.nested_preps.add(key)
+                elif not nested:
+                    frame.nested_preps.discard(key)
+                frame.add_prep(key, [c for o in objs for c in conjuncts(o)])
                 if depth > 1:
                     for o in objs:
-                        collect_preps(frame, o, depth - 1)
+                        collect_preps(frame, o, depth - 1, nested=nested or tok.pos_ in ("VERB", "AUX"))
         elif child.dep_ == "dative":
             # "gave Ukraine aid"; "gave aid to Ukraine" has dative = "to" as a preposition
             if child.lower_ == "to":
