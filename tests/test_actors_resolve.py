@@ -294,3 +294,15 @@ def test_the_possessors_ally_is_someone_else():
     ally, rival = [t for t in doc if t.text in ("ally", "rival")]
     assert [a.country for a in actors.actors_for(ally)] == ["RUS"]
     assert actors.actors_for(rival) == []
+
+
+def test_a_capital_naming_an_accord_is_no_actor():
+    from detente.actors import DocActors
+    from detente.actors.kb import load_kb
+    from detente.nlp import load_pipeline
+
+    doc = load_pipeline()("The minister declined comment on the Paris accord and the talks in Paris.")
+    actors = DocActors(load_kb(), doc, "2020-05-20")
+    first, second = [t for t in doc if t.text == "Paris"]
+    assert actors.actors_for(first) == []
+    assert [a.country for a in actors.actors_for(second)] == ["FRA"]
