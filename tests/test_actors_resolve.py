@@ -280,7 +280,7 @@ def test_a_place_name_inside_a_longer_person_name_is_not_the_place():
 
     doc = load_pipeline()("Senator Leila de Lima criticized the government in Manila.")
     actors = DocActors(load_kb(), doc, "2020-05-20")
-    lima = [t for t in doc if t.text == "Lima"][0]
+    lima = next(t for t in doc if t.text == "Lima")
     assert all(a.country != "PER" for a in actors.actors_for(lima))
 
 

@@ -136,12 +136,12 @@ class Coder:
             if pat.prep is not None and (pat.prep not in frame.preps or pat.prep in frame.nested_preps):
                 continue
             if pat.no_target:
-                options = [self._purpose_targets(frame)] if pat.code.startswith("14") else []
+                found = [self._purpose_targets(frame)] if pat.code.startswith("14") else []
                 if frame.victims and pat.code.startswith(("18", "19", "20")):
-                    options.append(frame.victims)
-                options += self._complement_arguments(frame)
-                options = [o for o in options if o]
-                return Match(frame, pat, options[0] if options else [], options=options)
+                    found.append(frame.victims)
+                found += self._complement_arguments(frame)
+                found = [o for o in found if o]
+                return Match(frame, pat, found[0] if found else [], options=found)
             options: list[list[Token]] = []
             if frame.victims and pat.code.startswith(("18", "19", "20")):
                 options.append(frame.victims)

@@ -6,6 +6,7 @@ import functools
 from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -45,7 +46,7 @@ class Cues:
 def parse_cues(data: object, origin: str) -> Cues:
     if not isinstance(data, dict):
         raise KnowledgeError("E301", origin, "expected a mapping of cue lists")
-    values = {}
+    values: dict[str, Any] = {}
     for f in fields(Cues):
         items = data.get(f.name)
         if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
