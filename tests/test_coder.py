@@ -477,3 +477,20 @@ def test_one_phrase_is_not_both_sides_of_an_event(engine):
 def test_a_patterns_preposition_must_belong_to_the_predicate(engine):
     events = code(engine, "The Chilean minister spoke on Tuesday about the need for military action in Peru.")
     assert not find(events, "CHL", "PER", "05"), "'for' belongs to 'need', not to 'spoke'"
+
+
+def test_a_dateline_is_no_actor(engine):
+    events = code(engine, "GAZA CITY, Palestinian Territories: Four children were killed in Israeli shelling.")
+    assert not [e for e in events if e.source and e.source.text.upper() == "GAZA CITY"]
+    only(code(engine, "WASHINGTON, March 2 - Russia attacked Ukraine on Monday."), "RUS", "UKR", "19")
+    from detente.coding.coder import dateline_end
+    from detente.nlp import load_pipeline
+
+    sent = next(load_pipeline()("US-led forces attacked Iraq on Monday.").sents)
+    assert dateline_end(sent) == sent.start, "the hyphen of 'US-led' ends no dateline"
+
+
+def test_a_participle_after_a_passive_is_done_by_the_agent(engine):
+    events = code(engine, "The city was shelled by Russian forces, killing 20 civilians.")
+    kill = [e for e in events if e.trigger == "killing"]
+    assert kill and kill[0].source.country == "RUS"

@@ -64,6 +64,21 @@ _COOPERATIVE_ACTS = ("04", "05", "06", "07", "08")
 _NESTED_DEPS = frozenset({"prep", "pobj", "poss", "compound", "amod", "nmod", "appos", "acl"})
 
 
+def dateline_end(sent: Span) -> int:
+    """Index of the first token after a dateline opening the sentence ("WASHINGTON, March 2 -",
+    "GAZA CITY, Palestinian Territories:", "LONDON (Reuters) -"), else the sentence start."""
+    first = sent[0]
+    if not (first.is_upper and first.is_alpha and len(first) > 1):
+        return sent.start
+    doc = sent.doc
+    for tok in sent[:14]:
+        if tok.i == sent.start:
+            continue
+        if tok.text == ":" or (tok.text in ("-", "--", "–", "—") and doc[tok.i - 1].whitespace_ and tok.whitespace_):
+            return tok.i + 1  # a spaced dash: not the hyphen of "US-led"
+    return sent.start
+
+
 @dataclass
 class Match:
     frame: Frame
@@ -484,6 +499,8 @@ class Coder:
         out: list[tuple[Token, Actor]] = []
         seen: set[str] = set()
         for tok in toks:
+            if tok.i < dateline_end(tok.sent):
+                continue  # "GAZA CITY, Palestinian Territories: ...": where the story was filed
             found = actors.actors_for(tok)
             if not found and nested and tok.pos_ in ("NOUN", "PROPN"):
                 found = self._nested_actors(tok, actors)

@@ -177,9 +177,12 @@ def inherited_subjects(verb: Token, depth: int = 0) -> list[Token]:
                 if pobj:
                     return conjuncts(pobj[0])
         subs, passive = own_subjects(head)
-        if passive:
+        if passive and dep in ("conj", "xcomp"):
             # "X has been indicted by Y *and will resign*", "X was urged by Y *to leave*": X, not Y
             subs = [c for ch in head.children if ch.dep_ in PASS_SUBJ for c in conjuncts(ch)]
+        elif passive:
+            # "the city was shelled, *killing* 20 people": the participle's doer is the agent
+            subs = agent_objects(head)
         if head.pos_ == "ADJ" and all(t.lower_ == "it" for t in subs):
             subs = []  # "felt it necessary to warn": a dummy subject
         if subs:
