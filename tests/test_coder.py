@@ -494,3 +494,8 @@ def test_a_participle_after_a_passive_is_done_by_the_agent(engine):
     events = code(engine, "The city was shelled by Russian forces, killing 20 civilians.")
     kill = [e for e in events if e.trigger == "killing"]
     assert kill and kill[0].source.country == "RUS"
+
+
+def test_victims_belong_where_the_attack_happened(engine):
+    only(code(engine, "Russian forces killed 20 civilians in Kharkiv on Monday."), "RUS", "UKR", "19")
+    only(code(engine, "Syrian forces killed 20 civilians in Homs on Monday."), "SYR", "SYR", "19")

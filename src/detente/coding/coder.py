@@ -587,6 +587,12 @@ class Coder:
             sources, targets = targets, []
         if sent_countries:
             sources = [(t, self._placed(a, sent_countries)) for t, a in sources]
+            if code.startswith(_CONFLICT_ACTS) and any(not a.country for _, a in targets) and self._places is not None:
+                # "Russian forces killed 20 civilians in Kharkiv": victims belong where it happened, not to
+                # the only state the sentence names (the attacker's)
+                where = self._places.resolve_location(sent.doc, frame.pred.i, countries)
+                if where is not None and where.country:
+                    targets = [(t, self._placed(a, {where.country})) for t, a in targets]
             targets = [(t, self._placed(a, sent_countries)) for t, a in targets]
         if pat.reverse:  # "X received aid from Y": Y -> X
             if not targets:
