@@ -306,3 +306,16 @@ def test_a_capital_naming_an_accord_is_no_actor():
     first, second = [t for t in doc if t.text == "Paris"]
     assert actors.actors_for(first) == []
     assert [a.country for a in actors.actors_for(second)] == ["FRA"]
+
+
+def test_the_state_naming_a_currency_is_no_actor():
+    from detente.actors import DocActors
+    from detente.actors.kb import load_kb
+    from detente.nlp import load_pipeline
+
+    doc = load_pipeline()("The bank paid millions of U.S. dollars to the United States.")
+    actors = DocActors(load_kb(), doc, "2020-05-20")
+    us = next(t for t in doc if t.text == "U.S.")
+    states = next(t for t in doc if t.text == "States")
+    assert actors.actors_for(us) == []
+    assert [a.country for a in actors.actors_for(states)] == ["USA"]

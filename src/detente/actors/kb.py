@@ -224,6 +224,7 @@ class ActorKB:
     quantity_heads: set[str] = field(default_factory=set)  # "thousands of X", "a group of X": X is the actor
     relational_nouns: set[str] = field(default_factory=set)  # "X's ally" is not X
     named_after_place: set[str] = field(default_factory=set)  # "the Paris accord": Paris is no actor
+    currencies: set[str] = field(default_factory=set)  # "U.S. dollars": money, not the state
 
     # ------------------------------------------------------------ building
     def add(self, entry: Entry, phrases: Iterable[tuple[str, str]]) -> None:
@@ -487,7 +488,8 @@ def load_stand_ins(kb: ActorKB, path: str) -> None:
     if not isinstance(data, dict) or not isinstance(data.get("nouns"), list):
         raise KnowledgeError("E303", where, "expected a mapping with a list `nouns`")
     for key, target in (("nouns", kb.stand_ins), ("quantity_heads", kb.quantity_heads),
-                        ("relational", kb.relational_nouns), ("named_after_place", kb.named_after_place)):
+                        ("relational", kb.relational_nouns), ("named_after_place", kb.named_after_place),
+                        ("currencies", kb.currencies)):
         items = data.get(key) or []
         if not isinstance(items, list):
             raise KnowledgeError("E303", f"{where}:{key}", "expected a list of nouns")

@@ -376,6 +376,10 @@ class DocActors:
                     comp = compose(base, a.sector, text, former)
                     if comp is not None:
                         return [comp], head_m.why + f"; the institution of its modifier '{base.text}'"
+            if dep[i] in ("compound", "nmod", "amod") and self._head[i] != i \
+                    and self._lemma[self._head[i]].lower() in self.kb.currencies:
+                # "millions of U.S. dollars", "Russian roubles": money, not the state
+                return [], head_m.why + f"; it names the {self._text[self._head[i]]}, not an actor"
             if head_m.form == "seat" and dep[i] == "compound" and self._head[i] != i \
                     and self._lemma[self._head[i]].lower() in self.kb.named_after_place:
                 # "the Paris accord", "the Minsk agreement": the city only names the document
