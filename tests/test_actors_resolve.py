@@ -289,11 +289,13 @@ def test_the_possessors_ally_is_someone_else():
     from detente.actors.kb import load_kb
     from detente.nlp import load_pipeline
 
-    doc = load_pipeline()("Syria's ally, Russia, blocked the resolution. Iran's rival criticized it.")
+    doc = load_pipeline()("Syria's ally, Russia, blocked the resolution. Iran's rival criticized it. "
+                          "US allies welcomed that.")
     actors = DocActors(load_kb(), doc, "2020-05-20")
-    ally, rival = [t for t in doc if t.text in ("ally", "rival")]
+    ally, rival, allies = [t for t in doc if t.text in ("ally", "rival", "allies")]
     assert [a.country for a in actors.actors_for(ally)] == ["RUS"]
     assert actors.actors_for(rival) == []
+    assert actors.actors_for(allies) == []
 
 
 def test_a_capital_naming_an_accord_is_no_actor():

@@ -49,6 +49,10 @@ LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "around", "across", "
 IN_SECTORS = {"JUD", "COP", "GOV", "LEG", "CVL", "EDU", "BUS", "MED", "REL", "OPP", "LAB", "HLH"}
 
 
+# relational nouns whose nationality modifier may be their own ("a Chinese partner")
+_MEMBERS = frozenset({"partner", "partners"})
+
+
 def _copy(a: Actor, text: str | None = None) -> Actor:
     return Actor(a.text if text is None else text, a.code, a.country, a.sector, a.name, a.kind, a.role)
 
@@ -414,11 +418,12 @@ class DocActors:
         if sector is None:
             sector = self._of_sector(i, words)
         base = self._modifier_base(np)
-        if base is not None and sector is None and self._lemma[i].lower() in self.kb.relational_nouns \
-                and any(dep[k] == "poss" for k in np if k < i) \
-                and not any(self._mention(k) is not None and dep[k] in ("compound", "amod", "nmod")
-                            for k in np if k < i):
-            # "Syria's ally, Russia": the possessor's ally is someone else — its apposition, or no one
+        relation = self._lemma[i].lower()
+        by_poss = any(dep[k] == "poss" for k in np if k < i)
+        by_modifier = any(self._mention(k) is not None and dep[k] in ("compound", "amod", "nmod") for k in np if k < i)
+        if base is not None and sector is None and relation in self.kb.relational_nouns \
+                and ((by_poss and not by_modifier) or (by_modifier and not by_poss and relation not in _MEMBERS)):
+            # "US allies" and "Syria's ally" are not the US or Syria ("Chinese partners" may be Chinese)
             for c in self._children[i]:
                 if dep[c] == "appos":
                     got, why = self._resolve(c, allow_coref)
