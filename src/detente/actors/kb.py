@@ -574,7 +574,7 @@ def link_organisation_people(kb: ActorKB) -> None:
 
 
 # short codes the people files use for organisations whose usual acronym differs
-ORG_SHORT_CODES = {"UNO": "UN", "WBK": "WB", "ARL": "ARL"}
+ORG_SHORT_CODES = {"UNO": "UN", "WBK": "WB"}
 
 
 def build_kb(extra_files: Iterable[str] = (), data_dir: Path | str = DATA_DIR) -> ActorKB:

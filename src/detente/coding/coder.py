@@ -49,6 +49,8 @@ _DOMESTIC_SECTORS = frozenset({"REB", "OPP", "CVL", "COP", "JUD", "LEG", "INS", 
                                "HRI", "REL", "AGR"})
 # a complement clause with these is a claim about the future, not what the governor demands
 _CLAIM_AUX = frozenset({"would", "will", "could", "might", "may", "'ll", "wo"})
+# acts whose victims a passive clause names ("were killed in an air strike")
+_VIOLENT_ACTS = ("18", "19", "20")
 # entity types that name someone: an object of these that the knowledge base does not know is still
 # the target, and no other phrase is searched for one
 _NAMED_ENTITIES = frozenset({"ORG", "PERSON", "NORP", "FAC"})
@@ -62,6 +64,20 @@ _CONFLICT_ACTS = ("14", "16", "17", "18", "19", "20")
 # cooperative acts that, planned or announced, are expressions of intent (03x)
 _COOPERATIVE_ACTS = ("04", "05", "06", "07", "08")
 _NESTED_DEPS = frozenset({"prep", "pobj", "poss", "compound", "amod", "nmod", "appos", "acl"})
+
+
+def _is_claim(clause: Token) -> bool:
+    """"that the Palestinians *would* be granted ...": a clause about the future claims, it does not ask."""
+    return any(a.dep_ == "aux" and a.lower_ in _CLAIM_AUX for a in clause.children)
+
+
+def in_dateline(tok: Token) -> bool:
+    """Whether ``tok`` stands in the dateline opening its sentence (computed once per sentence)."""
+    doc = tok.doc
+    ends = doc.user_data.get("detente_datelines")
+    if ends is None:
+        ends = doc.user_data["detente_datelines"] = [dateline_end(s) for s in sentences(doc)]
+    return tok.i < ends[sentence_index(doc)[tok.i]]
 
 
 def dateline_end(sent: Span) -> int:
@@ -152,13 +168,13 @@ class Coder:
                 continue
             if pat.no_target:
                 found = [self._purpose_targets(frame)] if pat.code.startswith("14") else []
-                if frame.victims and pat.code.startswith(("18", "19", "20")):
+                if frame.victims and pat.code.startswith(_VIOLENT_ACTS):
                     found.append(frame.victims)
                 found += self._complement_arguments(frame)
                 found = [o for o in found if o]
                 return Match(frame, pat, found[0] if found else [], options=found)
             options: list[list[Token]] = []
-            if frame.victims and pat.code.startswith(("18", "19", "20")):
+            if frame.victims and pat.code.startswith(_VIOLENT_ACTS):
                 options.append(frame.victims)
             if pat.prep is not None:
                 options.append(frame.preps[pat.prep])
@@ -179,8 +195,7 @@ class Coder:
             # demands ("asked Obama to help Iran", parsed as a clause) it comes before the act's object
             if frame.pos == "verb" and not pat.code.startswith("01"):  # a statement is not *to* what it reports
                 clause_subjects = [g for c in frame.pred.children if c.dep_ == "ccomp"
-                                   and not (pat.code.startswith(("02", "10")) and any(
-                                       a.dep_ == "aux" and a.lower_ in _CLAIM_AUX for a in c.children))
+                                   and not (pat.code.startswith(("02", "10")) and _is_claim(c))
                                    for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
                 if clause_subjects:
                     cls = self.governors.get(lemma(frame.pred))
@@ -363,7 +378,7 @@ class Coder:
             cls = self.governors.get(lemma(gov))
             if cls is None or (x.dep_ == "ccomp" and cls.target != "addressee"):
                 continue
-            if x.dep_ == "ccomp" and any(a.dep_ == "aux" and a.lower_ in _CLAIM_AUX for a in x.children):
+            if x.dep_ == "ccomp" and _is_claim(x):
                 continue  # "insisted that the Palestinians *would* be granted ...": a claim, not a demand
             mg = by_pred.get(gov.i)
             if mg is not None and self._word(x) in mg.pattern.words:
@@ -451,7 +466,12 @@ class Coder:
         return out
 
     @staticmethod
-    def _coordinated_modifiers(tok: Token, actor: Actor, actors: Any) -> list[Actor]:
+    def _homed(actor: Actor, state: Actor, text: str, code: str) -> Actor:
+        """``actor`` as a member of ``state`` ("Greek sides", "officials in Chile")."""
+        return replace(actor, text=text, code=code, country=state.country, name=state.name)
+
+    @classmethod
+    def _coordinated_modifiers(cls, tok: Token, actor: Actor, actors: Any) -> list[Actor]:
         """"the Turkish and Greek sides", "US and British activists", "the ambassadors of A, B and C":
         one noun, several countries."""
         out: list[Actor] = []
@@ -470,13 +490,12 @@ class Coder:
                     continue
                 for other in actors.actors_for(conj):
                     if other.kind == "state" and other.country and other.country != actor.country and not other.sector:
-                        code = f"{other.country}{actor.sector or ''}"
-                        out.append(replace(actor, text=f"{conj.text} {tok.text}", code=code, country=other.country,
-                                           name=other.name))
+                        out.append(cls._homed(actor, other, f"{conj.text} {tok.text}",
+                                              f"{other.country}{actor.sector or ''}"))
         return out
 
-    @staticmethod
-    def _shared_modifier(tok: Token, actor: Actor, actors: Any) -> list[Actor]:
+    @classmethod
+    def _shared_modifier(cls, tok: Token, actor: Actor, actors: Any) -> list[Actor]:
         """"Lawmakers and officials *in A and B*": a sector noun with no country takes the countries of
         the of/in/from phrase its coordinated noun carries."""
         out: list[Actor] = []
@@ -488,9 +507,8 @@ class Coder:
                     for place in conjuncts(pobj):
                         for a in actors.actors_for(place):
                             if a.kind == "state" and a.country and not a.sector:
-                                out.append(replace(actor, text=f"{tok.text} {prep.text} {place.text}",
-                                                   code=f"{a.country}{actor.code or actor.sector}",
-                                                   country=a.country, name=a.name))
+                                out.append(cls._homed(actor, a, f"{tok.text} {prep.text} {place.text}",
+                                                      f"{a.country}{actor.code or actor.sector}"))
             if out:
                 break
         return out
@@ -499,7 +517,7 @@ class Coder:
         out: list[tuple[Token, Actor]] = []
         seen: set[str] = set()
         for tok in toks:
-            if tok.i < dateline_end(tok.sent):
+            if in_dateline(tok):
                 continue  # "GAZA CITY, Palestinian Territories: ...": where the story was filed
             found = actors.actors_for(tok)
             if not found and nested and tok.pos_ in ("NOUN", "PROPN"):
@@ -583,6 +601,8 @@ class Coder:
                 targets = [(t, a) for t, a in self._actors(subs, actors)
                            if (a.code or a.text) not in {s.code or s.text for _, s in sources}] or targets
         pairs: list[tuple[tuple[Token, Actor] | None, tuple[Token, Actor] | None, bool]] = []
+        location: Location | None = None
+        located = False  # where the event happened, resolved once when first needed
         if frame.reciprocal_group and not sources and len(targets) >= 2:
             sources, targets = targets, []
         if sent_countries:
@@ -590,9 +610,9 @@ class Coder:
             if code.startswith(_CONFLICT_ACTS) and any(not a.country for _, a in targets) and self._places is not None:
                 # "Russian forces killed 20 civilians in Kharkiv": victims belong where it happened, not to
                 # the only state the sentence names (the attacker's)
-                where = self._places.resolve_location(sent.doc, frame.pred.i, countries)
-                if where is not None and where.country:
-                    targets = [(t, self._placed(a, {where.country})) for t, a in targets]
+                location, located = self._places.resolve_location(sent.doc, frame.pred.i, countries), True
+                if location is not None and location.country:
+                    targets = [(t, self._placed(a, {location.country})) for t, a in targets]
             targets = [(t, self._placed(a, sent_countries)) for t, a in targets]
         if pat.reverse:  # "X received aid from Y": Y -> X
             if not targets:
@@ -624,8 +644,7 @@ class Coder:
         if self._dates is not None:
             date_info = self._dates.resolve_date(sent.doc, frame.pred.i, article.published,
                                                  self.config.historical_days)
-        location: Location | None = None
-        if self._places is not None:
+        if self._places is not None and not located:
             location = self._places.resolve_location(sent.doc, frame.pred.i, countries)
         events = []
         for src, tgt, symmetric in pairs:
