@@ -543,11 +543,6 @@ def link_organisation_people(kb: ActorKB) -> None:
             continue
         if e.country and e.country not in orgs:
             orgs[e.country] = e
-    for key, hits in kb.index.items():
-        if len(key) == 1 and len(key[0]) <= 5:
-            for h in hits:
-                if h.entry.kind == "igo" and h.acronym and h.entry.code:
-                    orgs.setdefault(key[0].upper(), h.entry)
     for short, full in ORG_SHORT_CODES.items():
         org = orgs.get(full)
         if org is not None:
