@@ -333,10 +333,7 @@ def test_cli_lookup_and_stats(people_file):
     assert res.exit_code == 2 and "E301" in res.output
 
 
-def test_people_of_organisations_carry_the_organisations_cameo_code():
-    from detente.actors.kb import load_kb
-
-    kb = load_kb()
+def test_people_of_organisations_carry_the_organisations_cameo_code(kb):
     annan = kb.lookup("Kofi Annan", "2000-01-01")[0]
     assert (annan.code, annan.country) == ("IGOUNO", "UN")
     assert kb.lookup("Kofi Annan", None)[0].code == "IGOUNO"  # a former official stays with the organisation

@@ -244,80 +244,45 @@ def test_speed_10000_mentions(nlp, kb):
     assert time.process_time() - t0 < 2.0  # target < 1 s; margin for slow CI machines
 
 
-def test_a_shared_seat_name_belongs_to_the_state_that_modifies_it():
-    from detente.actors.kb import load_kb
-
-    kb = load_kb()
+def test_a_shared_seat_name_belongs_to_the_state_that_modifies_it(kb):
     assert kb.lookup("Rwanda's Senate", "2008-01-01")[0].code == "RWALEG"
     assert kb.lookup("the Rwandan Senate", "2008-01-01")[0].code == "RWALEG"
     assert kb.lookup("Russia's Kremlin", "2008-01-01")[0].code == "RUSGOV"
 
 
-def test_a_quantity_head_takes_the_actor_of_its_of_phrase():
-    from detente.actors import DocActors
-    from detente.actors.kb import load_kb
-    from detente.nlp import load_pipeline
-
-    doc = load_pipeline()("Thousands of Egyptian demonstrators and a group of Moroccan diplomats met on Friday.")
-    actors = DocActors(load_kb(), doc, "2024-05-20")
-    by_text = {t.text: actors.actors_for(t) for t in doc if t.text in ("Thousands", "group")}
-    assert by_text["Thousands"][0].code == "EGYCVL"
-    assert by_text["group"][0].code == "MARGOV"
+def test_a_quantity_head_takes_the_actor_of_its_of_phrase(nlp, kb):
+    text = "Thousands of Egyptian demonstrators and a group of Moroccan diplomats met on Friday."
+    assert code(nlp, kb, text, "Thousands", "2024-05-20") == "EGYCVL"
+    assert code(nlp, kb, text, "group", "2024-05-20") == "MARGOV"
 
 
-def test_workers_are_labour_and_fundamentalists_radicals():
-    from detente.actors.kb import load_kb
-
-    kb = load_kb()
+def test_workers_are_labour_and_fundamentalists_radicals(kb):
     assert kb.lookup("Iranian workers", "2008-01-01")[0].code == "IRNLAB"
     assert kb.lookup("Islamic fundamentalists", "2008-01-01")[0].sector == "RAD"
 
 
-def test_a_place_name_inside_a_longer_person_name_is_not_the_place():
-    from detente.actors import DocActors
-    from detente.actors.kb import load_kb
-    from detente.nlp import load_pipeline
-
-    doc = load_pipeline()("Senator Leila de Lima criticized the government in Manila.")
-    actors = DocActors(load_kb(), doc, "2020-05-20")
-    lima = next(t for t in doc if t.text == "Lima")
-    assert all(a.country != "PER" for a in actors.actors_for(lima))
+def test_a_place_name_inside_a_longer_person_name_is_not_the_place(nlp, kb):
+    _, da, lima = resolve(nlp, kb, "Senator Leila de Lima criticized the government in Manila.", "Lima", "2020-05-20")
+    assert all(a.country != "PER" for a in da.actors_for(lima))
 
 
-def test_the_possessors_ally_is_someone_else():
-    from detente.actors import DocActors
-    from detente.actors.kb import load_kb
-    from detente.nlp import load_pipeline
-
-    doc = load_pipeline()("Syria's ally, Russia, blocked the resolution. Iran's rival criticized it. "
-                          "US allies welcomed that.")
-    actors = DocActors(load_kb(), doc, "2020-05-20")
-    ally, rival, allies = [t for t in doc if t.text in ("ally", "rival", "allies")]
-    assert [a.country for a in actors.actors_for(ally)] == ["RUS"]
-    assert actors.actors_for(rival) == []
-    assert actors.actors_for(allies) == []
+def test_the_possessors_ally_is_someone_else(nlp, kb):
+    text = "Syria's ally, Russia, blocked the resolution. Iran's rival criticized it. US allies welcomed that."
+    _, da, ally = resolve(nlp, kb, text, "ally", "2020-05-20")
+    assert [a.country for a in da.actors_for(ally)] == ["RUS"]
+    assert resolve(nlp, kb, text, "rival", "2020-05-20")[0] == []
+    assert resolve(nlp, kb, text, "allies", "2020-05-20")[0] == []
 
 
-def test_a_capital_naming_an_accord_is_no_actor():
-    from detente.actors import DocActors
-    from detente.actors.kb import load_kb
-    from detente.nlp import load_pipeline
-
-    doc = load_pipeline()("The minister declined comment on the Paris accord and the talks in Paris.")
-    actors = DocActors(load_kb(), doc, "2020-05-20")
-    first, second = [t for t in doc if t.text == "Paris"]
-    assert actors.actors_for(first) == []
-    assert [a.country for a in actors.actors_for(second)] == ["FRA"]
+def test_a_capital_naming_an_accord_is_no_actor(nlp, kb):
+    text = "The minister declined comment on the Paris accord and the talks in Paris."
+    assert resolve(nlp, kb, text, "Paris", "2020-05-20")[0] == []
+    _, da, second = resolve(nlp, kb, text, "Paris", "2020-05-20", nth=1)
+    assert [a.country for a in da.actors_for(second)] == ["FRA"]
 
 
-def test_the_state_naming_a_currency_is_no_actor():
-    from detente.actors import DocActors
-    from detente.actors.kb import load_kb
-    from detente.nlp import load_pipeline
-
-    doc = load_pipeline()("The bank paid millions of U.S. dollars to the United States.")
-    actors = DocActors(load_kb(), doc, "2020-05-20")
-    us = next(t for t in doc if t.text == "U.S.")
-    states = next(t for t in doc if t.text == "States")
-    assert actors.actors_for(us) == []
-    assert [a.country for a in actors.actors_for(states)] == ["USA"]
+def test_the_state_naming_a_currency_is_no_actor(nlp, kb):
+    text = "The bank paid millions of U.S. dollars to the United States."
+    assert resolve(nlp, kb, text, "U.S.", "2020-05-20")[0] == []
+    _, da, states = resolve(nlp, kb, text, "States", "2020-05-20")
+    assert [a.country for a in da.actors_for(states)] == ["USA"]

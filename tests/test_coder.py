@@ -405,16 +405,14 @@ def test_an_appeal_targets_its_addressee_even_at_home(engine):
     assert ev.target.sector == "GOV"
 
 
-def test_a_statement_is_not_addressed_to_the_subject_of_what_it_reports(engine, tmp_path):
+def test_a_statement_is_not_addressed_to_the_subject_of_what_it_reports(tmp_path):
     from detente.config import load_config
     from detente.pipeline import Engine
-    from detente.records import Article
 
     verbs = tmp_path / "verbs.tsv"
     verbs.write_text("010\tsay\n", encoding="utf-8")  # a user's bare "say" pattern, with a target slot
     eng = Engine(load_config(lexicon=(str(verbs),)))
-    events = eng.code_article(Article.make("Chile's foreign ministry said Peru had closed the border.",
-                                           published="2024-05-20")).events
+    events = code(eng, "Chile's foreign ministry said Peru had closed the border.")
     assert not [e for e in events if e.cameo == "010" and e.target is not None]
 
 
