@@ -497,3 +497,10 @@ def test_a_participle_after_a_passive_is_done_by_the_agent(engine):
 def test_victims_belong_where_the_attack_happened(engine):
     only(code(engine, "Russian forces killed 20 civilians in Kharkiv on Monday."), "RUS", "UKR", "19")
     only(code(engine, "Syrian forces killed 20 civilians in Homs on Monday."), "SYR", "SYR", "19")
+
+
+def test_the_government_read_back_to_two_governments_is_the_sources_own(engine):
+    events = code(engine, "Business groups urged the two governments to return to negotiations. "
+                          "The Argentine steel union demanded that the government protect Argentine workers.")
+    demands = [e for e in events if e.cameo_root == "10"]
+    assert demands and {e.target.country for e in demands} == {"ARG"}

@@ -588,6 +588,11 @@ class Coder:
             # a fallback: the pattern says where its target is ("meet with", "attack *") and that place
             # named no one; a pattern that says nothing takes the first argument that names someone
             m.target_from_fallback = n > 0 and (pat.prep is not None or pat.target_is_object)
+        if len(targets) > 1 and len({t.i for t, _ in targets}) == 1 and targets[0][0].tag_ in ("NN", "NNP"):
+            # "the government" read back to "the two governments": one of them, the source's own if named
+            own = [(t, a) for t, a in targets if a.country in src_countries]
+            if own:
+                targets = own
         if code.startswith("13") and targets and all(
                 t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ccomp" and a.country in src_countries
                 for t, a in targets):
