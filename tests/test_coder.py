@@ -504,3 +504,10 @@ def test_the_government_read_back_to_two_governments_is_the_sources_own(engine):
                           "The Argentine steel union demanded that the government protect Argentine workers.")
     demands = [e for e in events if e.cameo_root == "10"]
     assert demands and {e.target.country for e in demands} == {"ARG"}
+
+
+def test_a_domestic_group_addresses_its_own_government(engine):
+    events = code(engine, "The Brazilian foreign minister criticized Argentina. "
+                          "The Argentine steel union demanded that the government protect Argentine workers.")
+    demands = [e for e in events if e.cameo_root == "10"]
+    assert demands and {e.target.code for e in demands} == {"ARGGOV"}

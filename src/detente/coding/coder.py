@@ -71,6 +71,12 @@ def _is_claim(clause: Token) -> bool:
     return any(a.dep_ == "aux" and a.lower_ in _CLAIM_AUX for a in clause.children)
 
 
+def _bare_definite(tok: Token) -> bool:
+    """"the government", "the authorities": a definite noun with nothing else to say whose it is."""
+    return tok.pos_ == "NOUN" and all(c.dep_ == "det" and c.lower_ == "the" for c in tok.children) \
+        and any(c.dep_ == "det" for c in tok.children)
+
+
 def in_dateline(tok: Token) -> bool:
     """Whether ``tok`` stands in the dateline opening its sentence (computed once per sentence)."""
     doc = tok.doc
@@ -588,6 +594,17 @@ class Coder:
             # a fallback: the pattern says where its target is ("meet with", "attack *") and that place
             # named no one; a pattern that says nothing takes the first argument that names someone
             m.target_from_fallback = n > 0 and (pat.prep is not None or pat.target_is_object)
+        home = {a.country for _, a in sources if a.sector in _DOMESTIC_SECTORS and a.country}
+        if len(home) == 1 and len(src_countries) == 1:
+            # "the Argentine steel union demanded that *the government* ...": a bare definite institution
+            # addressed by a domestic group is its own country's, whatever government was named last
+            (own_country,) = home
+            entry = self.kb.states.get(own_country)
+            state = Actor(text=own_country, code=own_country, country=own_country,
+                          name=entry.name if entry else None)
+            targets = [(t, self._homed(a, state, a.text, f"{own_country}{a.sector}"))
+                       if a.sector and a.country and a.country != own_country and _bare_definite(t) else (t, a)
+                       for t, a in targets]
         if len(targets) > 1 and len({t.i for t, _ in targets}) == 1 and targets[0][0].tag_ in ("NN", "NNP"):
             # "the government" read back to "the two governments": one of them, the source's own if named
             own = [(t, a) for t, a in targets if a.country in src_countries]
