@@ -67,6 +67,23 @@ def test_coordinated_objects(engine):
     only(events, "JPN", "CHN", "11")
 
 
+def test_a_list_read_as_an_apposition_keeps_every_member(engine):
+    # the parser hangs "the tiny Albania, and proud Croatia" on Serbia as an apposition
+    events = code(engine, "Angry Serbia, the tiny Albania, and proud Croatia welcomed talks with Hungary.")
+    for src in ("SRB", "ALB", "HRV"):
+        only(events, src, "HUN", "05")
+
+
+def test_a_true_apposition_is_not_a_list_member(engine):
+    events = code(engine, "Japan condemned Pyongyang, the capital of North Korea, on Friday.")
+    assert {(e.source.country, e.target.country) for e in events if e.target} == {("JPN", "PRK")}
+
+
+def test_a_bare_conjunct_shares_the_first_conjuncts_nationality(engine):
+    events = code(engine, "The Danish media and government criticised Sweden.")
+    assert {e.source.code for e in find(events, "DNK", "SWE", "11")} == {"DNKMED", "DNKGOV"}
+
+
 def test_meet_with_is_consult(engine):
     ev = only(code(engine, "The Indian foreign minister met with his Pakistani counterpart in Geneva."), "IND", "PAK", "04")
     assert ev.source.sector == "GOV"
@@ -511,3 +528,29 @@ def test_a_domestic_group_addresses_its_own_government(engine):
                           "The Argentine steel union demanded that the government protect Argentine workers.")
     demands = [e for e in events if e.cameo_root == "10"]
     assert demands and {e.target.code for e in demands} == {"ARGGOV"}
+
+
+# -- leaders, displaced objects, agents of nominal acts, wishes ---------------------------------------------
+def test_the_leader_of_a_led_coalition_acts(engine):
+    only(code(engine, "The Saudi-led coalition attacked rebels in Yemen."), "SAU", "YEM", "19")
+    only(code(engine, "The coalition, led by Saudi Arabia, attacked rebels in Yemen."), "SAU", "YEM", "19")
+
+
+def test_object_after_an_as_phrase(engine):
+    only(code(engine, "Pakistan condemned as a grave crime India's crackdown in Kashmir."), "PAK", "IND", "11")
+    only(code(engine, "Ukraine denounced as illegal the annexation of Crimea by Russia."), "UKR", "RUS", "11")
+
+
+def test_criticism_of_a_nominal_act_targets_its_agent(engine):
+    only(code(engine, "Ukraine condemned the annexation of Crimea by Russia."), "UKR", "RUS", "11")
+
+
+def test_a_wish_addressed_to_someone_is_an_appeal(engine):
+    ev = only(code(engine, "Obama wants Putin to release the prisoners."), "USA", "RUS", "02")
+    assert ev.polarity == "asserted"
+
+
+def test_a_wish_to_use_force_is_a_threat_not_an_appeal(engine):
+    events = code(engine, "Putin wants to attack Finland.")
+    only(events, "RUS", "FIN", "13")
+    assert not find(events, "RUS", "FIN", "02")

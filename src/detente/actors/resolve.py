@@ -410,6 +410,25 @@ class DocActors:
         # 3. modifier + sector noun
         words = self._np_words(np, i)
         sector = self.kb.sector_for(words)[0] if words else None
+        # "the Saudi-led coalition", "a French-led force", "the US-led war": the leader acts
+        for k in np:
+            if k < i and self._lemma[k].lower() == "lead" and self._tag[k] == "VBN" and self._head[k] == i:
+                leader = self._modifier_base([c for c in self._children[k] if c < k] or [k])
+                if leader is not None:
+                    comp = compose(leader, sector, text, former)
+                    if comp is not None:
+                        return [comp], f"'{self._text[k]}' by {leader.text}: the leader acts"
+        for k in self._children[i]:
+            # "the coalition, led by Saudi Arabia, ..."
+            if dep[k] == "acl" and self._lemma[k].lower() == "lead" and self._tag[k] == "VBN":
+                for agent in self._children[k]:
+                    if dep[agent] == "agent":
+                        for pobj in self._children[agent]:
+                            got, why = self._resolve(pobj, allow_coref) if dep[pobj] == "pobj" else ([], "")
+                            if got and got[0].country:
+                                comp = compose(got[0], sector, text, former)
+                                if comp is not None:
+                                    return [comp], f"led by {self._text[pobj]}: {why}"
         if sector is None and self._stands_in(i):  # "military sources", not "military cooperation"
             mods = self.kb.sector_modifiers
             for k in np:
@@ -438,6 +457,18 @@ class DocActors:
                 return [comp], f"modifier '{base.text}' ({base.country})" + (
                     f" + sector noun -> {sector}" if sector else "")
         children = self._children
+        # 3b. "the Danish media and government": a bare conjunct shares the first conjunct's modifiers
+        if sector is not None and np == [i] and dep[i] == "conj":
+            first = i
+            while dep[first] == "conj" and self._head[first] != first:
+                first = self._head[first]
+            if first < i and self._mention(first) is None:
+                shared = self._modifier_base(self._np_tokens(first))
+                if shared is not None:
+                    comp = compose(shared, sector, text, former)
+                    if comp is not None:
+                        return [comp], (f"modifier '{shared.text}' of '{self._text[first]}' shared by the "
+                                        f"coordination + sector noun -> {sector}")
         # 4. sector of/from/in Name
         if sector is not None:
             for prep in children[i]:

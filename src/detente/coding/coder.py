@@ -138,7 +138,7 @@ class Coder:
         self.cues = cues or load_cues()
         self.complements = load_complements()
         self.governors: dict[str, ComplementClass] = {
-            g: cls for cls in self.complements.values() for g in cls.governors}
+            g: cls for cls in self.complements.values() for g in cls.governors | cls.addressed_only}
         self.version = CODER_VERSION
         heads: dict[str, set[str]] = {"verb": set(), "noun": set()}
         for p in self.lexicon.patterns():
@@ -352,6 +352,8 @@ class Coder:
         "an *Islamic State* target", "the roads leading *into Mordor*" (nearest first, breadth-first,
         through of/in/from/by/into/to/against phrases, modifiers and participle clauses)."""
         queue = [c for c in tok.children if c.dep_ in _NESTED_DEPS]
+        # the agent of a nominal act before its theme: "the annexation of Crimea *by Russia*"
+        queue.sort(key=lambda c: c.dep_ != "prep" or c.lower_ != "by")
         seen = 0
         while queue and seen < 12:
             t = queue.pop(0)
@@ -394,8 +396,14 @@ class Coder:
             else:  # "ready to", "willing to": the adjective's clause subject
                 gframe = Frame(pred=gov, pos="verb", subjects=mx.frame.subjects,
                                inherited_subject=mx.frame.inherited_subject, words=set(mx.frame.words))
+            addressed = lemma(gov) in cls.addressed_only and self._addressee(x, gframe)
+            if lemma(gov) in cls.addressed_only and not addressed:
+                # "wants to attack": no addressee, so no appeal; a conflict act may still be a threat
+                taker = next((o for o in self.complements.values() if lemma(gov) in o.takes_over), None)
+                if taker is None or not mx.pattern.code.startswith(_CONFLICT_ACTS):
+                    continue
             code = cls.code_for(mx.pattern.code)
-            if mx.pattern.code.startswith(_CONFLICT_ACTS):
+            if mx.pattern.code.startswith(_CONFLICT_ACTS) and not addressed:
                 for other in self.complements.values():
                     if lemma(gov) in other.takes_over:
                         cls, code = other, other.code_for(mx.pattern.code)
@@ -414,6 +422,12 @@ class Coder:
             out.append(Match(gframe, pattern, options[0] if options else [], options=options, composed=True))
             consumed.update((x.i, gov.i, mx.frame.pred.i))
         return out
+
+    @staticmethod
+    def _addressee(x: Token, gframe: Frame) -> bool:
+        """Whether the complement ``x`` has a subject of its own: the governor's object ("asked *Y* to")
+        or the clause's subject ("wants *Putin* to attack")."""
+        return any(o.i != x.i for o in gframe.objects) or any(c.dep_ in ("nsubj", "nsubjpass") for c in x.children)
 
     def _obligations(self, sent: Span, matches: list[Match], consumed: set[int], actors: Any) -> list[Match]:
         """"X said Y *must* withdraw" -> X demands (10) of Y; "X said Y *should* ..." -> X appeals (02) to Y.

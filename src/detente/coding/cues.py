@@ -90,6 +90,9 @@ class ComplementClass:
     # governors of other classes whose conflict complement is this class's act instead:
     # "vowed to wage war on X" is a threat (138), not an intent to cooperate (03)
     takes_over: frozenset[str] = frozenset()
+    # governors that belong to the class only when the complement has a subject of its own, the
+    # addressee: "wants *Putin* to attack" is an appeal to Putin, "wants to attack" is not
+    addressed_only: frozenset[str] = frozenset()
 
     def code_for(self, inner: str) -> str:
         for n in range(len(inner), 1, -1):
@@ -114,7 +117,8 @@ def parse_complements(data: object, origin: str) -> dict[str, ComplementClass]:
             raise KnowledgeError("E307", where, "codes must map quoted CAMEO code strings to code strings")
         out[name] = ComplementClass(name=name, governors=frozenset(str(g).lower() for g in spec["governors"]),
                                     target=spec["target"], default=str(spec.get("default") or ""), codes=dict(codes),
-                                    takes_over=frozenset(str(g).lower() for g in spec.get("takes_over") or ()))
+                                    takes_over=frozenset(str(g).lower() for g in spec.get("takes_over") or ()),
+                                    addressed_only=frozenset(str(g).lower() for g in spec.get("addressed_only") or ()))
     return out
 
 

@@ -72,6 +72,14 @@ def conjuncts(tok: Token) -> list[Token]:
     for c in tok.conjuncts:
         if c not in out and abs(c.i - tok.i) < 40:
             out.append(c)
+    # "Mordor, the Shire, Arnor and Bree": the parser often reads the second item of a list as an
+    # apposition of the first and hangs the rest on it; an apposition that itself opens a
+    # coordination closed by "and"/"or" is a list member, not a second name for the head
+    for c in tok.children:
+        if c.dep_ == "appos" and c.i > tok.i and c.conjuncts:
+            members = [c, *c.conjuncts]
+            if any(g.dep_ == "cc" for m in members for g in m.children):
+                out.extend(m for m in members if m not in out and abs(m.i - tok.i) < 40)
     return sorted(out, key=lambda t: t.i)
 
 
@@ -214,6 +222,22 @@ def verb_frame(verb: Token) -> Frame:
     else:
         frame.subjects = subs
         frame.objects = [c for ch in verb.children if ch.dep_ in OBJ for c in conjuncts(ch)]
+        if not frame.objects:
+            # "denounced as a crime Serbia's crackdown": the object follows the "as" phrase and the
+            # parser attaches it to "as" as a second object
+            for ch in verb.children:
+                if ch.dep_ == "prep" and ch.lower_ == "as" and ch.i > verb.i:
+                    pobjs = [g for g in ch.children if g.dep_ == "pobj"]
+                    appos = [a for p in pobjs[:1] for a in p.children if a.dep_ == "appos"]
+                    if len(pobjs) > 1:
+                        frame.objects = conjuncts(pobjs[-1])
+                    elif appos:  # ... or as an apposition of the "as" phrase
+                        frame.objects = conjuncts(appos[0])
+                    elif pobjs and any(a.dep_ == "amod" and any(p.dep_ in ("poss", "det") and p.i > a.i for p in
+                                       pobjs[0].children) for a in pobjs[0].children):
+                        # "denounced as illegal Russia's annexation" ("... the annexation"): no adjective
+                        # comes before a possessor or an article of its own noun
+                        frame.objects = conjuncts(pobjs[0])
     if verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in ("NOUN", "PROPN"):
         # "sanctions imposed by the West on Russia": the modified noun is the object
         frame.passive = True
