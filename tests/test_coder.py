@@ -554,3 +554,20 @@ def test_a_wish_to_use_force_is_a_threat_not_an_appeal(engine):
     events = code(engine, "Putin wants to attack Finland.")
     only(events, "RUS", "FIN", "13")
     assert not find(events, "RUS", "FIN", "02")
+
+
+def test_a_stative_passive_subject_acts(engine):
+    ev = only(code(engine, "Russian troops were engaged in heavy fighting with Ukrainian forces."), "RUS", "UKR", "19")
+    assert ev.source.code == "RUSMIL"
+
+
+def test_agreeing_together_to_act_is_mutual(engine):
+    events = code(engine, "The Sudanese government and the rebels have agreed to allow humanitarian access to all areas.")
+    a = [e for e in events if e.source.code == "SDNGOV" and e.target and e.target.code == "SDNREB"]
+    b = [e for e in events if e.source.code == "SDNREB" and e.target and e.target.code == "SDNGOV"]
+    assert a and b and a[0].symmetric and a[0].cameo_root == "03"
+
+
+def test_an_ethnic_population_belongs_to_the_state_it_lives_in(engine):
+    ev = only(code(engine, "Serbian police attacked the Albanian population of Kosovo."), "SRB", "KSV", "19")
+    assert ev.target.code == "KSVCVL"

@@ -451,6 +451,19 @@ class DocActors:
             return [], f"'{text}' is a relation of {base.text}, not {base.text} itself"
         if base is not None and sector is None and not self._stands_in(i):
             return [], f"'{self._text[i]}' is not an actor noun ('{base.text}' only modifies it)"
+        if base is not None and sector in ("CVL", "REF") and by_modifier and not by_poss:
+            # "the Albanian population of the province", "the Russian minority in Estonia": an
+            # ethnic adjective on a population living in another state's territory; the state counts
+            for prep in self._children[i]:
+                if dep[prep] == "prep" and lower[prep] in ("of", "in"):
+                    for pobj in self._children[prep]:
+                        got, _ = self._resolve(pobj, allow_coref) if dep[pobj] == "pobj" else ([], "")
+                        if got and got[0].kind in ("state", "place") and got[0].country \
+                                and got[0].country != base.country and not got[0].sector:
+                            comp = compose(got[0], sector, text, former)
+                            if comp is not None:
+                                return [comp], (f"'{base.text}' people living in {self._text[pobj]}: "
+                                                f"{got[0].country} + {sector}")
         if base is not None:
             comp = compose(base, sector, text, former)
             if comp is not None:

@@ -265,7 +265,11 @@ class Coder:
         for tok in candidate_tokens(sent):
             lem = lemma(tok)
             if tok.pos_ in ("VERB", "AUX") and lem in self.verb_heads:
-                out.append(verb_frame(tok))
+                frame = verb_frame(tok)
+                if frame.passive and not frame.subjects and lem in self.cues.stative_passives:
+                    # "Serb forces were engaged in ethnic cleansing": the passive subject acts
+                    frame.subjects, frame.objects, frame.passive = frame.objects, [], False
+                out.append(frame)
             elif tok.pos_ in ("NOUN", "PROPN") and lem in self.noun_heads:
                 out.append(noun_frame(tok, self.cues.light_verbs))
         return out
@@ -656,7 +660,7 @@ class Coder:
             sources, targets = targets, sources
         if not sources:
             return []
-        reciprocal = self.cues.is_reciprocal(code)
+        reciprocal = self.cues.is_reciprocal(code) or (m.composed and pat.head in self.cues.reciprocal_governors)
         if not targets and len(sources) >= 2 and reciprocal:
             for s in sources:
                 for t in sources:

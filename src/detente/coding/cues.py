@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,12 @@ class Cues:
     demand_speech_nouns: frozenset[str]
     light_verbs: frozenset[str]
     reciprocal_codes: tuple[str, ...]
+    # passive forms that describe their subject's own activity ("forces *were engaged* in ethnic
+    # cleansing", "officials *involved* in the talks"): the passive subject acts
+    stative_passives: frozenset[str] = frozenset()
+    # governors whose composed act is mutual whatever the complement: "the government and the rebels
+    # *agreed* to allow access" is an agreement between them
+    reciprocal_governors: frozenset[str] = frozenset()
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(p) for p in self.reciprocal_codes)
@@ -49,6 +55,8 @@ def parse_cues(data: object, origin: str) -> Cues:
     values: dict[str, Any] = {}
     for f in fields(Cues):
         items = data.get(f.name)
+        if items is None and f.default is not MISSING:
+            continue  # an optional list a user's file may leave out
         if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
             raise KnowledgeError("E302", f"{origin}:{f.name}", "expected a list of non-empty strings")
         cleaned = [i.strip().lower() for i in items]
