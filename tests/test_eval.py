@@ -57,3 +57,19 @@ def test_eval_missing_gold_is_one_line(tmp_path):
     result = CliRunner().invoke(app, ["eval", str(tmp_path / "nope.jsonl")])
     assert result.exit_code != 0
     assert "nope.jsonl" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.model
+def test_plover_gold_gets_iso_country_codes(tmp_path):
+    from detente.cli import app
+
+    gold = tmp_path / "gold.jsonl"
+    rows = [{"id": "1", "text": "Romania strongly criticized Hungary on Monday.", "date": "2024-03-04",
+             "expected": [{"source": "ROU", "target": "HUN", "code": "ACCUSE"}]}]
+    gold.write_text(json.dumps(rows[0]) + "\n", encoding="utf-8")
+    out = tmp_path / "pred.jsonl"
+    result = CliRunner().invoke(app, ["eval", str(gold), "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text(encoding="utf-8"))["events"] == [{"source": "ROU", "target": "HUN", "code": "ACCUSE"}]
+    result = CliRunner().invoke(app, ["eval", str(gold), "--out", str(out), "-q", "--cameo-countries"])
+    assert json.loads(out.read_text(encoding="utf-8"))["events"][0]["source"] == "ROM"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,7 +53,12 @@ def gold_articles(rows: Iterable[dict[str, Any]]) -> Iterator[Article]:
 
 
 def prediction_events(events: Iterable[Event], plover: bool = False, include_all: bool = False,
-                      actor_chars: int = 0) -> list[dict[str, str]]:
+                      actor_chars: int = 0, countries: Mapping[str, str] | None = None) -> list[dict[str, str]]:
+    """Scorer-format events (``{source, target, code}``) of the events that count.
+
+    ``countries`` rewrites the 3-letter country prefix of actor codes (CAMEO ``ROM`` -> ISO ``ROU``
+    for PLOVER, whose actors use ISO 3166 country codes).
+    """
     out = []
     seen = set()
     for e in events:
@@ -65,6 +70,9 @@ def prediction_events(events: Iterable[Event], plover: bool = False, include_all
         tgt = e.target.code or e.target.country
         if not src or not tgt:
             continue
+        if countries:
+            src = countries.get(src[:3], src[:3]) + src[3:]
+            tgt = countries.get(tgt[:3], tgt[:3]) + tgt[3:]
         if actor_chars:
             src, tgt = src[:actor_chars], tgt[:actor_chars]
         code = (e.plover or "") if plover else e.cameo

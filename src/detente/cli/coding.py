@@ -41,6 +41,9 @@ def eval_cmd(
     min_confidence: float = typer.Option(0.6, "--min-confidence", min=0.0, max=1.0,
                                          help="predict only events at least this confident"),
     plover: bool | None = typer.Option(None, "--plover/--cameo", help="compare PLOVER types (auto-detected)"),
+    iso: bool | None = typer.Option(None, "--iso-countries/--cameo-countries",
+                                    help="write actors' countries as ISO 3166 codes (ROU, not CAMEO's ROM); "
+                                         "default: ISO for PLOVER gold, CAMEO otherwise"),
     json_out: str | None = typer.Option(None, "--json-out", help="write the metrics as JSON"),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
 ) -> None:
@@ -54,12 +57,15 @@ def eval_cmd(
     config = load_config(actors=tuple(files), lexicon=tuple(verbs or ()))
     engine = Engine(config)
     use_plover = is_plover_gold(rows) if plover is None else plover
+    # PLOVER codes actors' countries in ISO 3166, where CAMEO differs in four places (ROM, MTN, TMP, IMY)
+    countries = {e.code: e.iso3 for e in engine.kb.states.values() if e.code and e.iso3 and e.iso3 != e.code} \
+        if (use_plover if iso is None else iso) else None
     preds: dict[str, list[dict[str, str]]] = {}
     lines = []
     for row, article in zip(rows, gold_articles(rows)):
         coded = engine.code_article(article)
         events = prediction_events([e for e in coded.events if e.confidence >= min_confidence],
-                                   plover=use_plover, include_all=include_all)
+                                   plover=use_plover, include_all=include_all, countries=countries)
         preds[str(row.get("id"))] = events
         lines.append(json.dumps({"id": row.get("id"), "events": events}))
     if out:
