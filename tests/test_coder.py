@@ -571,3 +571,19 @@ def test_agreeing_together_to_act_is_mutual(engine):
 def test_an_ethnic_population_belongs_to_the_state_it_lives_in(engine):
     ev = only(code(engine, "Serbian police attacked the Albanian population of Kosovo."), "SRB", "KSV", "19")
     assert ev.target.code == "KSVCVL"
+
+
+def test_protesters_clashing_is_a_violent_protest(engine):
+    ev = only(code(engine, "Protesters clashed with police in Nairobi on Tuesday."), "KEN", "KEN", "14")
+    assert ev.cameo == "145"
+
+
+def test_a_militant_group_is_not_placed_in_one_of_two_states_its_sentence_names(engine):
+    events = code(engine, "The United States bombed an Islamic State base near Baghdad, expanding its campaign "
+                          "against the militant group.")
+    assert not [e for e in events if e.target and e.target.code == "USAREB"]
+
+
+def test_a_speech_topic_is_not_its_audience(engine):
+    events = code(engine, "President Lula will give a speech on Brazil's relations with Asia.")
+    assert not [e for e in events if e.cameo_root == "01" and e.target and e.target.country == "ASA"]

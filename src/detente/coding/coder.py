@@ -210,6 +210,9 @@ class Coder:
                     else:
                         options.append(clause_subjects)
             for prep in ("with", "against", "on", "toward", "towards", "between", "among"):
+                if pat.code.startswith("01") and prep in frame.preps and \
+                        not any(o.head.head.i == frame.pred.i for o in frame.preps[prep]):
+                    continue  # "gave a speech on US relations *with Asia*": the topic's words, not the audience
                 if prep in frame.preps and prep != pat.prep:
                     options.append(frame.preps[prep])
             if pat.code.startswith("14"):
@@ -583,6 +586,9 @@ class Coder:
             elif fact.refusal:
                 fact.polarity = "negated"
         sources = self._actors(frame.subjects, actors)
+        if sources and code.startswith(self.cues.riot_codes) and all(
+                lemma(t) in self.cues.riot_sources for t, _ in sources):
+            code = "145"  # "protesters clashed with police": CAMEO's violent protest, not an armed assault
         threat = self._threat_code(code, fact, frame.pred, sources, actors)
         if threat is not None:
             code, fact.modality, fact.cue = threat, "actual", "threat"

@@ -44,6 +44,9 @@ class Cues:
     # governors whose composed act is mutual whatever the complement: "the government and the rebels
     # *agreed* to allow access" is an agreement between them
     reciprocal_governors: frozenset[str] = frozenset()
+    # CAMEO 145 "protest violently, riot": these acts (code prefixes) by these sources are a riot
+    riot_codes: tuple[str, ...] = ()
+    riot_sources: frozenset[str] = frozenset()
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(p) for p in self.reciprocal_codes)
@@ -60,7 +63,7 @@ def parse_cues(data: object, origin: str) -> Cues:
         if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
             raise KnowledgeError("E302", f"{origin}:{f.name}", "expected a list of non-empty strings")
         cleaned = [i.strip().lower() for i in items]
-        values[f.name] = tuple(cleaned) if f.name == "reciprocal_codes" else frozenset(cleaned)
+        values[f.name] = tuple(cleaned) if f.name.endswith("_codes") else frozenset(cleaned)
     unknown = set(data) - {f.name for f in fields(Cues)}
     if unknown:
         raise KnowledgeError("E303", origin, f"unknown cue list(s): {', '.join(sorted(unknown))}")
