@@ -286,3 +286,16 @@ def test_the_state_naming_a_currency_is_no_actor(nlp, kb):
     assert resolve(nlp, kb, text, "U.S.", "2020-05-20")[0] == []
     _, da, states = resolve(nlp, kb, text, "States", "2020-05-20")
     assert [a.country for a in da.actors_for(states)] == ["USA"]
+
+
+def test_a_title_gives_a_country_only_person_its_sector(tmp_path):
+    from detente.actors import DocActors, load_kb
+    from detente.pipeline import Engine
+
+    people = tmp_path / "toy_actors.txt"
+    people.write_text("RURITAN_ZENDA [RUR]\n", encoding="utf-8")
+    eng = Engine()
+    kb = load_kb((str(people),))
+    doc = eng.nlp("Prime Minister Ruritan Zenda will meet the envoy.")
+    head = next(t for t in doc if t.dep_ == "nsubj")
+    assert [a.code for a in DocActors(kb, doc, "2020-01-01").actors_for(head)] == ["RURGOV"]

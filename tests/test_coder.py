@@ -587,3 +587,10 @@ def test_a_militant_group_is_not_placed_in_one_of_two_states_its_sentence_names(
 def test_a_speech_topic_is_not_its_audience(engine):
     events = code(engine, "President Lula will give a speech on Brazil's relations with Asia.")
     assert not [e for e in events if e.cameo_root == "01" and e.target and e.target.country == "ASA"]
+
+
+def test_agreeing_that_is_a_shared_view_not_an_intent(engine):
+    events = code(engine, "Peru and Chile agree that the border dispute should be settled by arbitration.")
+    assert only(events, "PER", "CHL", "05").cameo == "050"
+    assert only(events, "CHL", "PER", "05").symmetric
+    assert only(code(engine, "Peru and Chile agreed to hold talks."), "PER", "CHL", "03").cameo == "036"

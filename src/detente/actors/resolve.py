@@ -392,6 +392,15 @@ class DocActors:
                 # "talks in Beijing": the capital is a place here, not the government
                 a.code, a.sector = a.country, None
                 return [a], head_m.why + f"; after '{self._text[self._head[i]]}' it is a place: the country"
+            if a.kind in ("person", "state") and not a.sector and a.country and a.code == a.country:
+                # a person the dictionary gives only a country: the title says the rest
+                # ("Prime Minister X" -> XXXGOV)
+                sector = self._title_sector(np, head_m)
+                if sector:
+                    comp = compose(a, sector, a.text, former)
+                    if comp is not None:
+                        comp.kind, comp.name = "person", a.name
+                        return [comp], head_m.why + f"; the title before the name gives {sector}"
             if a.kind == "unknown" and head_m.label == "PERSON":
                 # an unknown person: country and sector from the words around the name
                 base = self._modifier_base(np, exclude=head_m)

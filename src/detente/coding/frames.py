@@ -103,6 +103,9 @@ def phrase_words(pred: Token) -> set[str]:
         if child.dep_ in PHRASE_DEPS or (child.dep_ == "acl" and pred.pos_ in ("NOUN", "PROPN")):
             words.add(lemma(child))
             _subtree_lemmas(child, words, budget)
+        elif child.dep_ == "ccomp" and child.i > pred.i and any(
+                g.dep_ == "mark" and g.lower_ == "that" for g in child.children):
+            words.add("that")  # a that-clause: "agree *that* disputes should be settled" (a view, not a plan)
     return words
 
 
