@@ -73,3 +73,15 @@ def test_plover_gold_gets_iso_country_codes(tmp_path):
     assert json.loads(out.read_text(encoding="utf-8"))["events"] == [{"source": "ROU", "target": "HUN", "code": "ACCUSE"}]
     result = CliRunner().invoke(app, ["eval", str(gold), "--out", str(out), "-q", "--cameo-countries"])
     assert json.loads(out.read_text(encoding="utf-8"))["events"][0]["source"] == "ROM"
+
+
+def test_a_sector_with_no_country_is_written_the_cameo_way():
+    from types import SimpleNamespace
+
+    from detente.evaluation import prediction_events
+    from detente.records import Actor
+
+    ev = SimpleNamespace(counts=True, cameo="111", plover="ACCUSE",
+                         source=Actor(text="the parliament", code="LEG", sector="LEG", kind="sector"),
+                         target=Actor(text="Iran", code="IRN", country="IRN", kind="state"))
+    assert prediction_events([ev]) == [{"source": "---LEG", "target": "IRN", "code": "111"}]

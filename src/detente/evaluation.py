@@ -52,6 +52,14 @@ def gold_articles(rows: Iterable[dict[str, Any]]) -> Iterator[Article]:
         yield art
 
 
+def _cameo_actor(a: Any) -> str | None:
+    """An actor's CAMEO code; a sector with no country gets CAMEO's unknown-country prefix ("---GOV")."""
+    code = a.code or a.country
+    if code and a.country is None and a.kind == "sector":
+        return "---" + code
+    return code
+
+
 def prediction_events(events: Iterable[Event], plover: bool = False, include_all: bool = False,
                       actor_chars: int = 0, countries: Mapping[str, str] | None = None) -> list[dict[str, str]]:
     """Scorer-format events (``{source, target, code}``) of the events that count.
@@ -66,8 +74,7 @@ def prediction_events(events: Iterable[Event], plover: bool = False, include_all
             continue
         if e.source is None or e.target is None:
             continue
-        src = e.source.code or e.source.country
-        tgt = e.target.code or e.target.country
+        src, tgt = _cameo_actor(e.source), _cameo_actor(e.target)
         if not src or not tgt:
             continue
         if countries:
