@@ -299,3 +299,24 @@ def test_a_title_gives_a_country_only_person_its_sector(tmp_path):
     doc = eng.nlp("Prime Minister Ruritan Zenda will meet the envoy.")
     head = next(t for t in doc if t.dep_ == "nsubj")
     assert [a.code for a in DocActors(kb, doc, "2020-01-01").actors_for(head)] == ["RURGOV"]
+
+
+def test_a_capital_before_its_state_was_founded_is_a_city_of_the_old_state():
+    from detente.actors import DocActors, load_kb
+    from detente.pipeline import Engine
+
+    eng, kb = Engine(), load_kb(())
+    doc = eng.nlp("Rebels shelled Juba on Sunday.")
+    juba = next(t for t in doc if t.text == "Juba")
+    assert [a.code for a in DocActors(kb, doc, "1992-05-01").actors_for(juba)] == ["SDN"]
+    assert [a.code for a in DocActors(kb, doc, "2015-05-01").actors_for(juba)] == ["SSDGOV"]
+
+
+def test_founded_needs_a_predecessor(tmp_path):
+    from detente.actors.kb import build_kb
+    from detente.errors import KnowledgeError
+
+    p = tmp_path / "states.yaml"
+    p.write_text("- {code: NWS, name: Newstate, founded: '2030-01-01', seats: [{text: Newton, sector: GOV}]}\n")
+    with pytest.raises(KnowledgeError, match="predecessor"):
+        build_kb([str(p)])

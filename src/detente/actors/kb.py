@@ -407,7 +407,7 @@ def _items(path: str) -> list[Any]:
     return data
 
 
-STATE_KEYS = {"code", "name", "iso3", "aliases", "adjectives", "demonyms", "seats"}
+STATE_KEYS = {"code", "name", "iso3", "aliases", "adjectives", "demonyms", "seats", "founded", "predecessor"}
 ORG_KEYS = {"code", "name", "country", "kind", "sector", "aliases", "adjectives", "demonyms", "roles", "context",
             "requires"}
 PERSON_KEYS = {"name", "country", "aliases", "roles", "note", "notes", "wikidata", "born", "gender"}
@@ -427,12 +427,21 @@ def load_states(kb: ActorKB, path: str) -> None:
         phrases += [(a, "adjective") for a in _strs(item, "adjectives", where)]
         phrases += [(a, "demonym") for a in _strs(item, "demonyms", where)]
         kb.add(entry, phrases)
+        # a state founded within the period news covers ("founded: 2011-07-09, predecessor: SDN"): before
+        # that day its seats are cities of the state it left ("shelled Juba" in 1992 -> SDN)
+        founded, predecessor = item.get("founded"), item.get("predecessor")
+        if (founded is None) != (predecessor is None):
+            raise KnowledgeError("E303", where, "`founded` and `predecessor` go together")
+        before: tuple[Period, ...] = ()
+        if founded is not None:
+            pred = _code(item, "predecessor", where)
+            before = (Period(code=pred, role=f"a city of {pred} before {founded}", end=str(founded), country=pred),)
         for j, seat in enumerate(item.get("seats") or []):
             sw = f"{where} seat {j + 1}"
             if not isinstance(seat, dict) or not seat.get("text"):
                 raise KnowledgeError("E303", sw, "a seat must be {text, sector}")
             sector = _code(seat, "sector", sw)
-            seat_entry = Entry(str(name), f"{code}{sector}", code, sector, "state", sw)
+            seat_entry = Entry(str(name), f"{code}{sector}", code, sector, "state", sw, roles=before)
             kb.add(seat_entry, [(str(seat["text"]), "seat")])
 
 

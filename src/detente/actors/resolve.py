@@ -392,7 +392,8 @@ class DocActors:
                 # "talks in Beijing": the capital is a place here, not the government
                 a.code, a.sector = a.country, None
                 return [a], head_m.why + f"; after '{self._text[self._head[i]]}' it is a place: the country"
-            if a.kind in ("person", "state") and not a.sector and a.country and a.code == a.country:
+            if a.kind in ("person", "state") and head_m.form == "name" and not a.sector and a.country \
+                    and a.code == a.country:
                 # a person the dictionary gives only a country: the title says the rest
                 # ("Prime Minister X" -> XXXGOV)
                 sector = self._title_sector(np, head_m)
