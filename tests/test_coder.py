@@ -594,3 +594,16 @@ def test_agreeing_that_is_a_shared_view_not_an_intent(engine):
     assert only(events, "PER", "CHL", "05").cameo == "050"
     assert only(events, "CHL", "PER", "05").symmetric
     assert only(code(engine, "Peru and Chile agreed to hold talks."), "PER", "CHL", "03").cameo == "036"
+
+
+def test_the_source_is_never_its_own_target(engine):
+    ev = only(code(engine, "Young Algerians blocked roads on Sunday to press their demands."), "DZA", "DZA", "14")
+    assert ev.target.code == "DZAGOV" and ev.cameo == "144"
+
+
+def test_preparing_to_fight_is_mobilizing_and_passes_through_phase_verbs(engine):
+    ev = only(code(engine, "The Serbian army prepared to resume shelling Croatian positions."), "SRB", "HRV", "15")
+    assert ev.cameo == "154" and ev.plover == "MOBILIZE"
+    only(code(engine, "Russia is preparing to impose sanctions on Georgia."), "RUS", "GEO", "13")
+    trip = only(code(engine, "The Brazilian president prepared to attend the summit in Paris."), "BRA", "FRA", "04")
+    assert trip.cameo.startswith("04")

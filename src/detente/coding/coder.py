@@ -390,6 +390,9 @@ class Coder:
             if x is None or x.dep_ not in ("xcomp", "ccomp") or x.i in consumed or mx.frame.pred.i in consumed:
                 continue
             gov = x.head
+            while lemma(gov) in self.cues.aspectual_verbs and gov.dep_ == "xcomp" and gov.head is not gov \
+                    and lemma(gov) not in self.governors:
+                x, gov = gov, gov.head  # "prepared to *resume* shelling": through the aspectual verb
             cls = self.governors.get(lemma(gov))
             if cls is None or (x.dep_ == "ccomp" and cls.target != "addressee"):
                 continue
@@ -410,11 +413,16 @@ class Coder:
                 if taker is None or not mx.pattern.code.startswith(_CONFLICT_ACTS):
                     continue
             code = cls.code_for(mx.pattern.code)
-            if mx.pattern.code.startswith(_CONFLICT_ACTS) and not addressed:
+            if mx.pattern.code.startswith(_CONFLICT_ACTS) and not addressed and code == cls.default:
+                # a conflict act the governor's class has no code of its own for: the class that takes the
+                # governor over ("vowed to attack" -> threaten; "prepared to shell" stays mobilize 154,
+                # "prepared to impose sanctions" -> threaten)
                 for other in self.complements.values():
-                    if lemma(gov) in other.takes_over:
+                    if lemma(gov) in other.takes_over and other.code_for(mx.pattern.code):
                         cls, code = other, other.code_for(mx.pattern.code)
                         break
+            if not code:
+                continue  # "prepared to attend": no class codes it; the act keeps its own code
             pattern = Pattern(code=code, head=lemma(gov), pos="verb", words=(lemma(x),) + mx.pattern.words,
                               prep=mx.pattern.prep, target_is_object=False, no_target=False,
                               text=f"{lemma(gov)} + [{mx.pattern.text}]",
@@ -597,8 +605,10 @@ class Coder:
         first: tuple[int, list[Token], list[tuple[Token, Actor]]] | None = None
         options = m.options + ([m.frame.preps[p] for p in _LAST_RESORT_PREPS if p in m.frame.preps]
                                if m.options else [])
+        own_keys = {a.code or a.text for _, a in sources}
         for n, option in enumerate(options):
-            found = self._actors(option, actors, nested=True)
+            # the source itself is no target ("blocked roads to press *their* demands")
+            found = [(t, a) for t, a in self._actors(option, actors, nested=True) if (a.code or a.text) not in own_keys]
             if not found:
                 if n == 0 and option and all(t.ent_type_ in _NAMED_ENTITIES for t in option) \
                         and all(t in frame.objects for t in option):

@@ -45,6 +45,8 @@ class Cues:
     # *agreed* to allow access" is an agreement between them
     reciprocal_governors: frozenset[str] = frozenset()
     # CAMEO 145 "protest violently, riot": these acts (code prefixes) by these sources are a riot
+    # verbs of phase a governor reaches its act through: "prepared to *resume* shelling"
+    aspectual_verbs: frozenset[str] = frozenset()
     riot_codes: tuple[str, ...] = ()
     riot_sources: frozenset[str] = frozenset()
 
