@@ -607,3 +607,18 @@ def test_preparing_to_fight_is_mobilizing_and_passes_through_phase_verbs(engine)
     only(code(engine, "Russia is preparing to impose sanctions on Georgia."), "RUS", "GEO", "13")
     trip = only(code(engine, "The Brazilian president prepared to attend the summit in Paris."), "BRA", "FRA", "04")
     assert trip.cameo.startswith("04")
+
+
+def test_an_unknown_person_takes_the_actor_of_his_apposition(engine):
+    ev = only(code(engine, "John Maina, a Kenyan police officer, criticized Uganda on Monday."), "KEN", "UGA", "11")
+    assert ev.source.code == "KENCOP" and ev.source.text == "John Maina"
+
+
+def test_a_by_phrase_inside_the_object_is_not_the_nominal_acts_agent(engine):
+    events = code(engine, "Kenyan students went on strike in protest against abuses by Ugandan soldiers.")
+    assert not [e for e in events if e.cameo_root == "14" and e.source.country == "UGA"]
+
+
+def test_a_part_of_the_source_named_by_its_possessive_is_no_target(engine):
+    events = code(engine, "NATO rejected a call for its troops to stay in Kabul.")
+    assert not [e for e in events if e.target and e.target.code and e.target.code.startswith("IGONATO")]

@@ -411,6 +411,14 @@ class DocActors:
                     if comp is not None:
                         comp.kind, comp.name = "person", a.name
                         return [comp], head_m.why + "; country/sector from the words before the name"
+                for c in self._children[i]:
+                    # "Salaheddine Sidhoum, Algeria's leading human rights activist, ..."
+                    if dep[c] == "appos" and pos[c] in ("NOUN", "PROPN"):
+                        got, why = self._resolve(c, allow_coref)
+                        if got and got[0].country and got[0].kind != "person":
+                            comp = _copy(got[0], a.text)
+                            comp.kind, comp.name = "person", a.name
+                            return [comp], head_m.why + f"; from its apposition: {why}"
             return [a], head_m.why
         # 2. the two countries / both sides
         if allow_coref:

@@ -66,6 +66,14 @@ _COOPERATIVE_ACTS = ("04", "05", "06", "07", "08")
 _NESTED_DEPS = frozenset({"prep", "pobj", "poss", "compound", "amod", "nmod", "appos", "acl"})
 
 
+def _own_part(tok: Token, actor: Actor, own_keys: set[str]) -> bool:
+    """A part of the source named through a possessive pronoun: the UN rejecting a call for *its*
+    peacekeeping forces (IGOUNOMIL) is not acting on itself."""
+    code = actor.code or ""
+    return bool(code) and any(code.startswith(k) for k in own_keys if k) and any(
+        c.dep_ == "poss" and c.lower_ in ("its", "their", "his", "her", "our") for c in tok.children)
+
+
 def _is_claim(clause: Token) -> bool:
     """"that the Palestinians *would* be granted ...": a clause about the future claims, it does not ask."""
     return any(a.dep_ == "aux" and a.lower_ in _CLAIM_AUX for a in clause.children)
@@ -608,7 +616,8 @@ class Coder:
         own_keys = {a.code or a.text for _, a in sources}
         for n, option in enumerate(options):
             # the source itself is no target ("blocked roads to press *their* demands")
-            found = [(t, a) for t, a in self._actors(option, actors, nested=True) if (a.code or a.text) not in own_keys]
+            found = [(t, a) for t, a in self._actors(option, actors, nested=True) if (a.code or a.text) not in own_keys
+                     and not _own_part(t, a, own_keys)]
             if not found:
                 if n == 0 and option and all(t.ent_type_ in _NAMED_ENTITIES for t in option) \
                         and all(t in frame.objects for t in option):

@@ -285,7 +285,13 @@ def noun_frame(noun: Token, light_verbs: frozenset[str]) -> Frame:
     frame.words |= phrase_words(noun)
     collect_preps(frame, noun)
     if "by" in frame.preps:
-        frame.subjects = frame.preps.pop("by") + frame.subjects
+        # its own "by" phrase only: in "protest against violations *by the police*" the police
+        # committed the violations, they did not protest
+        own = [o for o in frame.preps["by"] if (g := _governing_prep(o)) is not None and g.head == noun]
+        rest = [o for o in frame.preps.pop("by") if o not in own]
+        if rest:
+            frame.preps["by"] = rest
+        frame.subjects = own + frame.subjects
     for key in ("between", "among"):
         if key in frame.preps:
             frame.reciprocal_group = True
@@ -305,6 +311,16 @@ def noun_frame(noun: Token, light_verbs: frozenset[str]) -> Frame:
         frame.subjects = agent_objects(head) + frame.subjects
         collect_preps(frame, head)
     return frame
+
+
+def _governing_prep(tok: Token) -> Token | None:
+    """The preposition whose object ``tok`` (or the conjunct it hangs on) is."""
+    for a in tok.ancestors:
+        if a.dep_ in ("prep", "agent"):
+            return a
+        if a.dep_ not in ("conj", "pobj", "appos"):
+            return None
+    return None
 
 
 def candidate_tokens(sent: Span) -> Iterator[Token]:
