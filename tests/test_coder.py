@@ -622,3 +622,14 @@ def test_a_by_phrase_inside_the_object_is_not_the_nominal_acts_agent(engine):
 def test_a_part_of_the_source_named_by_its_possessive_is_no_target(engine):
     events = code(engine, "NATO rejected a call for its troops to stay in Kabul.")
     assert not [e for e in events if e.target and e.target.code and e.target.code.startswith("IGONATO")]
+
+
+def test_accepting_mediation_targets_the_mediator(engine):
+    ev = only(code(engine, "Armenia agreed to Russian mediation in the talks with Azerbaijan."), "ARM", "RUS", "03")
+    assert ev.cameo == "038"
+
+
+def test_a_border_inside_the_object_is_where_not_whom(engine):
+    events = code(engine, "Burmese troops captured a rebel stronghold on the Thai border.")
+    assert not find(events, "MMR", "THA")
+    only(code(engine, "Israeli jets struck targets in Syrian territory."), "ISR", "SYR", "19")

@@ -66,6 +66,9 @@ _COOPERATIVE_ACTS = ("04", "05", "06", "07", "08")
 _NESTED_DEPS = frozenset({"prep", "pobj", "poss", "compound", "amod", "nmod", "appos", "acl"})
 
 
+_PLACE_PREPS = frozenset({"on", "along", "near", "at", "across", "in", "inside", "beyond"})
+
+
 def _own_part(tok: Token, actor: Actor, own_keys: set[str]) -> bool:
     """A part of the source named through a possessive pronoun: the UN rejecting a call for *its*
     peacekeeping forces (IGOUNOMIL) is not acting on itself."""
@@ -616,6 +619,10 @@ class Coder:
         own_keys = {a.code or a.text for _, a in sources}
         for n, option in enumerate(options):
             # the source itself is no target ("blocked roads to press *their* demands")
+            if n > 0 and option and all(lemma(t) in self.cues.place_nouns and t.dep_ == "pobj"
+                                        and t.head.lower_ in _PLACE_PREPS and t.head.head.i != frame.pred.i
+                                        for t in option):
+                continue  # "captured a stronghold *on the Thai border*": where, not whom
             found = [(t, a) for t, a in self._actors(option, actors, nested=True) if (a.code or a.text) not in own_keys
                      and not _own_part(t, a, own_keys)]
             if not found:
