@@ -74,6 +74,13 @@ def test_a_list_read_as_an_apposition_keeps_every_member(engine):
         only(events, src, "HUN", "05")
 
 
+def test_a_name_between_the_head_and_its_and_is_a_list_member(engine):
+    # "Serbia, the tiny Albania, and Croatia": Albania an apposition of Serbia, Croatia its conjunct
+    events = code(engine, "Serbia, the tiny Albania, and Croatia welcomed talks with Hungary.")
+    for src in ("SRB", "ALB", "HRV"):
+        only(events, src, "HUN", "05")
+
+
 def test_a_true_apposition_is_not_a_list_member(engine):
     events = code(engine, "Japan condemned Pyongyang, the capital of North Korea, on Friday.")
     assert {(e.source.country, e.target.country) for e in events if e.target} == {("JPN", "PRK")}

@@ -413,7 +413,7 @@ class DocActors:
                         return [comp], head_m.why + "; country/sector from the words before the name"
                 for c in self._children[i]:
                     # "Salaheddine Sidhoum, Algeria's leading human rights activist, ..."
-                    if dep[c] == "appos" and pos[c] in ("NOUN", "PROPN"):
+                    if dep[c] == "appos" and pos[c] == "NOUN":  # a description, not a name (a list member)
                         got, why = self._resolve(c, allow_coref)
                         if got and got[0].country and got[0].kind != "person":
                             comp = _copy(got[0], a.text)

@@ -80,6 +80,10 @@ def conjuncts(tok: Token) -> list[Token]:
             members = [c, *c.conjuncts]
             if any(g.dep_ == "cc" for m in members for g in m.children):
                 out.extend(m for m in members if m not in out and abs(m.i - tok.i) < 40)
+        elif c.dep_ == "appos" and c.i > tok.i and c.pos_ == "PROPN" and c not in out and any(
+                g.dep_ == "cc" and g.i > c.i for g in tok.children) and any(
+                g.dep_ == "conj" and g.i > c.i for g in tok.children):
+            out.append(c)  # "Mordor, the awful Arnor, and Gondor": a name between the head and its "and
     return sorted(out, key=lambda t: t.i)
 
 
