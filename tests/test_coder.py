@@ -640,3 +640,20 @@ def test_a_border_inside_the_object_is_where_not_whom(engine):
     events = code(engine, "Burmese troops captured a rebel stronghold on the Thai border.")
     assert not find(events, "MMR", "THA")
     only(code(engine, "Israeli jets struck targets in Syrian territory."), "ISR", "SYR", "19")
+
+
+def test_refusing_permission_is_a_refusal_to_yield(engine):
+    ev = only(code(engine, "Egypt said it would not give permission to Iran to use the canal."), "EGY", "IRN", "12")
+    assert ev.cameo == "124"
+
+
+def test_a_state_inside_the_name_of_a_sea_is_no_actor(engine):
+    events = code(engine, "Vietnam protested Chinese patrols in the South China Sea.")
+    only(events, "VNM", "CHN", "14")
+    assert all(e.target.text != "the South China Sea" for e in events if e.target)
+    assert not code(engine, "Vietnam deployed ships to the South China Sea.")
+
+
+def test_an_unknown_organisation_named_for_what_it_is_belongs_to_its_state(engine):
+    ev = only(code(engine, "Russia's Black Sea Fleet attacked Ukraine."), "RUS", "UKR", "19")
+    assert ev.source.code == "RUSMIL"

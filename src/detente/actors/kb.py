@@ -225,6 +225,8 @@ class ActorKB:
     relational_nouns: set[str] = field(default_factory=set)  # "X's ally" is not X
     named_after_place: set[str] = field(default_factory=set)  # "the Paris accord": Paris is no actor
     currencies: set[str] = field(default_factory=set)  # "U.S. dollars": money, not the state
+    # "the South China Sea", "the Sea of Japan": a state inside the name of a sea names no actor
+    geographic_features: set[str] = field(default_factory=set)
 
     # ------------------------------------------------------------ building
     def add(self, entry: Entry, phrases: Iterable[tuple[str, str]]) -> None:
@@ -498,7 +500,7 @@ def load_stand_ins(kb: ActorKB, path: str) -> None:
         raise KnowledgeError("E303", where, "expected a mapping with a list `nouns`")
     for key, target in (("nouns", kb.stand_ins), ("quantity_heads", kb.quantity_heads),
                         ("relational", kb.relational_nouns), ("named_after_place", kb.named_after_place),
-                        ("currencies", kb.currencies)):
+                        ("currencies", kb.currencies), ("geographic_features", kb.geographic_features)):
         items = data.get(key) or []
         if not isinstance(items, list):
             raise KnowledgeError("E303", f"{where}:{key}", "expected a list of nouns")

@@ -384,6 +384,14 @@ class DocActors:
                     and self._lemma[self._head[i]].lower() in self.kb.currencies:
                 # "millions of U.S. dollars", "Russian roubles": money, not the state
                 return [], head_m.why + f"; it names the {self._text[self._head[i]]}, not an actor"
+            h = self._head[i]
+            if h != i and self._text[h][:1].isupper() and self._lemma[h].lower() in self.kb.geographic_features \
+                    and dep[i] in ("compound", "amod", "nmod"):
+                return [], head_m.why + f"; it names the {self._text[h]}, not an actor"
+            if h != i and dep[i] == "pobj" and lower[h] == "of" and self._head[h] != h \
+                    and self._text[self._head[h]][:1].isupper() \
+                    and self._lemma[self._head[h]].lower() in self.kb.geographic_features:
+                return [], head_m.why + f"; it names the {self._text[self._head[h]]} of ..., not an actor"
             if head_m.form == "seat" and dep[i] == "compound" and self._head[i] != i \
                     and self._lemma[self._head[i]].lower() in self.kb.named_after_place:
                 # "the Paris accord", "the Minsk agreement": the city only names the document
@@ -402,6 +410,15 @@ class DocActors:
                     if comp is not None:
                         comp.kind, comp.name = "person", a.name
                         return [comp], head_m.why + f"; the title before the name gives {sector}"
+            if a.kind == "unknown" and head_m.label == "ORG":
+                # an unknown organisation named for what it is, owned by a state: "Russia's Black Sea
+                # Fleet" -> RUSMIL, "Ukraine's Security Service" -> UKRSPY
+                sector = self.kb.sector_for(tuple(self._lemma[k].lower() for k in range(head_m.start, i + 1)))[0]
+                base = self._modifier_base(np, exclude=head_m)
+                if sector and base is not None and base.kind == "state":
+                    comp = compose(base, sector, a.text, former)
+                    if comp is not None:
+                        return [comp], head_m.why + f"; '{self._text[i]}' of {base.text}: {sector}"
             if a.kind == "unknown" and head_m.label == "PERSON":
                 # an unknown person: country and sector from the words around the name
                 base = self._modifier_base(np, exclude=head_m)
