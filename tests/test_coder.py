@@ -657,3 +657,10 @@ def test_a_state_inside_the_name_of_a_sea_is_no_actor(engine):
 def test_an_unknown_organisation_named_for_what_it_is_belongs_to_its_state(engine):
     ev = only(code(engine, "Russia's Black Sea Fleet attacked Ukraine."), "RUS", "UKR", "19")
     assert ev.source.code == "RUSMIL"
+
+
+def test_armed_forces_in_the_in_phrase_of_a_passive_killing_did_it(engine):
+    events = code(engine, "Four villagers were killed in Turkish tank fire in the north of Syria on Friday.")
+    ev = only(events, "TUR", "SYR", "19")
+    assert ev.source.code == "TURMIL" and ev.target.code == "SYRCVL"
+    assert not find(code(engine, "Two soldiers were killed in Kabul on Friday."), "AFG", "AFG")

@@ -46,6 +46,7 @@ def test_gazetteer_is_cached_and_maps_iso_to_cameo():
     ("Leaders gathered at the Astana forum to discuss energy.", "forum", "Astana", "KAZ"),
     ("Rebels attacked Goma before dawn.", "attacked", "Goma", "COD"),
     ("The prime minister visited Beijing in April.", "visited", "Beijing", "CHN"),
+    ("Two men were killed in shelling in the east of Kharkiv.", "killed", "Kharkiv", "UKR"),
 ])
 def test_locative_patterns(nlp, text, word, name, country):
     loc = _loc(nlp, text, word)

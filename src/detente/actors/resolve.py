@@ -413,8 +413,11 @@ class DocActors:
             if a.kind == "unknown" and head_m.label == "ORG":
                 # an unknown organisation named for what it is, owned by a state: "Russia's Black Sea
                 # Fleet" -> RUSMIL, "Ukraine's Security Service" -> UKRSPY
-                sector = self.kb.sector_for(tuple(self._lemma[k].lower() for k in range(head_m.start, i + 1)))[0]
+                sector = self.kb.sector_for(tuple(self._lemma[k].lower() for k in range(head_m.start, i + 1)))[0] \
+                    or self._title_sector(np, head_m)  # "the opposition newspaper La Prensa"
                 base = self._modifier_base(np, exclude=head_m)
+                if sector and base is None:
+                    return [compose(None, sector, a.text, former) or a], head_m.why + f"; described as {sector}"
                 if sector and base is not None and base.kind == "state":
                     comp = compose(base, sector, a.text, former)
                     if comp is not None:
@@ -485,6 +488,15 @@ class DocActors:
                         return got, f"apposition of '{self._text[i]}': {why}"
             return [], f"'{text}' is a relation of {base.text}, not {base.text} itself"
         if base is not None and sector is None and not self._stands_in(i):
+            # "Israeli army bulldozers", "Iranian police vans": a sector noun as the compound owns the thing
+            for k in np:
+                if dep[k] == "compound" and self._head[k] == i and self._mention_at[k] is None:
+                    owner = self.kb.sector_for((self._lemma[k].lower(),))[0]
+                    if owner:
+                        comp = compose(base, owner, text, former)
+                        if comp is not None:
+                            return [comp], f"modifier '{base.text}' ({base.country}) + '{self._text[k]}' -> {owner}"
+        if base is not None and sector is None and not self._stands_in(i):
             return [], f"'{self._text[i]}' is not an actor noun ('{base.text}' only modifies it)"
         if base is not None and sector in ("CVL", "REF") and by_modifier and not by_poss:
             # "the Albanian population of the province", "the Russian minority in Estonia": an
@@ -531,11 +543,11 @@ class DocActors:
                                 if comp is not None:
                                     return [comp], (f"'{self._text[prep]} {self._text[pobj]}' gives "
                                                     f"{got[0].country} + {sector}")
-        # 5. apposition of a bare common noun
+        # 5. apposition of a bare common noun (one the knowledge base places)
         for c in children[i]:
             if dep[c] == "appos":
                 got, why = self._resolve(c, allow_coref)
-                if got:
+                if got and (got[0].country or got[0].code):
                     return got, f"apposition: {why}"
         # 6. definite description: look back
         if sector is not None:

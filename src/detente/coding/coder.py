@@ -605,6 +605,11 @@ class Coder:
             elif fact.refusal:
                 fact.polarity = "negated"
         sources = self._actors(frame.subjects, actors)
+        if not sources and frame.passive and frame.pos == "verb" and code.startswith(_VIOLENT_ACTS):
+            # "four children were killed in Israeli tank shelling": with no agent, armed forces named in
+            # the "in" phrase did it
+            sources = [(t, a) for t, a in self._actors(frame.preps.get("in", []), actors, nested=True)
+                       if a.sector == "MIL" and a.country]
         if sources and code.startswith(self.cues.riot_codes) and all(
                 lemma(t) in self.cues.riot_sources for t, _ in sources):
             code = "145"  # "protesters clashed with police": CAMEO's violent protest, not an armed assault

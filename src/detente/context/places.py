@@ -11,7 +11,8 @@ larger organisation, person or event name ("Shanghai" in "Shanghai Cooperation O
 is not a mention. A mention counts only in a *locative* position:
   - object of a locative preposition: in, at, near, to, into, inside, outside, around, across,
     throughout, towards, off, along, within, across, from (origin: used only when attached to
-    the predicate itself), through the nouns "the city/town/village/province/region of X";
+    the predicate itself), through the nouns "the city/town/village/province/region of X" and directions and parts
+    ("in the east of the Gaza Strip", "in parts of Kharkiv");
   - a place name modifying an event noun ("the Samarkand summit", "the Kharkiv shelling");
   - the direct object of a verb whose object is a place ("visited Beijing", "shelled Kharkiv").
 Subjects, objects of other verbs and possessives are actors ("Beijing said", "Washington
@@ -55,7 +56,10 @@ LOC_PREPS = {"in", "at", "near", "to", "into", "inside", "outside", "around", "a
              "toward", "off", "along", "within", "onto", "over", "outside_of", "from", "via", "nearby", "on"}
 PLACE_NOUNS = {"city", "town", "village", "province", "region", "capital", "district", "port", "area", "state",
                "county", "suburb", "outskirts", "municipality", "territory", "island", "enclave", "oblast",
-               "governorate", "settlement", "camp", "border", "streets", "centre", "center", "heart"}
+               "governorate", "settlement", "camp", "border", "streets", "centre", "center", "heart",
+               # directions and parts: "in the east of the Gaza Strip", "in parts of Kharkiv"
+               "east", "west", "north", "south", "northeast", "northwest", "southeast", "southwest",
+               "part", "parts", "edge", "interior", "coast", "side"}
 EVENT_NOUNS = {"summit", "meeting", "talks", "conference", "visit", "attack", "bombing", "shelling", "protest",
                "rally", "strike", "airstrike", "offensive", "battle", "fighting", "clashes", "raid", "massacre",
                "demonstration", "negotiations", "forum", "ceremony", "explosion", "blast", "siege", "riots",
