@@ -61,11 +61,15 @@ def _cameo_actor(a: Any) -> str | None:
 
 
 def prediction_events(events: Iterable[Event], plover: bool = False, include_all: bool = False,
-                      actor_chars: int = 0, countries: Mapping[str, str] | None = None) -> list[dict[str, str]]:
+                      actor_chars: int = 0, countries: Mapping[str, str] | None = None,
+                      unplaced: bool = False) -> list[dict[str, str]]:
     """Scorer-format events (``{source, target, code}``) of the events that count.
 
-    ``countries`` rewrites the 3-letter country prefix of actor codes (CAMEO ``ROM`` -> ISO ``ROU``
-    for PLOVER, whose actors use ISO 3166 country codes).
+    Like the dyad analyses, only events whose two actors are placed: an actor known only by its
+    sector ("the police" in a sentence naming no state, or two) is left out unless ``unplaced``,
+    and then written with CAMEO's unknown-country prefix (``---COP``). ``countries`` rewrites the
+    3-letter country prefix of actor codes (CAMEO ``ROM`` -> ISO ``ROU`` for PLOVER, whose actors
+    use ISO 3166 country codes).
     """
     out = []
     seen = set()
@@ -73,6 +77,8 @@ def prediction_events(events: Iterable[Event], plover: bool = False, include_all
         if not include_all and not e.counts:
             continue
         if e.source is None or e.target is None:
+            continue
+        if not unplaced and any(a.country is None and a.kind == "sector" for a in (e.source, e.target)):
             continue
         src, tgt = _cameo_actor(e.source), _cameo_actor(e.target)
         if not src or not tgt:

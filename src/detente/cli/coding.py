@@ -38,6 +38,8 @@ def eval_cmd(
     out: str | None = typer.Option(None, "--out", help="write predictions JSONL here"),
     actor_chars: int = typer.Option(0, "--actor-chars", help="compare the first N characters of actor codes"),
     include_all: bool = typer.Option(False, "--all-events", help="also predict negated/hypothetical events"),
+    unplaced: bool = typer.Option(False, "--unplaced", help="also predict events with an actor known only by its "
+                                                             "sector, written ---GOV (analyses leave them out)"),
     min_confidence: float = typer.Option(0.6, "--min-confidence", min=0.0, max=1.0,
                                          help="predict only events at least this confident"),
     plover: bool | None = typer.Option(None, "--plover/--cameo", help="compare PLOVER types (auto-detected)"),
@@ -65,7 +67,8 @@ def eval_cmd(
     for row, article in zip(rows, gold_articles(rows)):
         coded = engine.code_article(article)
         events = prediction_events([e for e in coded.events if e.confidence >= min_confidence],
-                                   plover=use_plover, include_all=include_all, countries=countries)
+                                   plover=use_plover, include_all=include_all, countries=countries,
+                                   unplaced=unplaced)
         preds[str(row.get("id"))] = events
         lines.append(json.dumps({"id": row.get("id"), "events": events}))
     if out:
