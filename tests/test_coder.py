@@ -664,3 +664,15 @@ def test_armed_forces_in_the_in_phrase_of_a_passive_killing_did_it(engine):
     ev = only(events, "TUR", "SYR", "19")
     assert ev.source.code == "TURMIL" and ev.target.code == "SYRCVL"
     assert not find(code(engine, "Two soldiers were killed in Kabul on Friday."), "AFG", "AFG")
+
+
+def test_a_cooperative_act_announced_by_its_source_is_an_expressed_intent(engine):
+    ev = only(code(engine, "Israel announced it would free 150 Palestinian prisoners."), "ISR", "PSE", "03")
+    assert ev.cameo == "0353" and ev.modality == "actual" and ev.plover == "AGREE"
+    foreseen = only(code(engine, "Analysts said China will send aid to Pakistan."), "CHN", "PAK", "07")
+    assert foreseen.modality == "future"
+
+
+def test_a_statement_topic_is_not_its_target(engine):
+    events = code(engine, "President Lula gave a speech on Argentina's economy.")
+    assert not [e for e in events if e.cameo_root == "01" and e.target]

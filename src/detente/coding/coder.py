@@ -221,8 +221,8 @@ class Coder:
                     else:
                         options.append(clause_subjects)
             for prep in ("with", "against", "on", "toward", "towards", "between", "among"):
-                if pat.code.startswith("01") and prep in frame.preps and \
-                        not any(o.head.head.i == frame.pred.i for o in frame.preps[prep]):
+                if pat.code.startswith("01") and prep in frame.preps and (prep == "on" or
+                        not any(o.head.head.i == frame.pred.i for o in frame.preps[prep])):
                     continue  # "gave a speech on US relations *with Asia*": the topic's words, not the audience
                 if prep in frame.preps and prep != pat.prep:
                     options.append(frame.preps[prep])
@@ -616,6 +616,13 @@ class Coder:
         threat = self._threat_code(code, fact, frame.pred, sources, actors)
         if threat is not None:
             code, fact.modality, fact.cue = threat, "actual", "threat"
+        elif fact.modality == "future" and not m.composed and fact.polarity == "asserted" \
+                and self._announced_by_source(fact, sources, actors):
+            # the cooperative counterpart of a threat: "Israel announced it would free 150 prisoners"
+            # is an expression of intent (0353) that was made, as CAMEO codes announcements
+            intent = self._promise_code(code, fact)
+            if intent is not None:
+                code, fact.modality, fact.cue = intent, "actual", "announced intent"
         targets: list[tuple[Token, Actor]] = []
         src_countries = {a.country for _, a in sources}
         first: tuple[int, list[Token], list[tuple[Token, Actor]]] | None = None
@@ -771,14 +778,18 @@ class Coder:
             return None
         clause = self._ultimatum(pred)
         ultimatum = clause is not None and any(g.lower_ == "unless" for g in clause.children if g.dep_ == "mark")
-        if not ultimatum:
-            if fact.speaker is None:
-                return None
-            said_by = actors.actors_for(fact.speaker)
-            keys = {a.code for a in said_by if a.code} | {a.country for a in said_by if a.country}
-            if not any(a.code in keys or (a.country and a.country in keys) for _, a in sources):
-                return None
+        if not ultimatum and not self._announced_by_source(fact, sources, actors):
+            return None
         return cls.code_for(code)
+
+    @staticmethod
+    def _announced_by_source(fact: Factuality, sources: list[tuple[Token, Actor]], actors: Any) -> bool:
+        """Whether the speaker reporting the act is one of its sources (or of their country)."""
+        if fact.speaker is None or not sources:
+            return False
+        said_by = actors.actors_for(fact.speaker)
+        keys = {a.code for a in said_by if a.code} | {a.country for a in said_by if a.country}
+        return any(a.code in keys or (a.country and a.country in keys) for _, a in sources)
 
     def _promise_code(self, code: str, fact: Factuality) -> str | None:
         """The intent code (03x) of a cooperative act that is only planned or announced ("Finland *will*
