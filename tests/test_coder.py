@@ -676,3 +676,8 @@ def test_a_cooperative_act_announced_by_its_source_is_an_expressed_intent(engine
 def test_a_statement_topic_is_not_its_target(engine):
     events = code(engine, "President Lula gave a speech here on Argentina's economy.")
     assert not [e for e in events if e.cameo_root == "01" and e.target]
+
+
+def test_a_sea_named_after_a_state_is_no_target(engine):
+    events = code(engine, "Japan deployed warships to the South China Sea.")
+    assert not [e for e in events if e.target and e.target.country == "CHN"]

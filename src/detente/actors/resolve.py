@@ -446,6 +446,8 @@ class DocActors:
             if pair is not None:
                 return pair
         # 3. modifier + sector noun
+        if self._text[i][:1].isupper() and self._lemma[i].lower() in self.kb.geographic_features:
+            return [], f"'{text}' names a sea, strait or other feature, not an actor"
         words = self._np_words(np, i)
         sector = self.kb.sector_for(words)[0] if words else None
         # "the Saudi-led coalition", "a French-led force", "the US-led war": the leader acts
