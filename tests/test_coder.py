@@ -681,3 +681,10 @@ def test_a_statement_topic_is_not_its_target(engine):
 def test_a_sea_named_after_a_state_is_no_target(engine):
     events = code(engine, "Japan deployed warships to the South China Sea.")
     assert not [e for e in events if e.target and e.target.country == "CHN"]
+
+
+def test_an_unspecified_intent_is_mutual_only_when_it_says_so(engine):
+    events = code(engine, "Britain, France, Australia and Mexico have vowed investigations into tax evasion.")
+    assert not [e for e in events if e.target and e.cameo_root == "03"]
+    pledge = code(engine, "China and Russia pledged to deepen cooperation.")
+    assert only(pledge, "CHN", "RUS", "03").symmetric and only(pledge, "RUS", "CHN", "03").symmetric

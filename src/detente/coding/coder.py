@@ -704,7 +704,8 @@ class Coder:
             sources, targets = targets, sources
         if not sources:
             return []
-        reciprocal = self.cues.is_reciprocal(code) or (m.composed and pat.head in self.cues.reciprocal_governors)
+        reciprocal = self.cues.is_reciprocal(code) or pat.head in self.cues.reciprocal_governors or (
+            code == "030" and bool(frame.words & self.cues.mutual_words))
         if not targets and len(sources) >= 2 and reciprocal:
             for s in sources:
                 for t in sources:

@@ -44,6 +44,8 @@ class Cues:
     # governors whose composed act is mutual whatever the complement: "the government and the rebels
     # *agreed* to allow access" is an agreement between them
     reciprocal_governors: frozenset[str] = frozenset()
+    # words that make an unspecified intent (030) mutual: "A and B pledged to deepen *cooperation*"
+    mutual_words: frozenset[str] = frozenset()
     # CAMEO 145 "protest violently, riot": these acts (code prefixes) by these sources are a riot
     # nouns of edges between places: inside the object, after on/along/near/at, a fallback phrase headed
     # by one is where, not whom ("captured a stronghold *on the Thai border*")
