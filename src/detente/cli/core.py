@@ -503,7 +503,11 @@ def demo(
             report = analysis.demo_report(store)
     if quiet:
         raise typer.Exit(EXIT_FAILED if summary.failed else EXIT_OK)
-    out.print(f"[bold]detente demo[/bold]: ingested {folder}")
+    try:  # "examples" when run from the repository, as `make demo` does
+        shown = Path(folder).resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        shown = Path(folder)
+    out.print(f"[bold]detente demo[/bold]: ingested {shown}")
     out.print(f"  articles: {s['articles']:,} in the store ({summary.new:,} new this run, "
               f"{summary.skipped_existing:,} already there, {summary.failed:,} failed)")
     out.print(f"  events:   {s['events']:,} ({s['events_counted']:,} asserted), "
