@@ -688,3 +688,9 @@ def test_an_unspecified_intent_is_mutual_only_when_it_says_so(engine):
     assert not [e for e in events if e.target and e.cameo_root == "03"]
     pledge = code(engine, "China and Russia pledged to deepen cooperation.")
     assert only(pledge, "CHN", "RUS", "03").symmetric and only(pledge, "RUS", "CHN", "03").symmetric
+
+
+def test_two_phrases_placed_as_one_actor_give_one_event(engine):
+    events = code(engine, "The House and Senate have both refused to budge from their visions for the budget.")
+    assert len({e.event_id for e in events}) == len(events)
+    assert [e.source.code for e in events if e.cameo_root == "12"] == ["USALEG"]

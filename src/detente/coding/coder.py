@@ -731,7 +731,7 @@ class Coder:
                                                  self.config.historical_days)
         if self._places is not None and not located:
             location = self._places.resolve_location(sent.doc, frame.pred.i, countries)
-        events = []
+        events: list[Event] = []
         for src, tgt, symmetric in pairs:
             assert src is not None
             tgt_actor = tgt[1] if tgt else None
@@ -750,8 +750,12 @@ class Coder:
                 # "mediation between rival militias in Tripoli": a domestic group where the event happens
                 tgt_actor = replace(tgt_actor, country=location.country,
                                     code=f"{location.country}{tgt_actor.code or tgt_actor.sector}")
-            events.append(self._event(m, code, sent, s_index, article, src, tgt, tgt_actor, symmetric, fact,
-                                      claimant, date_info, location))
+            ev = self._event(m, code, sent, s_index, article, src, tgt, tgt_actor, symmetric, fact,
+                             claimant, date_info, location)
+            # "the House and Senate refused ...", "activists A and B spoke ...": two phrases, one actor
+            # once placed (USALEG, HKGOPP) -- one event, not the same event twice
+            if all(e.event_id != ev.event_id for e in events):
+                events.append(ev)
         return events
 
     def _ultimatum(self, pred: Token) -> Token | None:
