@@ -52,12 +52,15 @@ def gold_articles(rows: Iterable[dict[str, Any]]) -> Iterator[Article]:
         yield art
 
 
+def _unplaced(a: Any) -> bool:
+    """An actor known only by its sector ("the police" where no single state is named)."""
+    return a.country is None and a.kind == "sector"
+
+
 def _cameo_actor(a: Any) -> str | None:
-    """An actor's CAMEO code; a sector with no country gets CAMEO's unknown-country prefix ("---GOV")."""
+    """An actor's CAMEO code; an unplaced one gets CAMEO's unknown-country prefix ("---GOV")."""
     code = a.code or a.country
-    if code and a.country is None and a.kind == "sector":
-        return "---" + code
-    return code
+    return "---" + code if code and _unplaced(a) else code
 
 
 def prediction_events(events: Iterable[Event], plover: bool = False, include_all: bool = False,
@@ -78,7 +81,7 @@ def prediction_events(events: Iterable[Event], plover: bool = False, include_all
             continue
         if e.source is None or e.target is None:
             continue
-        if not unplaced and any(a.country is None and a.kind == "sector" for a in (e.source, e.target)):
+        if not unplaced and (_unplaced(e.source) or _unplaced(e.target)):
             continue
         src, tgt = _cameo_actor(e.source), _cameo_actor(e.target)
         if not src or not tgt:

@@ -701,20 +701,18 @@ class DocActors:
         for a in self._candidates(before):
             if a.sector == sector and a.country:
                 return a
-        if sector in ("GOV", "MIL", "COP", "JUD", "LEG", "MED", "SPY"):
-            for a in self._candidates(before):
-                if a.kind == "state" and a.country:
-                    return compose(a, sector, a.text)
+        if sector not in ("GOV", "MIL", "COP", "JUD", "LEG", "MED", "SPY", "OPP", "REB"):
+            return None
         if sector in ("OPP", "REB"):
             # "the rebels", "the militant group": a non-state group takes the nearest state named before
             # it, unless its own sentence names two or more ("The United States struck an Islamic State
             # target near Baghdad ... the militant group" is not a US group)
             start = self.doc[before].sent.start
-            states = {a.country for j, a in self._np if start <= j < before and a.kind == "state" and a.country}
-            if len(states) < 2:
-                for a in self._candidates(before):
-                    if a.kind == "state" and a.country:
-                        return compose(a, sector, a.text)
+            if len({a.country for j, a in self._np if start <= j < before and a.kind == "state" and a.country}) > 1:
+                return None
+        for a in self._candidates(before):
+            if a.kind == "state" and a.country:
+                return compose(a, sector, a.text)
         return None
 
     def _pair(self, i: int, np: list[int]) -> tuple[list[Actor], str] | None:

@@ -630,11 +630,11 @@ class Coder:
                                if m.options else [])
         own_keys = {a.code or a.text for _, a in sources}
         for n, option in enumerate(options):
-            # the source itself is no target ("blocked roads to press *their* demands")
             if n > 0 and option and all(lemma(t) in self.cues.place_nouns and t.dep_ == "pobj"
                                         and t.head.lower_ in _PLACE_PREPS and t.head.head.i != frame.pred.i
                                         for t in option):
                 continue  # "captured a stronghold *on the Thai border*": where, not whom
+            # the source itself is no target ("blocked roads to press *their* demands"), nor a part of it
             found = [(t, a) for t, a in self._actors(option, actors, nested=True) if (a.code or a.text) not in own_keys
                      and not _own_part(t, a, own_keys)]
             if not found:
@@ -683,7 +683,7 @@ class Coder:
             if clause is not None:
                 subs = [g for c in clause.children if c.dep_ in ("nsubj", "nsubjpass") for g in conjuncts(c)]
                 targets = [(t, a) for t, a in self._actors(subs, actors)
-                           if (a.code or a.text) not in {s.code or s.text for _, s in sources}] or targets
+                           if (a.code or a.text) not in own_keys] or targets
         pairs: list[tuple[tuple[Token, Actor] | None, tuple[Token, Actor] | None, bool]] = []
         location: Location | None = None
         located = False  # where the event happened, resolved once when first needed

@@ -46,12 +46,12 @@ class Cues:
     reciprocal_governors: frozenset[str] = frozenset()
     # words that make an unspecified intent (030) mutual: "A and B pledged to deepen *cooperation*"
     mutual_words: frozenset[str] = frozenset()
-    # CAMEO 145 "protest violently, riot": these acts (code prefixes) by these sources are a riot
     # nouns of edges between places: inside the object, after on/along/near/at, a fallback phrase headed
     # by one is where, not whom ("captured a stronghold *on the Thai border*")
     place_nouns: frozenset[str] = frozenset()
     # verbs of phase a governor reaches its act through: "prepared to *resume* shelling"
     aspectual_verbs: frozenset[str] = frozenset()
+    # CAMEO 145 "protest violently, riot": these acts (code prefixes) by these sources are a riot
     riot_codes: tuple[str, ...] = ()
     riot_sources: frozenset[str] = frozenset()
 
