@@ -86,3 +86,52 @@ def test_a_sector_with_no_country_is_left_out_or_written_the_cameo_way():
                          target=Actor(text="Iran", code="IRN", country="IRN", kind="state"))
     assert prediction_events([ev]) == []  # as in the dyad analyses: both actors need a country
     assert prediction_events([ev], unplaced=True) == [{"source": "---LEG", "target": "IRN", "code": "111"}]
+
+
+def test_news_actor_normalisation_follows_the_news_gold():
+    from detente.evaluation import news_actor
+
+    assert news_actor("USAGOV") == "USA"
+    assert news_actor("IGOWSTNAT") == news_actor("NAT") == "NAT"
+    assert news_actor("IMGMUSISI") == news_actor("IMGISI") == "ISI"
+    assert news_actor("IMGAQA") == "ALQ"
+    assert news_actor("SUNGOV") == "RUS" and news_actor("YUG") == "SRB"
+    assert news_actor("---GOV") is None and news_actor(None) is None
+
+
+def test_misses_are_classified_by_kind():
+    from detente.evaluation import misses
+
+    gold = [
+        {"id": "a", "text": "A", "expected": [{"source": "USA", "target": "CHN", "code": "042"}]},
+        {"id": "b", "text": "B", "expected": [{"source": "FRA", "target": "IRN", "code": "111"}]},
+        {"id": "c", "text": "C", "expected": [{"source": "RUS", "target": "UKR", "code": "190"}]},
+        {"id": "d", "text": "D", "expected": []},
+        {"id": "e", "text": "E", "expected": [{"source": "ISR", "target": "PSE", "code": "190"}]},
+    ]
+    preds = {
+        "a": [{"source": "USA", "target": "CHN", "code": "111"}],
+        "b": [{"source": "FRA", "target": "IRQ", "code": "112"}],
+        "d": [{"source": "DEU", "target": "POL", "code": "040"}],
+        "e": [{"source": "ISR", "target": "PSE", "code": "195"}],
+    }
+    kinds = {(m["id"], m["kind"]) for m in misses(gold, preds)}
+    assert kinds == {("a", "wrong root"), ("b", "wrong target"), ("c", "no event"), ("d", "extra")}
+
+
+@pytest.mark.model
+def test_eval_scores_news_gold_as_countries(tmp_path):
+    from detente.cli import app
+
+    gold = tmp_path / "news.jsonl"
+    rows = [{"id": "n1", "article_id": "x", "category": "news", "date": "2024-03-04",
+             "text": "Japanese troops attacked North Korean positions on Monday.",
+             "expected": [{"source": "JPNMIL", "target": "PRK", "code": "190"},
+                          {"source": "---GOV", "target": "PRK", "code": "111"}]}]
+    gold.write_text(json.dumps(rows[0]) + "\n", encoding="utf-8")
+    out, missed = tmp_path / "pred.jsonl", tmp_path / "miss.jsonl"
+    result = CliRunner().invoke(app, ["eval", str(gold), "--out", str(out), "--misses", str(missed)])
+    assert result.exit_code == 0, result.output
+    assert "actors as countries" in result.output.replace("\n", " ")
+    assert result.output.strip().splitlines()[-1].startswith("F1_root=1.0000")  # the unidentified gold actor is dropped
+    assert missed.read_text(encoding="utf-8") == ""

@@ -192,6 +192,90 @@ class Report:
                 "confusions": [{"gold": g, "predicted": p, "count": n} for (g, p), n in self.confusions.most_common(15)]}
 
 
+# -- the real-news sentence format (news_dev.jsonl and benchmarks/data) -----------------------------------
+# Historical states are scored as their main successor, as the annotation guide codes them.
+HISTORICAL_SUCCESSORS = {"SUN": "RUS", "USR": "RUS", "YUG": "SRB", "SCG": "SRB", "CSK": "CZE", "DDR": "DEU",
+                         "GDR": "DEU", "ZAR": "COD"}
+_GROUP_ALIASES = {"AQA": "ALQ"}
+
+
+def news_actor(code: Any) -> str | None:
+    """An actor code as the real-news gold compares it: the country (first 3 letters, a historical state
+    as its successor), an organisation or transnational group by its known-group code (``IGOWSTNAT`` and
+    ``NAT`` are both NATO); ``None`` for no actor or an unknown country (``---GOV``)."""
+    if not code or str(code).startswith("---"):
+        return None
+    a = str(code).upper()
+    if a.startswith(("IGO", "IMG")):
+        return _GROUP_ALIASES.get(a[-3:], a[-3:])
+    return HISTORICAL_SUCCESSORS.get(a[:3], a[:3])
+
+
+def is_news_gold(rows: list[dict[str, Any]]) -> bool:
+    """Gold in the real-news sentence format: every record names its article and is of category news."""
+    return bool(rows) and all(r.get("category") == "news" and "article_id" in r for r in rows)
+
+
+def normalise_news(events: Iterable[dict[str, Any]], gold: bool) -> list[dict[str, Any]]:
+    """Events with their actors as :func:`news_actor` writes them; gold events with an unidentified actor
+    are dropped, as the annotation guide does not code them."""
+    out = []
+    for e in events or []:
+        s, t = news_actor(e.get("source")), news_actor(e.get("target"))
+        if gold and (s is None or t is None):
+            continue
+        out.append({**e, "source": s, "target": t})
+    return out
+
+
+MISS_KINDS = ("no event", "wrong root", "wrong source", "wrong target", "extra")
+
+
+def misses(gold_rows: list[dict[str, Any]], predictions: dict[str, list[dict[str, Any]]],
+           actor_chars: int = 0) -> list[dict[str, Any]]:
+    """Each unmatched gold or predicted event at the root level, with its kind and its sentence.
+
+    Kinds: ``no event`` (the record has gold events and no prediction at all), ``wrong root`` (a
+    prediction with the same source and target has another root), ``wrong source`` / ``wrong target``
+    (same root, the other actor matches), ``extra`` (a prediction nothing in the gold explains); a gold
+    event left after these is ``no event`` too."""
+    out: list[dict[str, Any]] = []
+    for row in gold_rows:
+        if not row.get("scored", True):
+            continue
+        g = sorted(_tuples(row.get("expected") or [], "root", actor_chars, True), key=repr)
+        p = sorted(_tuples(predictions.get(str(row.get("id")), []), "root", actor_chars, False), key=repr)
+        free_g = [t for t in g if not any(_matches(t, q) for q in p)]
+        free_p = [q for q in p if not any(_matches(t, q) for t in g)]
+        used: set[int] = set()
+        for t in free_g:
+            kind = "no event"
+            for j, q in enumerate(free_p):
+                if j in used:
+                    continue
+                same_s, same_t, same_r = t[0] in (None, q[0]), t[1] in (None, q[1]), t[2] == q[2]
+                if same_s and same_t:
+                    kind = "wrong root"
+                elif same_r and same_s:
+                    kind = "wrong target"
+                elif same_r and same_t:
+                    kind = "wrong source"
+                else:
+                    continue
+                used.add(j)
+                out.append({"kind": kind, "id": row.get("id"), "gold": list(t), "predicted": list(q),
+                            "text": row.get("text")})
+                break
+            else:
+                out.append({"kind": kind, "id": row.get("id"), "gold": list(t), "predicted": None,
+                            "text": row.get("text")})
+        for j, q in enumerate(free_p):
+            if j not in used:
+                out.append({"kind": "extra", "id": row.get("id"), "gold": None, "predicted": list(q),
+                            "text": row.get("text")})
+    return out
+
+
 def score(gold_rows: list[dict[str, Any]], predictions: dict[str, list[dict[str, Any]]], actor_chars: int = 0,
           include_unscored: bool = False) -> Report:
     rep = Report()

@@ -47,11 +47,18 @@ def eval_cmd(
                                     help="write actors' countries as ISO 3166 codes (ROU, not CAMEO's ROM); "
                                          "default: ISO for PLOVER gold, CAMEO otherwise"),
     json_out: str | None = typer.Option(None, "--json-out", help="write the metrics as JSON"),
+    news: bool | None = typer.Option(None, "--news/--no-news",
+                                     help="score as the real-news sentence gold: actors as countries and "
+                                          "known-group codes (auto-detected from the records)"),
+    misses_out: str | None = typer.Option(None, "--misses", help="write each miss (no event, wrong root, wrong "
+                                                                 "source, wrong target, extra) with its "
+                                                                 "sentence as JSONL"),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
 ) -> None:
     """Code each gold record and score the predictions (exact, root, presence; per root; confusions)."""
     from ..config import load_config
-    from ..evaluation import gold_articles, is_plover_gold, prediction_events, read_gold, score
+    from ..evaluation import (MISS_KINDS, gold_articles, is_news_gold, is_plover_gold, misses, normalise_news,
+                              prediction_events, read_gold, score)
     from ..pipeline import Engine
 
     rows = read_gold(gold)
@@ -73,12 +80,22 @@ def eval_cmd(
         lines.append(json.dumps({"id": row.get("id"), "events": events}))
     if out:
         Path(out).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    report = score(rows, preds, actor_chars=actor_chars)
+    use_news = is_news_gold(rows) if news is None else news
+    scored_rows, scored_preds = rows, preds
+    if use_news:  # compare as ../shared/bench/score_news.py does; --out keeps detente's own codes
+        scored_rows = [{**r, "expected": normalise_news(r.get("expected") or [], gold=True)} for r in rows]
+        scored_preds = {k: normalise_news(v, gold=False) for k, v in preds.items()}
+    report = score(scored_rows, scored_preds, actor_chars=actor_chars)
+    missed = misses(scored_rows, scored_preds, actor_chars=actor_chars)
+    if misses_out:
+        Path(misses_out).write_text("".join(json.dumps(m, ensure_ascii=False) + "\n" for m in missed),
+                                    encoding="utf-8")
     if json_out:
         Path(json_out).write_text(json.dumps(report.as_dict(), indent=2), encoding="utf-8")
     console = Console()
+    actors_as = "actors as countries" if use_news else f"actor chars {actor_chars or 'all'}"
     table = Table(title=f"{Path(gold).name}: {report.records} records "
-                        f"({'PLOVER' if use_plover else 'CAMEO'}, actor chars {actor_chars or 'all'}, "
+                        f"({'PLOVER' if use_plover else 'CAMEO'}, {actors_as}, "
                         f"confidence >= {min_confidence})")
     for col in ("level", "P", "R", "F1", "TP", "FP", "FN"):
         table.add_column(col, justify="right" if col != "level" else "left")
@@ -101,5 +118,11 @@ def eval_cmd(
         for (g, p), n in report.confusions.most_common(10):
             conf.add_row(g, p, str(n))
         console.print(conf)
+        kinds = Table(title="misses by kind" + (f" (each in {misses_out})" if misses_out else " (--misses FILE lists them)"))
+        kinds.add_column("kind")
+        kinds.add_column("events", justify="right")
+        for kind in MISS_KINDS:
+            kinds.add_row(kind, str(sum(1 for m in missed if m["kind"] == kind)))
+        console.print(kinds)
     root = report.levels["root"]
     print(f"F1_root={root.f1:.4f} P_root={root.precision:.4f} R_root={root.recall:.4f}")
