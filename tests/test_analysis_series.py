@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 
@@ -17,6 +18,7 @@ from detente.analysis import (
     write_series,
 )
 from detente.analysis.common import AnalysisError
+from detente.errors import ConfigError
 from test_analysis_support import ev, store
 
 
@@ -71,8 +73,36 @@ def test_bad_options_are_one_line_errors() -> None:
     con = store([ev("e1", "JPN", "KOR", "04", "2025-03-06")])
     with pytest.raises(AnalysisError, match="freq"):
         dyad_series(con, "JPN", "KOR", freq="day")
-    with pytest.raises(AnalysisError, match="not a date"):
+    with pytest.raises(ConfigError, match="E311: from: not a date: 'March'"):  # the code `detente events` gives
         dyad_series(con, "JPN", "KOR", start="March")
+    with pytest.raises(ConfigError, match="E311: to: not a date"):
+        relations_matrix(con, end="2025-13")
+
+
+def _around_september() -> list:
+    return [ev("aug", "BRA", "ARG", "04", "2025-08-20", article="a1"),
+            ev("sep1", "BRA", "ARG", "04", "2025-09-05", article="a2"),
+            ev("sep30", "ARG", "BRA", "17", "2025-09-30", article="a3"),
+            ev("oct", "BRA", "ARG", "17", "2025-10-20", article="a4")]
+
+
+def test_a_month_or_year_as_the_end_means_its_last_day() -> None:
+    con = store(_around_september())
+    s = dyad_series(con, "BRA", "ARG", start="2025-08", end="2025-09")
+    assert [(r["period"], r["n"]) for r in s] == [("2025-08-01", 1), ("2025-09-01", 2)]
+    assert dyad_series(con, "BRA", "ARG", end="2025-09") == s == \
+        dyad_series(con, "BRA", "ARG", start="2025-08-01", end="2025-09-30")
+    assert [r["n"] for r in dyad_series(con, "BRA", "ARG", end="2025-09-29")] == [1, 1]
+    year = dyad_series(con, "BRA", "ARG", start="2025", end="2025")
+    assert (year[0]["period"], year[-1]["period"], year[9]["n"]) == ("2025-01-01", "2025-12-01", 1)
+    _, changes = dyad_changes(con, "BRA", "ARG", end="2025-09")
+    assert changes == [] or all(c["period"] <= "2025-09-01" for c in changes)
+
+    rel = relations_matrix(con, "2025-08", "2025-09")
+    assert (rel.start, rel.end) == (dt.date(2025, 8, 1), dt.date(2025, 9, 30))
+    (pair,) = rel.pairs
+    assert pair["n"] == 3  # 20 August, 5 and 30 September; not 20 October
+    assert relations_matrix(con, "2025-08", "2025-09-01").pairs[0]["n"] == 1
 
 
 def test_series_export(tmp_path) -> None:  # type: ignore[no-untyped-def]

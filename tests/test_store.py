@@ -15,6 +15,8 @@ import duckdb
 import pytest
 
 from conftest import make_coded, make_event
+from detente import store as store_mod
+from detente.dates import parse_bound, to_date
 from detente.errors import ConfigError, StoreError
 from detente.store import TABLES, Store
 
@@ -162,6 +164,26 @@ def test_event_filters(store: Store) -> None:
 def test_bad_filters_are_config_errors(store: Store, filters: dict) -> None:
     with pytest.raises(ConfigError):
         store.events(**filters)
+
+
+def test_partial_dates_as_range_bounds() -> None:
+    d = dt.date
+    assert parse_bound("2025-09") == d(2025, 9, 1) and parse_bound("2025-09", end=True) == d(2025, 9, 30)
+    assert parse_bound("2024-02", end=True) == d(2024, 2, 29) and parse_bound("2025-02", end=True) == d(2025, 2, 28)
+    assert parse_bound("2025") == d(2025, 1, 1) and parse_bound(" 2025 ", end=True) == d(2025, 12, 31)
+    assert parse_bound("2025-9-5", end=True) == d(2025, 9, 5) == parse_bound(d(2025, 9, 5), end=True)
+    assert parse_bound(dt.datetime(2025, 9, 5, 13, 0)) == d(2025, 9, 5) and parse_bound(None, end=True) is None
+    for bad in ("2025-13", "2025-02-30", "Sept 2025", "2025-09-01T10:00", "25-09", ""):
+        with pytest.raises(ConfigError, match=r"^E311: --to: not a date"):
+            parse_bound(bad, end=True, what="--to")
+    assert store_mod.parse_day is parse_bound  # the old name, until api.py and cli/core.py import the new
+
+
+def test_partial_dates_as_stored_dates() -> None:
+    d = dt.date
+    assert to_date("2025-09-05T23:30:00+02:00") == d(2025, 9, 5)  # the day as written, not UTC
+    assert to_date("2025-09") == d(2025, 9, 1) and to_date("2025") == d(2025, 1, 1)
+    assert [to_date(v) for v in (None, "", "n.d.", "2025-02-30")] == [None, None, None, None]
 
 
 def test_export_from_the_store(store: Store, tmp_path: Path) -> None:

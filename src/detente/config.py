@@ -8,11 +8,10 @@ Order of precedence: explicit arguments (CLI options) > environment variables
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 from .errors import ConfigError
 

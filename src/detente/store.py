@@ -18,12 +18,10 @@ one-line reason; a failed write is rolled back, so the store stays as it was.
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import datetime as dt
 import json
 import os
-import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -34,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import CODER_VERSION
+from .dates import parse_bound, to_date  # to_date: the stored date (spark.py imports it from here)
 from .errors import ConfigError, StoreError
 from .records import Account, Article, CodedArticle, Event, Quantity
 
@@ -47,19 +46,6 @@ def default_path() -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Flattening: record -> row. Each table is a list of (column, DuckDB type, getter).
-
-def to_date(value: str | None) -> dt.date | None:
-    """``YYYY-MM-DD`` (or a longer ISO timestamp), ``YYYY-MM`` or ``YYYY`` -> date; else None."""
-    if not value:
-        return None
-    m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value.strip())
-    if not m:
-        return None
-    try:
-        return dt.date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
-    except ValueError:
-        return None
-
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
@@ -236,23 +222,8 @@ def _norm_root(root: str | int) -> str:
     return f"{int(text):02d}"
 
 
-def parse_day(value: str | dt.date | None, end: bool = False, what: str = "date") -> dt.date | None:
-    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; with ``end=True`` a month or year means its last day."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", value.strip())
-    try:
-        if not m:
-            raise ValueError
-        y, mo, d = int(m.group(1)), m.group(2), m.group(3)
-        if d:
-            return dt.date(y, int(mo), int(d))
-        if mo:
-            last = calendar.monthrange(y, int(mo))[1] if end else 1
-            return dt.date(y, int(mo), last)
-        return dt.date(y, 12, 31) if end else dt.date(y, 1, 1)
-    except ValueError:
-        raise ConfigError("E311", what, f"not a date: {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)") from None
+# The old name, still imported by api.py and cli/core.py: use detente.dates.parse_bound.
+parse_day = parse_bound
 
 
 def _actor_sql(side: str) -> str:
@@ -285,10 +256,10 @@ def event_filters(actor: str | None = None, pair: Sequence[str] | None = None,
         params += [a, a, b, b, b, b, a, a]
     if start:
         where.append("date >= ?")
-        params.append(parse_day(start, what="start"))
+        params.append(parse_bound(start, what="start"))
     if end:
         where.append("date <= ?")
-        params.append(parse_day(end, end=True, what="end"))
+        params.append(parse_bound(end, end=True, what="end"))
     if root is not None:
         where.append("cameo_root = ?")
         params.append(_norm_root(root))
@@ -444,7 +415,7 @@ class Store:
         latest: dict[str, CodedArticle] = {}
         for coded in batch:  # one article twice in a batch: the last wins
             latest[coded.article.article_id] = coded
-        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         written = list(latest.values())
         if not written:
             return written
@@ -498,12 +469,12 @@ class Store:
                   recode: bool = False) -> str:
         """Record a new run (``status="running"``); runs left ``running`` by a killed process become
         ``interrupted`` (DuckDB's lock means no other process can be writing)."""
-        run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
+        run_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
         try:
             self._exec("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
             self._exec("INSERT INTO runs (run_id, started_at, status, inputs, coder, config, recode) "
                        "VALUES (?, ?, 'running', ?, ?, ?, ?)",
-                       [run_id, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), list(inputs),
+                       [run_id, dt.datetime.now(dt.UTC).replace(tzinfo=None), list(inputs),
                         CODER_VERSION, json.dumps(config or {}, default=str), recode])
         except duckdb.Error as exc:
             raise _store_error(self.path, exc, "record the run") from None
@@ -526,7 +497,7 @@ class Store:
             params.append(status)
         if finished:
             sets.append("finished_at = ?")
-            params.append(dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+            params.append(dt.datetime.now(dt.UTC).replace(tzinfo=None))
         if seconds is not None:
             sets.append("seconds = ?")
             params.append(seconds)

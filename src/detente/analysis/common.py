@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 
 from ..errors import DetenteError
+from ..store import Store, _store_error
 
 COUNTING_MODALITIES = ("actual", "intended", "future")
 
@@ -39,21 +40,39 @@ def connection(store_or_con: Any) -> duckdb.DuckDBPyConnection:
     raise AnalysisError("E601", type(store_or_con).__name__, "is not a DuckDB connection or a Store")
 
 
-def open_db(path: str) -> duckdb.DuckDBPyConnection:
-    """Open the store at ``path``: through ``detente.store.Store`` when it exists, else DuckDB."""
+_ALIAS = "detente_store"  # the attached store, in open_db(read_only=True)
+
+
+def open_db(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the store at ``path`` (a ``detente.store`` file; a missing one is ``E306``, never
+    a new empty store).
+
+    ``read_only=False``: the store itself, so :func:`cluster_happenings` saves its tables in it.
+    ``read_only=True``: an in-memory database with the store attached read-only: ``events`` and
+    ``articles`` are views on the store, the happening tables are copies (when the store has
+    them) that the analysis brings up to date here, never in the file. Several readers can
+    share a store, and a reading command cannot change it.
+    """
+    Store(path, read_only=True).close()  # E306 no store, E305 not a store, E307 schema, E301 in use
+    if not read_only:
+        return Store(path).con
+    con = duckdb.connect(":memory:")
     try:
-        from .. import store as store_mod  # the store owns the schema
-    except ImportError:
-        store_mod = None  # type: ignore[assignment]
-    if store_mod is not None and hasattr(store_mod, "Store"):
-        st = store_mod.Store(path)
-        con = getattr(st, "con", None)
-        if isinstance(con, duckdb.DuckDBPyConnection):
-            return con
-    try:
-        return duckdb.connect(path)
+        quoted = path.replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS {_ALIAS} (READ_ONLY)")
+        tables = dict(con.execute("SELECT table_name, sql FROM duckdb_tables() WHERE database_name = ?",
+                                  [_ALIAS]).fetchall())
+        for name in ("events", "articles"):
+            if name in tables:
+                con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {_ALIAS}.main."{name}"')
+        for name in ("happenings", "happening_events", "happenings_meta"):
+            if tables.get(name):
+                con.execute(tables[name])  # the store's DDL, with its keys
+                con.execute(f'INSERT INTO "{name}" SELECT * FROM {_ALIAS}.main."{name}"')
     except duckdb.Error as exc:
-        raise AnalysisError("E602", path, f"cannot open the store ({exc})") from None
+        con.close()
+        raise _store_error(path, exc, "open the store") from None
+    return con
 
 
 def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:

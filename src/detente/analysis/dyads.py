@@ -1,7 +1,9 @@
 """Dyad series: how two countries treat each other, period by period.
 
 Contract: ``dyad_series(con, a, b, freq="month", ...) -> list[dict]``, one dict per period
-from ``start`` to ``end`` (empty periods included, with zero counts), keys:
+from ``start`` to ``end`` (empty periods included, with zero counts; both inclusive, as dates
+or ``YYYY``/``YYYY-MM``/``YYYY-MM-DD``, an end month or year meaning its last day:
+:func:`detente.dates.parse_bound`), keys:
 
 ``period`` (ISO date of the period start: the 1st of the month, or the Monday of the ISO
 week), ``n`` (happenings, or events with ``unit="events"``), ``mentions``, ``q1``..``q4``
@@ -30,6 +32,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
+from ..dates import parse_bound
 from .common import AnalysisError, connection, counting_sql, fetch_one, norm_code, require_events
 from .happenings import ensure_happenings
 
@@ -63,17 +66,6 @@ def periods(start: _dt.date, end: _dt.date, freq: str) -> list[_dt.date]:
         out.append(p)
         p = _next_period(p, freq)
     return out
-
-
-def _as_date(value: Any, name: str) -> _dt.date | None:
-    if value is None or isinstance(value, _dt.date):
-        return value
-    text = str(value).strip()
-    text = {4: f"{text}-01-01", 7: f"{text}-01"}.get(len(text), text)
-    try:
-        return _dt.date.fromisoformat(text[:10])
-    except ValueError:
-        raise AnalysisError("E605", str(value), f"{name} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)") from None
 
 
 def _items_sql(a: str, b: str, unit: str, directed: bool, include_all: bool, weighted: bool) -> tuple[str, list]:
@@ -112,7 +104,7 @@ def dyad_series(store_or_con: object, a: str, b: str, freq: str = "month", start
     a, b = norm_code(a), norm_code(b)
     if freq not in FREQS:
         raise AnalysisError("E607", freq, "freq must be month or week")
-    start_d, end_d = _as_date(start, "start"), _as_date(end, "end")
+    start_d, end_d = parse_bound(start, what="from"), parse_bound(end, end=True, what="to")
     if unit == "happenings":
         ensure_happenings(con, include_all=include_all)
     items, params = _items_sql(a, b, unit, directed, include_all, weighted)

@@ -1,6 +1,7 @@
 """Relations: the cooperation–conflict index of every country pair over one period.
 
-Contract: ``relations_matrix(con, start, end) -> Relations`` with ``.countries`` (the
+Contract: ``relations_matrix(con, start, end) -> Relations`` (``start``/``end`` inclusive, as
+in dyads.py: ``end="2025-09"`` is 30 September) with ``.countries`` (the
 busiest, at most ``max_countries``), ``.matrix`` (symmetric, ``None`` where a pair has no
 happenings), ``.pairs`` (one dict per pair: a, b, n, index, index_first, index_second,
 change), ``.warming()`` / ``.cooling()`` (the top pairs by change), ``.to_csv(path)`` and
@@ -20,8 +21,9 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..dates import parse_bound
 from .common import connection, require_events
-from .dyads import SMOOTHING, _as_date, cooperation_index
+from .dyads import SMOOTHING, cooperation_index
 from .happenings import ensure_happenings
 
 
@@ -62,7 +64,7 @@ def relations_matrix(store_or_con: object, start: Any = None, end: Any = None, m
     con = connection(store_or_con)
     require_events(con)
     ensure_happenings(con)
-    s, e = _as_date(start, "from"), _as_date(end, "to")
+    s, e = parse_bound(start, what="from"), parse_bound(end, end=True, what="to")
     if s is None or e is None:
         lo, hi = con.execute("SELECT min(date), max(date) FROM happenings WHERE asserted").fetchall()[0]
         s, e = s or lo, e or hi

@@ -6,6 +6,8 @@ Thin: parse options, call :mod:`detente.analysis`, print (Rich tables) and write
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import typer
@@ -17,12 +19,19 @@ from .app import app
 DB_HELP = "DuckDB store file (default: the db setting, detente.duckdb)"
 
 
-def _open(db: str | None) -> Any:
-    """The store's connection (errors become one line through the app's DetenteGroup)."""
+@contextmanager
+def _opened(db: str | None, read_only: bool = True) -> Iterator[Any]:
+    """The store's connection, closed afterwards. Reading commands attach the store read-only
+    (happenings are brought up to date in memory); a missing store is E306, never created.
+    Errors become one line through the app's DetenteGroup."""
     from ..analysis.common import open_db
     from ..config import load_config
 
-    return open_db(db if db else load_config().db)
+    con = open_db(db if db else load_config().db, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 def _console() -> Console:
@@ -44,7 +53,7 @@ def dyad(
     b: str = typer.Argument(..., metavar="B", help="second country (e.g. RUS)"),
     freq: str = typer.Option("month", "--freq", help="month or week"),
     start: str | None = typer.Option(None, "--from", help="first date (YYYY-MM-DD, YYYY-MM or YYYY)"),
-    end: str | None = typer.Option(None, "--to", help="last date"),
+    end: str | None = typer.Option(None, "--to", help="last date, inclusive (2025-09: to 30 September)"),
     directed: bool = typer.Option(False, "--directed", help="only A -> B"),
     weighted: bool = typer.Option(False, "--weighted", help="weight Goldstein by the number of mentions"),
     include_all: bool = typer.Option(False, "--all", help="also negated, hypothetical and denied events"),
@@ -57,10 +66,10 @@ def dyad(
     from ..analysis import cluster_happenings, detect_changes, dyad_series, write_series
     console = _console()
 
-    con = _open(db)
-    cluster_happenings(con, only_new=True, include_all=include_all)
-    series = dyad_series(con, a, b, freq=freq, start=start, end=end, directed=directed,
-                         weighted=weighted, include_all=include_all)
+    with _opened(db) as con:
+        cluster_happenings(con, only_new=True, include_all=include_all)
+        series = dyad_series(con, a, b, freq=freq, start=start, end=end, directed=directed,
+                             weighted=weighted, include_all=include_all)
     arrow = "→" if directed else "–"
     table = Table(title=f"{a.upper()} {arrow} {b.upper()} by {freq} (happenings"
                         f"{', mention-weighted' if weighted else ''}{', all factualities' if include_all else ''})")
@@ -91,8 +100,8 @@ def changes(
     penalty: float | None = typer.Option(None, "--penalty",
                                             help="ruptures l2 penalty (default: 2 sigma^2 log n)"),
     freq: str = typer.Option("month", "--freq", help="month or week"),
-    start: str | None = typer.Option(None, "--from", help="first date"),
-    end: str | None = typer.Option(None, "--to", help="last date"),
+    start: str | None = typer.Option(None, "--from", help="first date (YYYY-MM-DD, YYYY-MM or YYYY)"),
+    end: str | None = typer.Option(None, "--to", help="last date, inclusive (2025-09: to 30 September)"),
     top: int = typer.Option(5, "--top", help="happenings listed per change"),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
@@ -100,9 +109,9 @@ def changes(
     from ..analysis import cluster_happenings, dyad_changes
     console = _console()
 
-    con = _open(db)
-    cluster_happenings(con, only_new=True)
-    series, found = dyad_changes(con, a, b, freq=freq, penalty=penalty, start=start, end=end, top=top)
+    with _opened(db) as con:
+        cluster_happenings(con, only_new=True)
+        series, found = dyad_changes(con, a, b, freq=freq, penalty=penalty, start=start, end=end, top=top)
     if not found:
         console.print(f"No change point in {a.upper()}–{b.upper()} ({len(series)} {freq}s).")
         return
@@ -122,7 +131,7 @@ def changes(
 @app.command()
 def relations(
     start: str | None = typer.Option(None, "--from", help="first date (default: earliest)"),
-    end: str | None = typer.Option(None, "--to", help="last date (default: latest)"),
+    end: str | None = typer.Option(None, "--to", help="last date, inclusive (default: latest)"),
     csv_path: str | None = typer.Option(None, "--csv", help="write the matrix as CSV"),
     heatmap: str | None = typer.Option(None, "--heatmap", help="write a heatmap (.png or .svg)"),
     top: int = typer.Option(5, "--top", help="warming and cooling pairs listed"),
@@ -132,9 +141,9 @@ def relations(
     from ..analysis import cluster_happenings, relations_matrix
     console = _console()
 
-    con = _open(db)
-    cluster_happenings(con, only_new=True)
-    rel = relations_matrix(con, start, end)
+    with _opened(db) as con:
+        cluster_happenings(con, only_new=True)
+        rel = relations_matrix(con, start, end)
     console.print(f"Relations {rel.start} – {rel.end}: {len(rel.pairs)} pairs, "
                   f"{len(rel.countries)} countries (halves split at {rel.mid}).")
     for name, rows in (("warming", rel.warming(top)), ("cooling", rel.cooling(top))):
@@ -160,16 +169,17 @@ def happenings(
     top: int = typer.Option(10, "--top", help="most reported happenings listed"),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
-    """Group events that report the same happening (tables happenings, happening_events)."""
+    """Group events that report the same happening and save them in the store (tables happenings,
+    happening_events); dyad, changes and relations then only cluster what is new since."""
     from ..analysis import cluster_happenings
     console = _console()
 
-    con = _open(db)
-    summary = cluster_happenings(con, only_new=not rebuild, include_all=include_all)
+    with _opened(db, read_only=False) as con:  # this command saves the clustering in the store
+        summary = cluster_happenings(con, only_new=not rebuild, include_all=include_all)
+        rows = con.execute("""SELECT date, pair, cameo, num_mentions, num_articles, num_sources, sentence
+                              FROM happenings ORDER BY num_mentions DESC, date, happening_id LIMIT ?""",
+                           [top]).fetchall()
     console.print(summary.text())
-    rows = con.execute("""SELECT date, pair, cameo, num_mentions, num_articles, num_sources, sentence
-                          FROM happenings ORDER BY num_mentions DESC, date, happening_id LIMIT ?""",
-                       [top]).fetchall()
     if rows:
         table = Table(title="Most reported happenings")
         for col in ("date", "pair", "cameo", "mentions", "articles", "outlets", "sentence"):
