@@ -54,7 +54,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from . import CODER_VERSION, __version__
 from .config import Config, load_config
 from .errors import ConfigError, DetenteError, InputError, KnowledgeError, StoreError
-from .records import MODALITIES, POLARITIES, Article
+from .records import MODALITIES, POLARITIES, Article, valid_unicode, valid_unicode_value
 
 API_ERRORS = {
     "E700": "internal error (a bug: the detail names the exception)",
@@ -94,7 +94,7 @@ def status_for(exc: DetenteError) -> int:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    return " ".join(valid_unicode(str(text))[0].split())  # a lone surrogate cannot be sent
 
 
 def error_response(status: int, code: str, detail: str) -> JSONResponse:
@@ -254,6 +254,7 @@ def code(request: Request, body: CodeRequest) -> dict[str, Any]:
     from .store import parse_day
 
     st = _state(request)
+    body = CodeRequest(**valid_unicode_value(body.model_dump())[0])  # \ud800 escapes: U+FFFD, at the edge
     published = None
     if body.published:
         day = parse_day(body.published, what="published")

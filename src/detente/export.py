@@ -16,6 +16,12 @@ Contract: ``export(store, fmt, out=None, table="events", header=False, counts_on
 
 Filters (``actor``, ``pair``, ``start``, ``end``, ``root``, ``quad_class``, ``polarity``,
 ``modality``, ``counts_only``) apply to events (as :meth:`Store.events`).
+
+Nothing is half-written and no database is overwritten: ``out`` may not be the store (or its
+``.wal``) or any DuckDB file (``E327``, checked before anything is written); the export is
+written to a temporary file beside ``out`` and renamed over it only when complete, so a failed
+or interrupted export leaves ``out`` as it was. An ``out`` that exists and is not a regular file
+(``/dev/stdout``, a FIFO) is written directly.
 """
 
 from __future__ import annotations
@@ -23,9 +29,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
+import secrets
+import shutil
+import stat
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import IO, Any
 
 from .errors import ConfigError, StoreError
@@ -109,6 +120,8 @@ def export(store: Store, fmt: str, out: str | None = None, table: str = "events"
         raise ConfigError("E320", "format", f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}")
     if table not in TABLES:
         raise ConfigError("E321", "table", f"unknown table {table!r}; one of {', '.join(TABLES)}")
+    if out and out != "-":
+        refuse_database(out, store.path)
     if fmt == "gdelt":
         where, params = event_filters(counts_only=True if counts_only is None else counts_only, **filters)
         with _opened(out) as fh:
@@ -139,18 +152,76 @@ def _table_filter(filters: dict[str, Any]) -> tuple[str, list[Any]]:
     return "TRUE", []
 
 
+_DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of a DuckDB database file
+
+
+def is_duckdb_file(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a regular file that starts like a DuckDB database."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+        with open(path, "rb") as fh:
+            return fh.read(12)[8:12] == _DUCKDB_MAGIC
+    except OSError:
+        return False
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+def refuse_database(out: str, store_path: str) -> None:
+    """ConfigError ``E327`` when writing ``out`` would overwrite the store, its write-ahead log,
+    or any other DuckDB database."""
+    target = Path(out)
+    if store_path != ":memory:" and any(_same_file(target, Path(p)) for p in (store_path, f"{store_path}.wal")):
+        raise ConfigError("E327", out, "is the store; the export would overwrite it (give another --out file)")
+    if is_duckdb_file(target):
+        raise ConfigError("E327", out, "is a DuckDB database; the export would overwrite it "
+                                       "(give another --out file)")
+
+
+@contextmanager
+def written_whole(out: str) -> Iterator[str]:
+    """A temporary path beside ``out`` to write the export to, renamed to ``out`` when the block
+    ends without an error and removed when it does not: ``out`` is never left half-written.
+    ``out`` that exists and is not a regular file (a FIFO, ``/dev/stdout``) is given as it is."""
+    target = Path(out)
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        yield out
+        return
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        yield str(tmp)
+        if mode is not None:
+            shutil.copymode(target, tmp)  # replacing a file keeps its permissions
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise StoreError("E324", out, f"cannot write the export: {exc.strerror or exc}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 @contextmanager
 def _opened(out: str | None) -> Iterator[IO[str]]:
     if not out or out == "-":
         yield sys.stdout
         sys.stdout.flush()
         return
-    try:
-        fh = open(out, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise StoreError("E324", out, f"cannot write the export: {exc.strerror}") from None
-    with fh:
-        yield fh
+    with written_whole(out) as path:
+        try:
+            fh = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise StoreError("E324", out, f"cannot write the export: {exc.strerror}") from None
+        with fh:
+            yield fh
 
 
 _ORDER = {"events": "date NULLS LAST, article_id, sentence_index, event_id",
@@ -217,16 +288,17 @@ def write_parquet(store: Store, table: str, out: str, where: str, params: list[A
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     n = 0
-    try:
-        reader = store.con.sql(sql, params=params or None).to_arrow_reader(50_000)
-        with pq.ParquetWriter(out, reader.schema) as writer:
-            for batch in reader:
-                writer.write_batch(batch)
-                n += batch.num_rows
-    except duckdb.Error as exc:
-        raise StoreError("E300", store.path, f"cannot read the store: {exc}") from None
-    except OSError as exc:
-        raise StoreError("E324", out, f"cannot write the export: {exc}") from None
+    with written_whole(out) as path:
+        try:
+            reader = store.con.sql(sql, params=params or None).to_arrow_reader(50_000)
+            with pq.ParquetWriter(path, reader.schema) as writer:
+                for batch in reader:
+                    writer.write_batch(batch)
+                    n += batch.num_rows
+        except duckdb.Error as exc:
+            raise StoreError("E300", store.path, f"cannot read the store: {exc}") from None
+        except OSError as exc:
+            raise StoreError("E324", out, f"cannot write the export: {exc}") from None
     return n
 
 

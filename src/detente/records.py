@@ -4,6 +4,12 @@ This module is the public contract (documented in docs/schema.md, JSON Schema in
 docs/schema.json). Field names never change; new fields may be added. Every record
 round-trips through JSON: ``Event.from_dict(json.loads(json.dumps(ev.to_dict()))) == ev``.
 
+Valid Unicode: every string in a record is valid Unicode (encodes as UTF-8). The edges that
+read text (ingest, the API, the Spark job) pass it through :func:`valid_unicode` first, which
+replaces each lone surrogate (``\\ud800`` in JSON, ``\\udc80`` from ``surrogateescape``) with
+U+FFFD and says how many it replaced, so they can count a warning; :meth:`Article.make` and
+the hashes apply it too, so an id can always be computed and equals the repaired text's.
+
 Stable identifiers:
 - ``Article.article_id``: sha256 of the canonical URL when there is one, else of the
   normalised text (see :func:`article_id_for`).
@@ -47,13 +53,49 @@ def normalise_text(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split()).lower()
 
 
+def valid_unicode(text: str) -> tuple[str, int]:
+    """``text`` with every lone surrogate replaced by U+FFFD (a surrogate pair becomes its
+    character), and how many were replaced; valid text comes back as it is, with 0."""
+    try:
+        text.encode("utf-8")
+        return text, 0
+    except UnicodeEncodeError:
+        pass
+    fixed = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return fixed, fixed.count("\ufffd") - text.count("\ufffd")
+
+
+def valid_unicode_value(value: Any) -> tuple[Any, int]:
+    """:func:`valid_unicode` applied to every string in a JSON value (dict keys included);
+    the value (a new one only when something was replaced) and the count replaced."""
+    if isinstance(value, str):
+        return valid_unicode(value)
+    if isinstance(value, dict):
+        total, out = 0, {}
+        for key, item in value.items():
+            k, n = valid_unicode(key) if isinstance(key, str) else (key, 0)
+            v, m = valid_unicode_value(item)
+            out[k] = v
+            total += n + m
+        return (out, total) if total else (value, 0)
+    if isinstance(value, list):
+        pairs = [valid_unicode_value(item) for item in value]
+        total = sum(n for _, n in pairs)
+        return ([v for v, _ in pairs], total) if total else (value, 0)
+    return value, 0
+
+
 def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # hashed as the repaired text, so the id matches it
+        data = valid_unicode(text)[0].encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
 
 
 def article_id_for(url: str | None, text: str) -> str:
     if url and urlsplit(url.strip()).scheme in ("http", "https"):
-        return sha256(canonical_url(url))
+        return sha256(canonical_url(valid_unicode(url)[0]))
     return sha256(normalise_text(text))
 
 
@@ -101,6 +143,10 @@ class Article(Record):
 
     @classmethod
     def make(cls, text: str, url: str | None = None, **kw: Any) -> Article:
+        """The Article with its id; every string field made valid Unicode (:func:`valid_unicode`)."""
+        text = valid_unicode(text)[0]
+        url = valid_unicode(url)[0] if url is not None else None
+        kw = {k: valid_unicode(v)[0] if isinstance(v, str) else v for k, v in kw.items()}
         return cls(article_id=article_id_for(url, text), text=text, url=url, **kw)
 
 

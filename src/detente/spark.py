@@ -178,14 +178,16 @@ class _Item:
     warnings: list[str]
 
 
-def _failed_item(origin: str, reason: str, raw: str, record: dict[str, Any] | None) -> _Item:
+def _failed_item(origin: str, reason: str, raw: str, record: dict[str, Any] | None,
+                 warnings: list[str] | None = None) -> _Item:
+    """A failed article for a record (or raw line) already made valid Unicode by :func:`_item`."""
     record = record or {}
     url = record.get("url") if isinstance(record.get("url"), str) else None
     text = next((record[k] for k in ("text", "body", "content") if isinstance(record.get(k), str)), "")
     article = Article(article_id=article_id_for(url, text or raw), text=text, url=url,
                       title=record.get("title") if isinstance(record.get("title"), str) else None,
                       origin=origin, status="failed", status_reason=reason)
-    return _Item(article, _input_id(record), [])
+    return _Item(article, _input_id(record), list(warnings or []))
 
 
 def _input_id(record: dict[str, Any]) -> str | None:
@@ -196,9 +198,12 @@ def _input_id(record: dict[str, Any]) -> str | None:
 def _item(row: Any, pos: str, config: Config) -> _Item | None:
     """The Article for one input row (``None`` for a blank JSON Lines line)."""
     from detente.ingest import IngestReport
+    from detente.ingest.common import valid_record
     from detente.ingest.jsonl import record_to_article
 
     fields = row.asDict(recursive=True) if hasattr(row, "asDict") else dict(row)
+    report = IngestReport()
+    fields = valid_record(fields, pos, report)  # before anything hashes or stores it
     origin = fields.pop("origin", None) or pos
     raw = ""
     if set(fields) == {"value"}:  # a JSON Lines line
@@ -211,17 +216,18 @@ def _item(row: Any, pos: str, config: Config) -> _Item | None:
             return _failed_item(origin, f"not valid JSON ({exc.msg}: column {exc.colno})", raw, None)
         if not isinstance(record, dict):
             return _failed_item(origin, f"not a JSON object (got {type(record).__name__})", raw, None)
+        record = valid_record(record, origin, report)  # a \ud800 escape
     else:
         record = {k: v for k, v in fields.items() if v is not None}
         raw = json.dumps(record, sort_keys=True, default=str)
-    report = IngestReport()
     try:
         article = record_to_article(record, origin, config, report)
     except Exception as exc:  # noqa: BLE001 - one odd record never stops a partition
-        return _failed_item(origin, f"could not read the record: {type(exc).__name__}: {exc}", raw, record)
+        return _failed_item(origin, f"could not read the record: {type(exc).__name__}: {exc}", raw, record,
+                            [r for _, r in report.warnings])
     if article is None:
         reason = report.failures[0][1] if report.failures else "no article in the record"
-        return _failed_item(origin, reason, raw, record)
+        return _failed_item(origin, reason, raw, record, [r for _, r in report.warnings])
     return _Item(article, _input_id(record), [r for _, r in report.warnings])
 
 

@@ -111,9 +111,10 @@ def _store(config: Config, read_only: bool = False) -> Any:
 def count_articles(inputs: list[str], max_bytes: int = 2_000_000_000) -> int | None:
     """How many articles the inputs hold, when cheap to know (JSON Lines: its lines; a text or HTML
     file: 1; a folder: the sum), else None (stdin, URLs, feeds, WARC, JSON arrays, more than
-    ``max_bytes`` of JSON Lines to scan): the progress bar is then indeterminate."""
+    ``max_bytes`` of JSON Lines to scan): the progress bar is then indeterminate. Only regular
+    files are opened: a FIFO or a device counts 0 (reading reports it as failed)."""
     from ..ingest import usable_files
-    from ..ingest.reader import format_of
+    from ..ingest.reader import format_of, not_regular
 
     total, budget = 0, max_bytes
     for spec in inputs:
@@ -121,6 +122,11 @@ def count_articles(inputs: list[str], max_bytes: int = 2_000_000_000) -> int | N
         if spec == "-" or "://" in spec or not path.exists():
             return None
         for f in usable_files(path) if path.is_dir() else [path]:
+            try:
+                if not_regular(f.stat().st_mode):
+                    continue
+            except OSError:
+                continue
             fmt = format_of(f)
             if fmt in ("text", "html"):
                 total += 1

@@ -18,7 +18,13 @@ bracket, then white space); failing that, to the last white space; failing that,
 ``max_chars``. The cut never goes below half the limit. A warning says how long the text was
 and how much was kept.
 
-:func:`build_article` is the one place an Article is made: it normalises line breaks,
+Valid Unicode (:func:`valid_record`): a lone surrogate (what a JSON ``\\ud800`` escape gives)
+cannot be hashed or stored, so every field is made valid Unicode before anything else: each
+is replaced with U+FFFD and a warning says how many (``invalid Unicode (N lone surrogates
+replaced with U+FFFD)``).
+
+:func:`build_article` is the one place an Article is made: it makes the fields valid Unicode,
+normalises line breaks,
 rejects empty text, truncates, normalises the date (warning when unrecognised), detects the
 language (non-English articles come back with ``status="skipped"``) and counts the outcome
 in the report.
@@ -31,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..records import Article
+from ..records import Article, valid_unicode_value
 from .dates import parse_date
 from .lang import detect_language
 from .report import IngestReport
@@ -76,6 +82,14 @@ def decode_bytes(data: bytes, origin: str, report: IngestReport) -> str:
         raise DecodeError("binary file (mostly undecodable bytes), not text")
     report.warn(origin, f"invalid UTF-8 ({replaced} bytes replaced)")
     return text
+
+
+def valid_record(record: Any, origin: str, report: IngestReport) -> Any:
+    """``record`` (a JSON value) with every string made valid Unicode; a warning if any was not."""
+    record, replaced = valid_unicode_value(record)
+    if replaced:
+        report.warn(origin, f"invalid Unicode ({replaced} lone surrogates replaced with U+FFFD)")
+    return record
 
 
 def truncate_text(text: str, limit: int) -> str:
@@ -136,6 +150,10 @@ def build_article(
     lang: Any = None,
 ) -> Article | None:
     """The Article for these fields, counted in ``report``; ``None`` (and a failure) if no text."""
+    fields = valid_record({"text": text, "url": url, "title": title, "source": source,
+                           "published": published, "lang": lang}, origin, report)
+    text, url, title, source, published, lang = (fields[k] for k in ("text", "url", "title", "source",
+                                                                     "published", "lang"))
     text = clean_text(text)
     if not text:
         report.fail(origin, "no text")

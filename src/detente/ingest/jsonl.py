@@ -12,6 +12,8 @@ goes on with the next line:
 - ``file.jsonl:17: not valid JSON (Expecting value: column 1)``
 - ``file.jsonl:18: not a JSON object (got list)``
 - ``file.jsonl:19: record has no text (looked for text, body, content)``
+- a warning ``file.jsonl:20: invalid Unicode (1 lone surrogates replaced with U+FFFD)`` for a
+  ``\\ud800`` escape: the record is kept, the character replaced
 - a gzip stream that is corrupt or cut short stops the file with a failure naming the line
   it reached; the records before it are kept.
 
@@ -33,7 +35,7 @@ from typing import IO, Any
 
 from ..config import Config
 from ..records import Article
-from .common import MAX_DOCUMENT_BYTES, DecodeError, build_article, decode_bytes
+from .common import MAX_DOCUMENT_BYTES, DecodeError, build_article, decode_bytes, valid_record
 from .html import strip_html
 from .report import IngestReport
 
@@ -44,7 +46,11 @@ _LIST_KEYS = ("articles", "items", "records", "data")
 
 def record_to_article(record: dict[str, Any], origin: str, config: Config,
                       report: IngestReport) -> Article | None:
-    """The Article for one JSON record, or ``None`` with a failure recorded."""
+    """The Article for one JSON record, or ``None`` with a failure recorded.
+
+    The record is made valid Unicode first (JSON's ``\\ud800`` escapes give lone surrogates,
+    which cannot be hashed or stored): each is replaced with U+FFFD and counted in a warning."""
+    record = valid_record(record, origin, report)
     text = next((record[k] for k in TEXT_KEYS if isinstance(record.get(k), str) and record[k].strip()), None)
     if text is None:
         report.fail(origin, f"record has no text (looked for {', '.join(TEXT_KEYS)})")

@@ -11,7 +11,9 @@ Each input is one of:
 - a folder: every usable file inside, recursively, in sorted order, hidden files and folders
   and ``*.meta.json`` sidecars left out.
 - a file: read by its suffix (:data:`FORMATS`); a file named explicitly with another suffix
-  is sniffed (gzip, WARC, JSON, feed, HTML, else text).
+  is sniffed (gzip, WARC, JSON, feed, HTML, else text). Only regular files are opened: a FIFO,
+  a device (a link to ``/dev/zero``) or a socket, named or found in a folder, is a failure
+  ``not a regular file (a FIFO)`` and is never read (it could block or never end).
 
 Nothing stops the stream: each bad input becomes one report entry (``report.fail`` etc.)
 naming the input and the reason, and reading goes on with the next. Articles are yielded
@@ -24,6 +26,7 @@ import gzip
 import io
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -91,6 +94,19 @@ def _sniff_file(path: Path) -> str:
     return sniff(head)
 
 
+_SPECIAL_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                  (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+
+
+def not_regular(mode: int) -> str | None:
+    """The failure reason for a file of this ``st_mode`` that must not be opened (a FIFO would
+    block, ``/dev/zero`` never end): ``not a regular file (a FIFO)``; ``None`` for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _SPECIAL_KINDS if test(mode)), None)
+    return f"not a regular file ({kind})" if kind else "not a regular file"
+
+
 _FOLDER_NOTES = ("readme", "license", "licence", "changelog", "contributing")
 
 
@@ -139,15 +155,17 @@ class _Reader:
                 looked = ", ".join(FORMATS)
                 self.report.fail(origin, f"no usable files (looked for {looked})")
             return
-        if not path.is_file():
-            self.report.fail(origin, "not a regular file")
-            return
         yield from self.read_file(path, format_of(path))
 
     def read_file(self, path: Path, fmt: str | None) -> Iterator[Article]:
         origin = str(path)
         try:
-            if path.stat().st_size == 0:
+            info = path.stat()
+            reason = not_regular(info.st_mode)
+            if reason:
+                self.report.fail(origin, reason)
+                return
+            if info.st_size == 0:
                 self.report.fail(origin, "empty file")
                 return
             if fmt is None:
