@@ -34,6 +34,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("builtin_lexicon", True, "use the built-in lexicon (false: only the `lexicon` files, e.g. a PETRARCH "
                                      "verb dictionary instead of the built-in one)"),
     Setting("historical_days", 31, "events more than this many days before publication are historical"),
+    Setting("petrarch_practice", False, "code as PETRARCH and its gold sets do: a planned or future cooperative "
+                                        "act keeps its own code (modality future) instead of the intent to do it "
+                                        "(03x), and 'A met B' is one event from A, not a meeting both ways"),
     Setting("fetch_timeout", 15.0, "seconds to wait for a URL"),
     Setting("min_confidence", 0.0, "events below this confidence are not kept"),
 )
@@ -50,6 +53,7 @@ class Config:
     lexicon: tuple[str, ...] = field(default_factory=tuple)
     builtin_lexicon: bool = True
     historical_days: int = 31
+    petrarch_practice: bool = False
     fetch_timeout: float = 15.0
     min_confidence: float = 0.0
 

@@ -616,10 +616,14 @@ class Coder:
         threat = self._threat_code(code, fact, frame.pred, sources, actors)
         if threat is not None:
             code, fact.modality, fact.cue = threat, "actual", "threat"
-        elif fact.modality == "future" and not m.composed and fact.polarity == "asserted" \
-                and self._announced_by_source(fact, sources, actors):
+        elif not m.composed and fact.polarity == "asserted" and (
+                self._announced_by_source(fact, sources, actors)
+                or (not self.config.petrarch_practice and fact.modality in ("future", "intended")
+                    and not self._foreign_speaker(fact, sources, actors))):
             # the cooperative counterpart of a threat: "Israel announced it would free 150 prisoners"
-            # is an expression of intent (0353) that was made, as CAMEO codes announcements
+            # is an expression of intent (0353) that was made, as CAMEO codes announcements; so is a plan
+            # as the news reports it ("Canada plans to send aid", "Norway will host talks, officials
+            # said"), while another state's forecast ("Japan said China will send aid") stays the act
             intent = self._promise_code(code, fact)
             if intent is not None:
                 code, fact.modality, fact.cue = intent, "actual", "announced intent"
@@ -684,7 +688,8 @@ class Coder:
                 subs = [g for c in clause.children if c.dep_ in ("nsubj", "nsubjpass") for g in conjuncts(c)]
                 targets = [(t, a) for t, a in self._actors(subs, actors)
                            if (a.code or a.text) not in own_keys] or targets
-        pairs: list[tuple[tuple[Token, Actor] | None, tuple[Token, Actor] | None, bool]] = []
+        # (source, target, symmetric[, the code of a converse act: the host's 043 of a visit])
+        pairs: list[tuple[Any, ...]] = []
         location: Location | None = None
         located = False  # where the event happened, resolved once when first needed
         if frame.reciprocal_group and not sources and len(targets) >= 2:
@@ -712,13 +717,23 @@ class Coder:
                     if s is not t:
                         pairs.append((s, t, True))
         elif targets:
+            converse = self.cues.converse(code)
+            mutual = code.startswith(self.cues.mutual_codes) and not self.config.petrarch_practice
             for s in sources:
                 for t in targets:
                     # one phrase is not both sides ("Malaysian and Japanese firms")
                     if (s[1].code or s[1].text) != (t[1].code or t[1].text) and s[0].i != t[0].i:
-                        pairs.append((s, t, False))
+                        pairs.append((s, t, mutual))
+                        if mutual:  # "Abe met Xi": a meeting is Xi's with Abe too
+                            pairs.append((t, s, True))
+                        elif converse and not self.config.petrarch_practice:  # "Abe visited Xi": Xi hosted Abe
+                            pairs.append((t, s, False, converse))
         else:
-            pairs = [(s, None, False) for s in sources]
+            other = self._sentence_target(sent, frame, sources, actors) \
+                if code.startswith(self.cues.sentence_target_codes) else None
+            if other is not None:
+                m.target_from_fallback = True
+            pairs = [(s, other, False) for s in sources]
         if not pairs:
             return []
         claimant: Actor | None = None
@@ -732,7 +747,7 @@ class Coder:
         if self._places is not None and not located:
             location = self._places.resolve_location(sent.doc, frame.pred.i, countries)
         events: list[Event] = []
-        for src, tgt, symmetric in pairs:
+        for src, tgt, symmetric, *own_code in pairs:
             assert src is not None
             tgt_actor = tgt[1] if tgt else None
             if tgt_actor is None and code.startswith(PLACE_TARGET_CODES) and location and location.country \
@@ -750,13 +765,45 @@ class Coder:
                 # "mediation between rival militias in Tripoli": a domestic group where the event happens
                 tgt_actor = replace(tgt_actor, country=location.country,
                                     code=f"{location.country}{tgt_actor.code or tgt_actor.sector}")
-            ev = self._event(m, code, sent, s_index, article, src, tgt, tgt_actor, symmetric, fact,
-                             claimant, date_info, location)
+            ev = self._event(m, own_code[0] if own_code else code, sent, s_index, article, src, tgt, tgt_actor,
+                             symmetric, fact, claimant, date_info, location)
             # "the House and Senate refused ...", "activists A and B spoke ...": two phrases, one actor
             # once placed (USALEG, HKGOPP) -- one event, not the same event twice
             if all(e.event_id != ev.event_id for e in events):
                 events.append(ev)
         return events
+
+    def _sentence_target(self, sent: Span, frame: Frame, sources: list[tuple[Token, Actor]],
+                         actors: Any) -> tuple[Token, Actor] | None:
+        """The one other party a sentence names, for an act whose own arguments name no target.
+
+        "Japan's trade minister responded to Trump, saying ...": the act's arguments name no one the
+        knowledge base places, but the sentence names exactly one state or organisation besides the
+        source's own -- that is whom it concerns. Not a place where something happened ("talks *in
+        Geneva*"), not the dateline, not a part of the source's phrase; two or more other parties leave
+        the event without a target, as before."""
+        src_tokens = {t.i for t, _ in sources}  # tokens that cannot hold the target
+        for t, _ in sources:
+            src_tokens.update(x.i for x in t.subtree)
+        for c in frame.pred.children:  # what a claim is about: "insisted that *the Palestinians* would ..."
+            if c.dep_ == "ccomp":
+                src_tokens.update(x.i for x in c.subtree)
+        own = {a.country for _, a in sources if a.country}
+        found: dict[str, tuple[Token, Actor]] = {}
+        for start, _, a in actors.mentions():
+            if not sent.start <= start < sent.end or start in src_tokens or not a.country or a.country in own:
+                continue
+            tok = sent.doc[start]
+            if in_dateline(tok) or a.kind in ("place", "implied", "unknown", None):
+                continue
+            head = tok
+            while head.dep_ in ("compound", "amod", "poss", "case", "nmod") and head.head.i != head.i:
+                head = head.head
+            if head.dep_ == "pobj" and head.head.lower_ in _PLACE_PREPS | {"from", "to", "into"} \
+                    and a.kind == "state" and not a.sector:
+                continue  # "in Geneva", "to Moscow": where, not whom
+            found.setdefault(a.country, (tok, a))
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def _ultimatum(self, pred: Token) -> Token | None:
         """The condition clause ("unless ...", "if ...") of the predicate, of its open complement
@@ -795,6 +842,14 @@ class Coder:
         said_by = actors.actors_for(fact.speaker)
         keys = {a.code for a in said_by if a.code} | {a.country for a in said_by if a.country}
         return any(a.code in keys or (a.country and a.country in keys) for _, a in sources)
+
+    @staticmethod
+    def _foreign_speaker(fact: Factuality, sources: list[tuple[Token, Actor]], actors: Any) -> bool:
+        """Whether the speaker reporting the act belongs to a state none of its sources belongs to."""
+        if fact.speaker is None:
+            return False
+        said_by = {a.country for a in actors.actors_for(fact.speaker) if a.country}
+        return bool(said_by) and not said_by & {a.country for _, a in sources}
 
     def _promise_code(self, code: str, fact: Factuality) -> str | None:
         """The intent code (03x) of a cooperative act that is only planned or announced ("Finland *will*

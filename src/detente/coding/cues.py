@@ -54,9 +54,25 @@ class Cues:
     # CAMEO 145 "protest violently, riot": these acts (code prefixes) by these sources are a riot
     riot_codes: tuple[str, ...] = ()
     riot_sources: frozenset[str] = frozenset()
+    # acts (code prefixes) that, when their own arguments name no target, take the one other party the
+    # sentence names ("responded to Trump, saying ...")
+    sentence_target_codes: tuple[str, ...] = ()
+    # acts that are the target's as much as the source's ("A met B" is B's meeting with A too): coded in
+    # both directions, marked symmetric
+    mutual_codes: tuple[str, ...] = ()
+    # "visitor>host" code pairs: the act seen from its target's side ("A visited B" -> B hosted A, 043)
+    converse_codes: tuple[str, ...] = ()
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(p) for p in self.reciprocal_codes)
+
+    def converse(self, code: str) -> str | None:
+        """The code of the act as its target does it ("042" -> "043"), if it has one."""
+        for pair in self.converse_codes:
+            a, _, b = pair.partition(">")
+            if code == a:
+                return b
+        return None
 
 
 def parse_cues(data: object, origin: str) -> Cues:
