@@ -718,6 +718,9 @@ def test_an_act_without_a_target_takes_the_one_other_party_its_sentence_names(en
     # two other parties: no guess
     events = code(engine, "After a meeting with Trump and Macron, the Japanese trade minister complained bitterly.")
     assert find(events, "JPN", None, "11") and not [e for e in events if e.target is not None]
+    # nor is the party of another clause
+    events = code(engine, "The United States criticised the deal, and India did not attend the talks.")
+    assert find(events, "USA", None, "11") and find(events, "IND", None, "12")
     # a place where it happened is not a party
     events = code(engine, "In Geneva, the Japanese trade minister complained bitterly.")
     assert find(events, "JPN", None, "11") and not [e for e in events if e.target is not None]

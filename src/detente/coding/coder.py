@@ -82,6 +82,19 @@ def _is_claim(clause: Token) -> bool:
     return any(a.dep_ == "aux" and a.lower_ in _CLAIM_AUX for a in clause.children)
 
 
+def _clause_of(tok: Token) -> int:
+    """The index of the clause a token stands in: its nearest verb (itself included) with a subject of
+    its own, or the sentence root."""
+    t = tok
+    for _ in range(40):
+        if t.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in t.children):
+            return t.i
+        if t.head.i == t.i:
+            break
+        t = t.head
+    return t.i
+
+
 def _bare_definite(tok: Token) -> bool:
     """"the government", "the authorities": a definite noun with nothing else to say whose it is."""
     return tok.pos_ == "NOUN" and all(c.dep_ == "det" and c.lower_ == "the" for c in tok.children) \
@@ -779,7 +792,8 @@ class Coder:
 
         "Japan's trade minister responded to Trump, saying ...": the act's arguments name no one the
         knowledge base places, but the sentence names exactly one state or organisation besides the
-        source's own -- that is whom it concerns. Not a place where something happened ("talks *in
+        source's own -- that is whom it concerns. Only in the act's own clause (not a coordinated or
+        relative clause with a subject of its own); not a place where something happened ("talks *in
         Geneva*"), not the dateline, not a part of the source's phrase; two or more other parties leave
         the event without a target, as before."""
         src_tokens = {t.i for t, _ in sources}  # tokens that cannot hold the target
@@ -789,13 +803,14 @@ class Coder:
             if c.dep_ == "ccomp":
                 src_tokens.update(x.i for x in c.subtree)
         own = {a.country for _, a in sources if a.country}
+        home = _clause_of(frame.pred)
         found: dict[str, tuple[Token, Actor]] = {}
         for start, _, a in actors.mentions():
             if not sent.start <= start < sent.end or start in src_tokens or not a.country or a.country in own:
                 continue
             tok = sent.doc[start]
-            if in_dateline(tok) or a.kind in ("place", "implied", "unknown", None):
-                continue
+            if in_dateline(tok) or a.kind in ("place", "implied", "unknown", None) or _clause_of(tok) != home:
+                continue  # another clause's party: "the US criticised the deal, and *India* did not attend"
             head = tok
             while head.dep_ in ("compound", "amod", "poss", "case", "nmod") and head.head.i != head.i:
                 head = head.head
