@@ -45,7 +45,7 @@ LABELS = ROOT / "benchmarks" / "data" / "news_more.labels.jsonl"
 _ABBREV = {
     "mr", "mrs", "ms", "dr", "gen", "lt", "col", "sgt", "capt", "gov", "sen", "rep", "rev", "st", "prof",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "vs",
-    "inc", "corp", "co", "ltd", "jr", "sr", "u.s", "u.n", "u.k", "e.u", "a.m", "p.m", "ft", "mt", "gov",
+    "inc", "corp", "co", "ltd", "jr", "sr", "u.s", "u.n", "u.k", "e.u", "a.m", "p.m", "ft", "mt",
 }
 _END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 

@@ -57,8 +57,17 @@ def eval_cmd(
 ) -> None:
     """Code each gold record and score the predictions (exact, root, presence; per root; confusions)."""
     from ..config import load_config
-    from ..evaluation import (MISS_KINDS, gold_articles, is_news_gold, is_plover_gold, misses, normalise_news,
-                              prediction_events, read_gold, score)
+    from ..evaluation import (
+        MISS_KINDS,
+        gold_articles,
+        is_news_gold,
+        is_plover_gold,
+        misses,
+        normalise_news,
+        prediction_events,
+        read_gold,
+        score,
+    )
     from ..pipeline import Engine
 
     rows = read_gold(gold)
