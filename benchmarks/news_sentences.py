@@ -109,6 +109,9 @@ def read_corpus(path: Path) -> Iterator[dict]:
 
 def draw(args: argparse.Namespace) -> None:
     excluded = {json.loads(line)["article_id"] for line in NEWS_DEV.open()} if NEWS_DEV.exists() else set()
+    # sentences drawn before (a labels or ids file): not again, and they count towards the two per article
+    earlier = load(args.exclude) if args.exclude else []
+    taken = {(r["article_id"], r["start"]) for r in earlier}
     patterns = actor_names()
     two: list[dict] = []
     one: list[dict] = []
@@ -118,6 +121,8 @@ def draw(args: argparse.Namespace) -> None:
             continue
         text = art["text"]
         for a, b in split_sentences(text):
+            if (aid, a) in taken:
+                continue
             sent = text[a:b]
             if not 8 <= len(sent.split()) <= 80:
                 continue
@@ -132,6 +137,8 @@ def draw(args: argparse.Namespace) -> None:
     rng.shuffle(one)
     want_two = round(args.n * 3 / 4)
     per_article: dict[str, int] = {}
+    for r in earlier:
+        per_article[r["article_id"]] = per_article.get(r["article_id"], 0) + 1
     chosen: list[dict] = []
 
     def take(pool: list[dict], k: int) -> None:
@@ -150,7 +157,8 @@ def draw(args: argparse.Namespace) -> None:
     rng.shuffle(chosen)
     with open(args.out, "w", encoding="utf-8") as fh:
         for i, row in enumerate(chosen):
-            row = {"id": f"more:{row['article_id']}:{row['start']}", **row, "pool": "dev" if i % 2 == 0 else "held"}
+            pool = args.pool or ("dev" if i % 2 == 0 else "held")
+            row = {"id": f"more:{row['article_id']}:{row['start']}", **row, "pool": pool}
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     print(f"{len(chosen)} sentences ({len(two)} candidates naming two or more, {len(one)} naming one) -> {args.out}")
 
@@ -237,13 +245,15 @@ def main() -> None:
     d.add_argument("--seed", type=int, default=2026)
     d.add_argument("--n", type=int, default=1200)
     d.add_argument("--out", required=True)
+    d.add_argument("--exclude", help="ids or labels of sentences drawn before")
+    d.add_argument("--pool", choices=["dev", "held", "train"], help="one pool for all (default: dev/held alternately)")
     b = sub.add_parser("batches")
     b.add_argument("ids")
     b.add_argument("--size", type=int, default=150)
     b.add_argument("--dir", required=True)
     r = sub.add_parser("rebuild")
     r.add_argument("labels", nargs="?", default=str(LABELS))
-    r.add_argument("--pool", choices=["dev", "held", "all"], default="dev")
+    r.add_argument("--pool", choices=["dev", "held", "train", "all"], default="dev")
     r.add_argument("--out", required=True)
     g = sub.add_parser("agreement")
     g.add_argument("labels", nargs="?", default=str(LABELS))
