@@ -7,15 +7,20 @@ Contract: ``export(store, fmt, out=None, table="events", header=False, counts_on
   column); ``table="articles"``: one ``CodedArticle.to_dict()`` per line (article + events +
   quantities + accounts); ``quantities`` / ``accounts``: their records.
 - ``csv``: the table's flattened columns, with a header; ``record`` left out (it is JSON);
-  lists as JSON.
-- ``parquet``: the table's columns, ``record`` included (as JSON text).
+  lists as JSON. Events carry their article's ``article_source_id`` (the input's own id),
+  ``article_url``, ``article_title``, ``article_source`` (outlet), ``article_published`` and
+  ``article_origin`` (:data:`detente.store.EVENT_ARTICLE_COLUMNS`).
+- ``parquet``: the table's columns (events with their article's, as csv), ``record`` included
+  (as JSON text).
 - ``gdelt``: the GDELT 2.0 event table's 61 columns in GDELT's order, tab-separated, no
   header (as GDELT publishes it) unless ``header=True``; only counted events (asserted,
   not hypothetical or denied: GDELT has no polarity column) unless ``counts_only=False``.
   How each column is filled: :data:`GDELT_COLUMNS` and docs/schema.md.
 
 Filters (``actor``, ``pair``, ``start``, ``end``, ``root``, ``quad_class``, ``polarity``,
-``modality``, ``counts_only``) apply to events (as :meth:`Store.events`).
+``modality``, ``counts_only``, ``article``) apply to events in every format, through the query
+of :meth:`Store.events` (:meth:`Store.event_where`); ``article`` (an ``article_id``, a unique
+prefix of it, or the input's own id) applies to every table.
 
 Nothing is half-written and no database is overwritten: ``out`` may not be the store (or its
 ``.wal``) or any DuckDB file (``E327``, checked before anything is written); the export is
@@ -40,7 +45,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import ConfigError, StoreError
-from .store import TABLES, Store, event_filters
+from .store import EVENT_ARTICLE_COLUMNS, TABLES, Store
 
 FORMATS = ("jsonl", "csv", "parquet", "gdelt")
 
@@ -123,11 +128,11 @@ def export(store: Store, fmt: str, out: str | None = None, table: str = "events"
     if out and out != "-":
         refuse_database(out, store.path)
     if fmt == "gdelt":
-        where, params = event_filters(counts_only=True if counts_only is None else counts_only, **filters)
+        where, params = store.event_where(counts_only=True if counts_only is None else counts_only, **filters)
         with _opened(out) as fh:
             return write_gdelt(store, fh, where, params, header=header, limit=limit)
-    where, params = event_filters(counts_only=bool(counts_only), **filters) if table == "events" \
-        else _table_filter(filters)
+    where, params = store.event_where(counts_only=bool(counts_only), **filters) if table == "events" \
+        else _table_filter(store, {**filters, "counts_only": counts_only})
     if fmt == "parquet":
         if not out:
             raise ConfigError("E322", "out", "Parquet is binary: give a file with --out")
@@ -137,7 +142,8 @@ def export(store: Store, fmt: str, out: str | None = None, table: str = "events"
             return write_csv(store, table, fh, where, params, limit)
         if table == "articles":
             n = 0
-            for coded in store.coded_articles():
+            ids = params[0] if params else None
+            for coded in store.coded_articles(article_ids=ids):
                 fh.write(json.dumps(coded.to_dict(), ensure_ascii=False) + "\n")
                 n += 1
                 if limit is not None and n >= limit:
@@ -146,10 +152,18 @@ def export(store: Store, fmt: str, out: str | None = None, table: str = "events"
         return write_jsonl(store, table, fh, where, params, limit)
 
 
-def _table_filter(filters: dict[str, Any]) -> tuple[str, list[Any]]:
-    if any(v not in (None, False, ()) for v in filters.values()):
-        raise ConfigError("E323", "filters", "event filters apply to the events table only")
-    return "TRUE", []
+def _table_filter(store: Store, filters: dict[str, Any]) -> tuple[str, list[Any]]:
+    """The WHERE clause for the articles, quantities and accounts tables: only ``article``
+    (one article, as for events) applies to them."""
+    filters = dict(filters)
+    article = filters.pop("article", None)
+    given = sorted(k for k, v in filters.items() if v not in (None, False, ()))
+    if given:
+        raise ConfigError("E323", "filters", f"event filters ({', '.join(given)}) apply to the events table "
+                                             f"only; --article applies to every table")
+    if article is None:
+        return "TRUE", []
+    return "article_id IN (SELECT unnest(?::VARCHAR[]))", [[store.resolve_article(article)]]
 
 
 _DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of a DuckDB database file
@@ -229,17 +243,38 @@ _ORDER = {"events": "date NULLS LAST, article_id, sentence_index, event_id",
           "articles": "coded_at, article_id"}
 
 
-def _select(store: Store, table: str, columns: Sequence[str], where: str, params: list[Any],
-            limit: int | None) -> Any:
-    cols = ", ".join(f'"{c}"' for c in columns)
-    sql = f"SELECT {cols} FROM {table} WHERE {where} ORDER BY {_ORDER.get(table, 'article_id')}"
+def _select_sql(store: Store, table: str, columns: Sequence[str], where: str, limit: int | None) -> str:
+    """``SELECT columns FROM table WHERE where`` in the table's order. For ``events``, the columns of
+    :data:`EVENT_ARTICLE_COLUMNS` come from the event's article (NULL for an article not stored)."""
+    article_cols = dict(EVENT_ARTICLE_COLUMNS)
+    if table == "events" and any(c in article_cols for c in columns):
+        select = ", ".join(store.column_sql("articles", article_cols[c], "a", c) if c in article_cols
+                           else f'e."{c}"' for c in columns)
+        sql = (f"SELECT {select} FROM (SELECT * FROM events WHERE {where}) e "
+               f"LEFT JOIN articles a ON a.article_id = e.article_id "
+               f"ORDER BY e.date NULLS LAST, e.article_id, e.sentence_index, e.event_id")
+    else:
+        select = ", ".join(store.column_sql(table, c) for c in columns)
+        sql = f"SELECT {select} FROM {table} WHERE {where} ORDER BY {_ORDER.get(table, 'article_id')}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    return store.stream(sql, params)
+    return sql
+
+
+def _select(store: Store, table: str, columns: Sequence[str], where: str, params: list[Any],
+            limit: int | None) -> Any:
+    return store.stream(_select_sql(store, table, columns, where, limit), params)
 
 
 def _columns(table: str, with_record: bool) -> list[str]:
-    return [c for c, _, _ in TABLES[table] if with_record or c != "record"]
+    """The export's columns: the table's (``record`` last, when kept); for ``events``, the article's
+    url, title, outlet, date, input id and origin before ``record``."""
+    cols = [c for c, _, _ in TABLES[table] if c != "record"]
+    if table == "events":
+        cols += [c for c, _ in EVENT_ARTICLE_COLUMNS]
+    if with_record and any(c == "record" for c, _, _ in TABLES[table]):
+        cols.append("record")
+    return cols
 
 
 def write_jsonl(store: Store, table: str, fh: IO[str], where: str, params: list[Any],
@@ -282,11 +317,7 @@ def write_parquet(store: Store, table: str, out: str, where: str, params: list[A
     import duckdb
     import pyarrow.parquet as pq
 
-    cols = ", ".join(f'"{c}"' for c in _columns(table, with_record=True))
-    order = _ORDER.get(table, "article_id")
-    sql = f"SELECT {cols} FROM {table} WHERE {where} ORDER BY {order}"
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
+    sql = _select_sql(store, table, _columns(table, with_record=True), where, limit)
     n = 0
     with written_whole(out) as path:
         try:

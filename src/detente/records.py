@@ -13,6 +13,8 @@ the hashes apply it too, so an id can always be computed and equals the repaired
 Stable identifiers:
 - ``Article.article_id``: sha256 of the canonical URL when there is one, else of the
   normalised text (see :func:`article_id_for`).
+- ``Article.source_id``: the id the input gave the article (a JSON record's ``id``), kept as
+  it is so events can be joined back to the corpus; not unique (two corpora may both have "1").
 - ``Event.event_id``: sha256 of article_id + sentence index + predicate span + the
   event's direction and code (see :func:`event_id_for`).
 """
@@ -140,6 +142,7 @@ class Article(Record):
     origin: str | None = None  # where it was read from: path, path:line, URL, WARC record id
     status: str = "ok"  # ok | skipped | failed
     status_reason: str | None = None
+    source_id: str | None = None  # the input's own id for the article (a JSON record's "id")
 
     @classmethod
     def make(cls, text: str, url: str | None = None, **kw: Any) -> Article:

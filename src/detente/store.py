@@ -4,8 +4,10 @@ Contract: ``Store(path).write_many([CodedArticle, ...], run_id)`` replaces those
 rows in ONE transaction (articles, events, quantities, accounts), so a crash or SIGKILL at
 any moment leaves each article either fully stored or absent. ``stored_ids(ids)`` says which
 articles are already coded (``status="ok"``), so a rerun picks up where the last one stopped.
-Queries: ``events(**filters)``, ``stats()``, ``coded_articles()``; export lives in
-:mod:`detente.export`.
+Queries: ``events(**filters)``, ``stats()``, ``coded_articles()``; ``event_where(**filters)`` is
+the one WHERE clause behind ``events``, ``count_events`` and every export, and
+``resolve_article(ref)`` names an article by its ``article_id``, a prefix of it, or the input's
+own id (``articles.source_id``); export lives in :mod:`detente.export`.
 
 Tables (columns in :data:`TABLES`, documented in docs/schema.md):
 ``articles`` (one row per article read, with its status), ``events`` / ``quantities`` /
@@ -156,6 +158,7 @@ ARTICLE_COLUMNS: list[Column] = [
     ("coder", "VARCHAR", lambda c: CODER_VERSION),
     ("run_id", "VARCHAR", lambda c: None),  # filled at write time
     ("n_events", "INTEGER", lambda c: len(c.events)),
+    ("source_id", "VARCHAR", lambda c: c.article.source_id),  # added after schema 1: see _migrate
 ]
 
 RUN_COLUMNS: list[tuple[str, str]] = [
@@ -199,10 +202,25 @@ def _arrow_type(sql_type: str) -> pa.DataType:
     return _ARROW[sql_type.replace(" PRIMARY KEY", "").replace(" NOT NULL", "")]
 
 
+def _arrow_sql(sql_type: str) -> str:
+    """A column's type without its constraints (``VARCHAR PRIMARY KEY`` -> ``VARCHAR``)."""
+    return sql_type.replace(" PRIMARY KEY", "").replace(" NOT NULL", "")
+
+
 def _ddl(name: str, columns: Sequence[tuple[str, str]]) -> str:
     cols = ", ".join(f'"{c}" {t}' for c, t in columns)
     return f"CREATE TABLE IF NOT EXISTS {name} ({cols})"
 
+
+# The article columns an events export carries beside each event: (export column, articles column).
+EVENT_ARTICLE_COLUMNS: list[tuple[str, str]] = [
+    ("article_source_id", "source_id"),
+    ("article_url", "url"),
+    ("article_title", "title"),
+    ("article_source", "source"),
+    ("article_published", "published"),
+    ("article_origin", "origin"),
+]
 
 # Indexes that serve the usual questions; the PRIMARY KEYs above serve the id look-ups.
 _INDEXES = (
@@ -306,6 +324,7 @@ class Store:
     def __init__(self, path: str | os.PathLike[str] | None = None, read_only: bool = False) -> None:
         self.path = str(path) if path is not None else default_path()
         self.read_only = read_only
+        self._missing: dict[str, set[str]] = {}  # columns this store lacks (made by an earlier detente)
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
             raise StoreError("E306", self.path, "no store here yet; run `detente ingest` first (or pass --db)")
         try:
@@ -332,6 +351,7 @@ class Store:
             for sql in _INDEXES:
                 self._exec(sql)
             self._exec("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+            self._migrate()
             self._exec("COMMIT")
         except duckdb.Error as exc:
             self._rollback()
@@ -347,6 +367,39 @@ class Store:
         if found != SCHEMA_VERSION:
             raise StoreError("E307", self.path, f"store schema version {found!r}, "
                                                 f"this detente needs {SCHEMA_VERSION!r}; re-ingest into a new --db")
+        self._missing = self._missing_columns()
+
+    def _missing_columns(self) -> dict[str, set[str]]:
+        """The columns of :data:`TABLES` a store made by an earlier detente lacks, by table."""
+        try:
+            rows = self._exec("SELECT table_name, column_name FROM duckdb_columns() "
+                              "WHERE database_name = current_database() AND schema_name = 'main'").fetchall()
+        except duckdb.Error as exc:
+            raise _store_error(self.path, exc, "read the store's tables") from None
+        present: dict[str, set[str]] = {}
+        for table, column in rows:
+            present.setdefault(table, set()).add(column)
+        return {name: missing for name, cols in TABLES.items()
+                if (missing := {c for c, _, _ in cols} - present.get(name, set()))}
+
+    def _migrate(self) -> None:
+        """Add the nullable columns added since schema 1 (``articles.source_id``) to a store made
+        before them; their values stay NULL until the articles are stored again. A store opened
+        read-only is not changed: its missing columns read as NULL (:meth:`column_sql`)."""
+        for name, missing in self._missing_columns().items():
+            for col, sql_type, _ in TABLES[name]:
+                if col in missing:
+                    self._exec(f'ALTER TABLE {name} ADD COLUMN IF NOT EXISTS "{col}" {sql_type}')
+
+    def column_sql(self, table: str, column: str, alias: str | None = None, name: str | None = None) -> str:
+        """``alias."column"`` AS ``name`` for a SELECT list; ``NULL`` (typed) when this store predates
+        the column (one made by an earlier detente, opened read-only)."""
+        name = name or column
+        if column in self._missing.get(table, ()):
+            sql_type = next(t for c, t, _ in TABLES[table] if c == column)
+            return f'NULL::{_arrow_sql(sql_type)} AS "{name}"'
+        ref = f'{alias}."{column}"' if alias else f'"{column}"'
+        return ref if name == column and not alias else f'{ref} AS "{name}"'
 
     def _rollback(self) -> None:
         try:
@@ -526,13 +579,14 @@ class Store:
                root: str | int | None = None, quad_class: int | None = None,
                polarity: str | None = None, modality: str | None = None,
                counts_only: bool = False, limit: int | None = None,
-               columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
+               columns: Sequence[str] | None = None, article: str | None = None) -> list[dict[str, Any]]:
         """Event rows (dicts of the ``events`` columns, ``record`` as a JSON string), by date.
 
-        Filters as in :func:`event_filters`; ``columns`` picks columns (default: all).
+        Filters as in :meth:`event_where`; ``columns`` picks columns (default: all).
         """
-        where, params = event_filters(actor, pair, start, end, root, quad_class, polarity, modality,
-                                      counts_only)
+        where, params = self.event_where(actor=actor, pair=pair, start=start, end=end, root=root,
+                                         quad_class=quad_class, polarity=polarity, modality=modality,
+                                         counts_only=counts_only, article=article)
         cols = _columns("events", columns)
         sql = f"SELECT {cols} FROM events WHERE {where} ORDER BY date NULLS LAST, article_id, sentence_index, event_id"
         if limit is not None:
@@ -546,8 +600,42 @@ class Store:
         return export(self, fmt, out, **options)
 
     def count_events(self, **filters: Any) -> int:
-        where, params = event_filters(**filters)
+        where, params = self.event_where(**filters)
         return int(self.query(f"SELECT count(*) FROM events WHERE {where}", params).fetchall()[0][0])
+
+    def event_where(self, article: str | None = None, **filters: Any) -> tuple[str, list[Any]]:
+        """:func:`event_filters` for this store, plus ``article``: the events of one article, named by
+        its ``article_id``, a unique prefix of it, or the input's own id (:meth:`resolve_article`).
+        The one query behind ``detente events``, ``detente export`` and ``GET /events``."""
+        if article is not None:
+            if filters.get("article_id"):
+                raise TypeError("give article or article_id, not both")
+            filters["article_id"] = self.resolve_article(article)
+        return event_filters(**filters)
+
+    def resolve_article(self, ref: str) -> str:
+        """The ``article_id`` that ``ref`` names: an ``article_id``, else an input's own id
+        (``articles.source_id``), else a prefix of one ``article_id`` (at least
+        :data:`MIN_PREFIX` characters). Unknown: ``E316``; more than one article: ``E317``, listing them."""
+        ref = ref.strip()
+        if not ref:
+            raise ConfigError("E316", "article", "give an article id")
+        exact = self.query("SELECT article_id FROM articles WHERE article_id = ?", [ref]).fetchall()
+        if exact:
+            return str(exact[0][0])
+        look = ("SELECT article_id, {sid}, origin FROM articles WHERE {cond} "
+                "ORDER BY article_id LIMIT 6")
+        sid = self.column_sql("articles", "source_id")
+        if "source_id" not in self._missing.get("articles", ()):
+            rows = self.query(look.format(sid=sid, cond="source_id = ?"), [ref]).fetchall()
+            if rows:
+                return _one_article(ref, rows, "input id")
+        if len(ref) >= MIN_PREFIX:
+            rows = self.query(look.format(sid=sid, cond="starts_with(article_id, ?)"), [ref.lower()]).fetchall()
+            if rows:
+                return _one_article(ref, rows, "article_id prefix")
+        hint = f" (an article_id prefix needs {MIN_PREFIX}+ characters)" if len(ref) < MIN_PREFIX else ""
+        raise ConfigError("E316", "article", f"no article with id or input id {ref!r} in the store{hint}")
 
     def article(self, article_id: str) -> CodedArticle | None:
         for coded in self.coded_articles(article_ids=[article_id]):
@@ -568,7 +656,8 @@ class Store:
         agg = ("LEFT JOIN (SELECT article_id, list(record::VARCHAR ORDER BY {order}) AS recs "
                "FROM {table} GROUP BY article_id) {alias} ON {alias}.article_id = a.article_id")
         sql = ("SELECT a.article_id, a.text, a.url, a.title, a.source, a.published, a.lang, a.origin, "
-               "a.status, a.status_reason, e.recs, q.recs, c.recs FROM articles a "
+               f"a.status, a.status_reason, {self.column_sql('articles', 'source_id', 'a')}, "
+               "e.recs, q.recs, c.recs FROM articles a "
                + agg.format(table="events", alias="e", order="sentence_index, event_id") + " "
                + agg.format(table="quantities", alias="q", order="sentence_index, quantity_id") + " "
                + agg.format(table="accounts", alias="c", order="account_id")
@@ -576,11 +665,11 @@ class Store:
         cur = self.stream(sql, params)
         while rows := cur.fetchmany(chunk):
             for row in rows:
-                (aid, text, url, title, source, published, lang, origin, status_, reason,
+                (aid, text, url, title, source, published, lang, origin, status_, reason, source_id,
                  evs, qs, accs) = row
                 article = Article(article_id=aid, text=text, url=url, title=title, source=source,
                                   published=published.isoformat() if published else None, lang=lang,
-                                  origin=origin, status=status_, status_reason=reason)
+                                  origin=origin, status=status_, status_reason=reason, source_id=source_id)
                 yield CodedArticle(
                     article=article,
                     events=[Event.from_dict(json.loads(r)) for r in evs or []],
@@ -619,6 +708,18 @@ class Store:
             "runs": one("SELECT count(*) FROM runs")[0],
             "last_run": last_run[0] if last_run else None,
         }
+
+
+MIN_PREFIX = 6  # the shortest article_id prefix `--article` accepts
+
+
+def _one_article(ref: str, rows: list[tuple[Any, ...]], what: str) -> str:
+    if len(rows) == 1:
+        return str(rows[0][0])
+    shown = "; ".join(f"{aid[:12]} ({origin or source_id or '?'})" for aid, source_id, origin in rows[:5])
+    more = ", ..." if len(rows) > 5 else ""
+    raise ConfigError("E317", "article", f"{what} {ref!r} names more than one article: {shown}{more}; "
+                                         f"give one's article_id (or a longer prefix)")
 
 
 def _columns(table: str, columns: Sequence[str] | None) -> str:

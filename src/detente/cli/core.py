@@ -54,6 +54,39 @@ BatchOpt = Annotated[int | None, typer.Option("--batch-size", min=1,
                                               help="Articles per spaCy batch and per store transaction [default: 32].",
                                               show_default=False)]
 
+# the event filters `events` and `export` share (one definition each: STYLE 16)
+ActorFilter = Annotated[str | None, typer.Option("--actor", help="Either side is this actor (code prefix or "
+                                                                 "country): CHN, RUSGOV.", show_default=False)]
+PairFilter = Annotated[str | None, typer.Option("--pair", help="Events between two actors, either direction: "
+                                                               "CHN,RUS.", show_default=False)]
+FromFilter = Annotated[str | None, typer.Option("--from", help="From this event date (YYYY, YYYY-MM or "
+                                                              "YYYY-MM-DD).", show_default=False)]
+ToFilter = Annotated[str | None, typer.Option("--to", help="Up to this event date, inclusive.", show_default=False)]
+RootFilter = Annotated[str | None, typer.Option("--root", help="CAMEO root code 01..20.", show_default=False)]
+QuadFilter = Annotated[int | None, typer.Option("--quad", min=1, max=4, help="QuadClass 1..4.", show_default=False)]
+PolarityFilter = Annotated[str | None, typer.Option("--polarity", help="asserted or negated.", show_default=False)]
+ModalityFilter = Annotated[str | None, typer.Option("--modality", help="actual, intended, future, hypothetical, "
+                                                                       "denied.", show_default=False)]
+ArticleFilter = Annotated[str | None, typer.Option("--article", help="One article's events: its article_id (or a "
+                                                                     "unique prefix, 6+ characters) or the "
+                                                                     "input's own id (a JSON record's \"id\").",
+                                                   show_default=False)]
+
+
+def event_filters(actor: str | None, pair: str | None, start: str | None, end: str | None, root: str | None,
+                  quad: int | None, polarity: str | None, modality: str | None,
+                  article: str | None) -> dict[str, Any]:
+    """The shared filter options as keyword arguments of :meth:`detente.store.Store.event_where`
+    (``counts_only`` left to the command)."""
+    from ..records import MODALITIES, POLARITIES
+
+    if polarity is not None and polarity not in POLARITIES:
+        raise ConfigError("E331", "--polarity", f"one of {', '.join(POLARITIES)}, got {polarity!r}")
+    if modality is not None and modality not in MODALITIES:
+        raise ConfigError("E332", "--modality", f"one of {', '.join(MODALITIES)}, got {modality!r}")
+    return {"actor": actor, "pair": pair.split(",") if pair else None, "start": start, "end": end, "root": root,
+            "quad_class": quad, "polarity": polarity, "modality": modality, "article": article}
+
 
 class EventFormat(str, Enum):
     table = "table"
@@ -332,21 +365,15 @@ def code(
 
 @app.command()
 def events(
-    actor: Annotated[str | None, typer.Option("--actor", help="Either side is this actor (code prefix or country): "
-                                                              "CHN, RUSGOV.", show_default=False)] = None,
-    pair: Annotated[str | None, typer.Option("--pair", help="Events between two actors, either direction: CHN,RUS.",
-                                             show_default=False)] = None,
-    start: Annotated[str | None, typer.Option("--from", help="From this event date (YYYY, YYYY-MM or YYYY-MM-DD).",
-                                              show_default=False)] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Up to this event date, inclusive.",
-                                            show_default=False)] = None,
-    root: Annotated[str | None, typer.Option("--root", help="CAMEO root code 01..20.", show_default=False)] = None,
-    quad: Annotated[int | None, typer.Option("--quad", min=1, max=4, help="QuadClass 1..4.",
-                                             show_default=False)] = None,
-    polarity: Annotated[str | None, typer.Option("--polarity", help="asserted or negated.",
-                                                 show_default=False)] = None,
-    modality: Annotated[str | None, typer.Option("--modality", help="actual, intended, future, hypothetical, "
-                                                                    "denied.", show_default=False)] = None,
+    actor: ActorFilter = None,
+    pair: PairFilter = None,
+    start: FromFilter = None,
+    end: ToFilter = None,
+    root: RootFilter = None,
+    quad: QuadFilter = None,
+    polarity: PolarityFilter = None,
+    modality: ModalityFilter = None,
+    article: ArticleFilter = None,
     include_all: Annotated[bool, typer.Option("--all", help="Include negated, hypothetical and denied events "
                                                             "(left out by default).")] = False,
     fmt: Annotated[EventFormat, typer.Option("--format", "-f", help="Output format.")] = EventFormat.table,
@@ -360,18 +387,10 @@ def events(
 ) -> None:
     """List stored events, filtered; as a table, CSV, JSON Lines (full records) or Parquet."""
     from ..export import export
-    from ..records import MODALITIES, POLARITIES
 
-    if polarity is not None and polarity not in POLARITIES:
-        raise ConfigError("E331", "--polarity", f"one of {', '.join(POLARITIES)}, got {polarity!r}")
-    if modality is not None and modality not in MODALITIES:
-        raise ConfigError("E332", "--modality", f"one of {', '.join(MODALITIES)}, got {modality!r}")
+    filters = event_filters(actor, pair, start, end, root, quad, polarity, modality, article)
+    filters["counts_only"] = not include_all and polarity is None and modality is None
     config = _config(db=db)
-    filters: dict[str, Any] = {
-        "actor": actor, "pair": pair.split(",") if pair else None, "start": start, "end": end, "root": root,
-        "quad_class": quad, "polarity": polarity, "modality": modality,
-        "counts_only": not include_all and polarity is None and modality is None,
-    }
     with _store(config, read_only=True) as store:
         if fmt is EventFormat.table:
             shown = limit or 50
@@ -453,18 +472,35 @@ def export_cmd(
                                                               "jsonl of articles = one CodedArticle per line.")]
     = ExportTable.events,
     header: Annotated[bool, typer.Option("--header", help="gdelt: write the column names first.")] = False,
-    include_all: Annotated[bool, typer.Option("--all", help="gdelt: include negated, hypothetical and denied "
-                                                            "events.")] = False,
+    actor: ActorFilter = None,
+    pair: PairFilter = None,
+    start: FromFilter = None,
+    end: ToFilter = None,
+    root: RootFilter = None,
+    quad: QuadFilter = None,
+    polarity: PolarityFilter = None,
+    modality: ModalityFilter = None,
+    article: ArticleFilter = None,
+    include_all: Annotated[bool | None, typer.Option("--all/--counted", help="--all: every event, negated, "
+                                                                             "hypothetical and denied ones too; "
+                                                                             "--counted: only the counted ones "
+                                                                             "(as `events`). Default: --counted for "
+                                                                             "gdelt, --all for the others.",
+                                                     show_default=False)] = None,
     db: DbOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Export the store: JSON Lines, CSV, Parquet, or GDELT 2.0 rows."""
+    """Export the store: JSON Lines, CSV, Parquet, or GDELT 2.0 rows; events filtered as in `events`."""
     from ..export import export
 
+    filters = event_filters(actor, pair, start, end, root, quad, polarity, modality, article)
+    if include_all is None and (polarity is not None or modality is not None):
+        include_all = True  # as in `events`: asking for a polarity or modality asks for those events
     config = _config(db=db)
     with _store(config, read_only=True) as store:
-        counts_only = None if fmt is ExportFormat.gdelt and not include_all else False
-        n = export(store, fmt.value, out=out, table=table.value, header=header, counts_only=counts_only)
+        counts_only = None if include_all is None else not include_all
+        n = export(store, fmt.value, out=out, table=table.value, header=header, counts_only=counts_only,
+                   **filters)
     if out and not quiet:
         _console(stderr=True).print(f"{n:,} rows written to {out}")
 

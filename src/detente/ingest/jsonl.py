@@ -24,6 +24,7 @@ A ``.json`` file holds one record, a list of records, or an object with a list u
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import io
 import json
@@ -49,7 +50,8 @@ def record_to_article(record: dict[str, Any], origin: str, config: Config,
     """The Article for one JSON record, or ``None`` with a failure recorded.
 
     The record is made valid Unicode first (JSON's ``\\ud800`` escapes give lone surrogates,
-    which cannot be hashed or stored): each is replaced with U+FFFD and counted in a warning."""
+    which cannot be hashed or stored): each is replaced with U+FFFD and counted in a warning.
+    The record's own ``id`` (a string or number) is kept as ``Article.source_id``."""
     record = valid_record(record, origin, report)
     text = next((record[k] for k in TEXT_KEYS if isinstance(record.get(k), str) and record[k].strip()), None)
     if text is None:
@@ -60,9 +62,17 @@ def record_to_article(record: dict[str, Any], origin: str, config: Config,
     published = record.get("published")
     if published in (None, ""):
         published = record.get("date")
-    return build_article(text, origin=origin, config=config, report=report,
-                         url=record.get("url") or record.get("link"), title=record.get("title"),
-                         source=record.get("source"), published=published, lang=record.get("lang"))
+    article = build_article(text, origin=origin, config=config, report=report,
+                            url=record.get("url") or record.get("link"), title=record.get("title"),
+                            source=record.get("source"), published=published, lang=record.get("lang"))
+    given = record.get("id")
+    if article is None or given is None:
+        return article
+    if isinstance(given, bool) or not isinstance(given, (str, int, float)):
+        report.warn(origin, f"id is not a string or number (got {type(given).__name__}); not kept")
+        return article
+    source_id = str(given).strip()
+    return dataclasses.replace(article, source_id=source_id) if source_id else article
 
 
 def _open(path: Path) -> IO[bytes]:
