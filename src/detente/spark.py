@@ -16,12 +16,15 @@ date, url, source, lang`` and the JSON Lines ingest's aliases ``body``/``content
 ``published``, as ``spark.read.json`` gives); an optional ``origin`` column names where each
 record came from. Each record becomes an Article exactly as ``detente ingest`` makes it
 (:func:`detente.ingest.jsonl.record_to_article`: HTML stripped, date normalised, language
-detected, non-English ``skipped``), and each partition is coded with ``mapPartitions`` by one
-:class:`detente.pipeline.Engine` per executor Python process (built on first use, kept for
-the process's life: Spark reuses its Python workers). The result has one row per record: the
-columns of the store's ``articles`` table (:data:`detente.store.ARTICLE_COLUMNS`) plus
-``input_id`` (the record's ``id``) and ``warnings``, and three arrays of structs, ``events``,
-``quantities`` and ``accounts``, whose fields are the store's flattened columns
+detected, non-English ``skipped``). As in ``detente ingest``, an article is coded once: records
+giving the same ``article_id`` (the same text and URL, or the same bad line) are reduced to the
+first in input order (``reduceByKey`` on the id) and the others counted. Each partition is then
+coded with ``mapPartitions`` by one :class:`detente.pipeline.Engine` per executor Python process
+(built on first use, kept for the process's life: Spark reuses its Python workers). The result
+has one row per article: the columns of the store's ``articles`` table
+(:data:`detente.store.ARTICLE_COLUMNS`) plus ``input_id`` (the record's ``id``), ``warnings``
+and ``duplicates`` (how many later records repeated it), and three arrays of structs,
+``events``, ``quantities`` and ``accounts``, whose fields are the store's flattened columns
 (:data:`detente.store.EVENT_COLUMNS`, ...) with ``record``, the whole record as JSON.
 
 A bad record never fails a partition: a line that is not JSON or not an object, a record
@@ -32,7 +35,8 @@ built at all (the spaCy model missing on an executor) fails the job, naming the 
 :func:`write_outputs` writes Parquet in overwrite mode (re-running replaces the outputs):
 ``OUT_DIR/articles/``, ``events/``, ``quantities/``, ``accounts/``, ``failures/`` (the failed
 articles: ``origin``, ``input_id``, ``article_id``, ``reason``) and ``summary/`` (one JSON
-object: counts, failures by reason, seconds). Coding runs once: the coded rows are persisted
+object: counts, with ``records`` read and ``duplicates`` dropped, failures by reason, seconds).
+The ``duplicates`` column is not written to ``articles/``. Coding runs once: the coded rows are persisted
 (memory and disk) while the outputs are written from them.
 """
 
@@ -46,6 +50,7 @@ import os
 import sys
 import time
 import uuid
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -61,7 +66,8 @@ if TYPE_CHECKING:  # pyspark is an optional dependency: imported where used
 
 OUTPUTS = ("articles", "events", "quantities", "accounts", "failures", "summary")
 NESTED = ("events", "quantities", "accounts")
-EXTRA_ARTICLE_COLUMNS = [("input_id", "VARCHAR"), ("warnings", "VARCHAR[]")]
+EXTRA_ARTICLE_COLUMNS = [("input_id", "VARCHAR"), ("warnings", "VARCHAR[]"), ("duplicates", "INTEGER")]
+NOT_WRITTEN = ("duplicates",)  # in the coded rows (and the summary), not in articles/
 
 
 class EngineStartError(RuntimeError):
@@ -149,7 +155,7 @@ def _row(columns: list[tuple[str, str, Callable[[Any], Any]]], record: Any) -> t
     return tuple(_coerce(get(record), t) for _, t, get in columns)
 
 
-def _rows_of(coded: CodedArticle, input_id: str | None, warnings: list[str], run_id: str,
+def _rows_of(coded: CodedArticle, input_id: str | None, warnings: list[str], duplicates: int, run_id: str,
              now: dt.datetime) -> tuple[Any, ...]:
     """One output row: the article's columns, then its events, quantities and accounts."""
     tables = _tables()
@@ -161,7 +167,7 @@ def _rows_of(coded: CodedArticle, input_id: str | None, warnings: list[str], run
         if ev.event_id not in seen:
             seen.add(ev.event_id)
             events.append(_row(tables["events"], ev))
-    return (*article.values(), _coerce(input_id, "VARCHAR"), list(warnings), events,
+    return (*article.values(), _coerce(input_id, "VARCHAR"), list(warnings), duplicates, events,
             [_row(tables["quantities"], q) for q in coded.quantities],
             [_row(tables["accounts"], a) for a in coded.accounts])
 
@@ -176,6 +182,7 @@ class _Item:
     article: Article
     input_id: str | None
     warnings: list[str]
+    duplicates: int = 0  # later records with the same article id, dropped
 
 
 def _failed_item(origin: str, reason: str, raw: str, record: dict[str, Any] | None,
@@ -273,16 +280,40 @@ def _code_batch(engine: Any, articles: list[Article]) -> list[CodedArticle]:
 
 def _flatten(coded: CodedArticle, item: _Item, run_id: str, now: dt.datetime) -> tuple[Any, ...]:
     try:
-        return _rows_of(coded, item.input_id, item.warnings, run_id, now)
+        return _rows_of(coded, item.input_id, item.warnings, item.duplicates, run_id, now)
     except Exception as exc:  # noqa: BLE001 - the article is kept, failed, without its records
         failed = dataclasses.replace(coded.article, status="failed",
                                      status_reason=f"could not flatten the coded article: "
                                                    f"{type(exc).__name__}: {exc}")
-        return _rows_of(CodedArticle(article=failed), item.input_id, item.warnings, run_id, now)
+        return _rows_of(CodedArticle(article=failed), item.input_id, item.warnings, item.duplicates, run_id, now)
 
 
-def code_partition(index: int, rows: Iterable[Any], config: Config, run_id: str) -> Iterator[tuple[Any, ...]]:
-    """Code one partition's rows (see :func:`code_dataframe`); yields one output row per record."""
+# Position of a record in the input: (input partition, row in it); the smaller is read first
+_Position = tuple[int, int]
+
+
+def read_partition(rows: Iterable[tuple[_Position, Any]], config: Config
+                   ) -> Iterator[tuple[str, tuple[_Position, _Item]]]:
+    """The records of a partition as ``(article_id, (position, item))`` (see :func:`code_dataframe`)."""
+    for (index, n), row in rows:
+        item = _item(row, f"partition {index} row {n + 1}", config)
+        if item is not None:
+            yield item.article.article_id, ((index, n), item)
+
+
+def _first_of(a: tuple[_Position, _Item], b: tuple[_Position, _Item]) -> tuple[_Position, _Item]:
+    """Of two records giving one article, the first in input order, counting the other as a duplicate."""
+    (first, item), (_, other) = (a, b) if a[0] <= b[0] else (b, a)
+    return first, dataclasses.replace(item, duplicates=item.duplicates + other.duplicates + 1)
+
+
+def _partition_of(article_id: str) -> int:
+    """A hash of the id that is the same in every Python process (``hash()`` of a str is not)."""
+    return zlib.crc32(article_id.encode("utf-8", "replace"))
+
+
+def code_partition(index: int, items: Iterable[_Item], config: Config, run_id: str) -> Iterator[tuple[Any, ...]]:
+    """Code one partition's articles (see :func:`code_dataframe`); yields one output row per article."""
     size = max(1, config.batch_size)
     engine = None
     batch: list[_Item] = []
@@ -294,17 +325,14 @@ def code_partition(index: int, rows: Iterable[Any], config: Config, run_id: str)
         if todo:
             engine = engine or _engine(config)
             coded_ok = _code_batch(engine, todo)
-        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         ok = iter(coded_ok)
         for it in batch:
             coded = next(ok) if it.article.status == "ok" else CodedArticle(article=it.article)
             yield _flatten(coded, it, run_id, now)
         batch.clear()
 
-    for n, row in enumerate(rows):
-        item = _item(row, f"partition {index} row {n + 1}", config)
-        if item is None:
-            continue
+    for item in items:
         batch.append(item)
         if len(batch) >= size:
             yield from flush()
@@ -314,19 +342,29 @@ def code_partition(index: int, rows: Iterable[Any], config: Config, run_id: str)
 
 def code_dataframe(spark: SparkSession, df: DataFrame, config: Config | None = None,
                    partitions: int | None = None, run_id: str | None = None) -> DataFrame:
-    """Code every record of ``df`` (JSON Lines ``value`` or record columns; see the module
-    docstring): one row per record, schema :func:`coded_schema`. ``partitions``: repartition
-    to this many first (default: at least ``spark.sparkContext.defaultParallelism``)."""
+    """Code every article of ``df`` (JSON Lines ``value`` or record columns; see the module
+    docstring): one row per article id (the first record giving it, in input order; the others
+    are counted in its ``duplicates``), schema :func:`coded_schema`. ``partitions``: code in
+    this many (default: at least ``spark.sparkContext.defaultParallelism``)."""
     config = (config or load_config()).with_(n_process=1)
     run_id = run_id or f"spark-{uuid.uuid4().hex[:12]}"
-    target = partitions or max(df.rdd.getNumPartitions(), spark.sparkContext.defaultParallelism)
-    if partitions or df.rdd.getNumPartitions() < target:
-        df = df.repartition(target)
+    source = df.rdd
+    target = partitions or max(source.getNumPartitions(), spark.sparkContext.defaultParallelism)
 
-    def work(index: int, rows: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
-        return code_partition(index, rows, config, run_id)
+    def position(index: int, rows: Iterable[Any]) -> Iterator[tuple[_Position, Any]]:
+        return (((index, n), row) for n, row in enumerate(rows))
 
-    return spark.createDataFrame(df.rdd.mapPartitionsWithIndex(work), schema=coded_schema())
+    def read(pairs: Iterable[tuple[_Position, Any]]) -> Iterator[tuple[str, tuple[_Position, _Item]]]:
+        return read_partition(pairs, config)
+
+    def work(index: int, items: Iterable[tuple[_Position, _Item]]) -> Iterator[tuple[Any, ...]]:
+        return code_partition(index, (item for _, item in items), config, run_id)
+
+    rows = source.mapPartitionsWithIndex(position)  # positions first: a repartition loses the order
+    if rows.getNumPartitions() < target:  # read (HTML, language) in parallel too, not in one task
+        rows = rows.repartition(target)
+    firsts = rows.mapPartitions(read).reduceByKey(_first_of, numPartitions=target, partitionFunc=_partition_of)
+    return spark.createDataFrame(firsts.values().mapPartitionsWithIndex(work), schema=coded_schema())
 
 
 def read_jsonl(spark: SparkSession, path: str) -> DataFrame:
@@ -362,7 +400,7 @@ def write_outputs(coded: DataFrame, out_dir: str, started: float | None = None) 
     spark = coded.sparkSession
     coded = coded.persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        articles = coded.drop(*NESTED)
+        articles = coded.drop(*NESTED, *NOT_WRITTEN)
         articles.write.mode("overwrite").parquet(f"{out}/articles")  # runs the coding
         for name in NESTED:
             rows = coded.select(F.explode(name).alias("r")).select("r.*")
@@ -374,11 +412,14 @@ def write_outputs(coded: DataFrame, out_dir: str, started: float | None = None) 
         reason = F.when(F.col("status") == "failed", F.col("status_reason"))
         groups = coded.groupBy("status", reason.alias("reason")).agg(
             F.count(F.lit(1)).alias("n"), F.first("run_id").alias("run_id"),
+            F.sum("duplicates").alias("duplicates"),
             *(F.sum(F.size(name)).alias(name) for name in NESTED)).collect()
         by_status: Counter[str] = Counter()
         by_reason: Counter[str] = Counter()
         counts = dict.fromkeys(NESTED, 0)
+        duplicates = 0
         for g in groups:
+            duplicates += int(g["duplicates"] or 0)
             by_status[g["status"]] += int(g["n"])
             if g["reason"] is not None:
                 by_reason[reason_key(g["reason"])] += int(g["n"])
@@ -386,6 +427,7 @@ def write_outputs(coded: DataFrame, out_dir: str, started: float | None = None) 
                 counts[name] += int(g[name] or 0)
         summary = {
             "out_dir": out, "coder": CODER_VERSION, "run_id": groups[0]["run_id"] if groups else None,
+            "records": sum(by_status.values()) + duplicates, "duplicates": duplicates,
             "articles": sum(by_status.values()), "articles_by_status": dict(sorted(by_status.items())),
             **counts, "failures_by_reason": dict(by_reason.most_common()),
             "partitions": coded.rdd.getNumPartitions(), "seconds": round(time.perf_counter() - started, 2),

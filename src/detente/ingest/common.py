@@ -39,7 +39,7 @@ from typing import Any
 from ..config import Config
 from ..records import Article, valid_unicode_value
 from .dates import parse_date
-from .lang import detect_language
+from .lang import declared_language, detect_language
 from .report import IngestReport
 
 BINARY_SHARE = 0.3
@@ -167,7 +167,10 @@ def build_article(
     if date is None and published not in (None, ""):
         shown = str(published).strip()
         report.warn(origin, f"unrecognised date '{shown[:60]}'; publication date unknown")
-    language = detect_language(text, _str_or_none(lang))
+    declared = declared_language(lang)
+    if declared is None and lang not in (None, ""):
+        report.warn(origin, f"lang '{str(lang)[:40]}' is not a language code; ignored")
+    language = detect_language(text, declared)
     status, reason = "ok", None
     if language != "en":
         status, reason = "skipped", f"language {language} (not English)"

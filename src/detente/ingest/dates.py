@@ -10,7 +10,9 @@ order, cover what news sources write:
 - ``22 September 2022``, ``22 Sep 2022``, ``Sep 22, 2022``, ``September 22nd 2022``, with an
   optional weekday and time after them;
 - RFC 2822 as in RSS feeds: ``Thu, 22 Sep 2022 08:30:00 +0000``;
-- Unix timestamps (numbers, as some JSON dumps store them).
+- Unix timestamps in seconds or milliseconds (numbers, as some JSON dumps store them, or digit
+  strings of 9-10 digits); an eight-digit number is ``YYYYMMDD`` (``20220101``) as the same
+  digits in a string are, never 1970-08-23, and a smaller number is no date.
 
 Anything else goes to ``dateparser`` (slow, so results are cached), restricted to absolute
 dates that name a year, month and day: "yesterday" or "September 2022" are not a
@@ -20,6 +22,7 @@ publication day and give ``None``. Years before 1800 or after next year are reje
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from email.utils import parsedate_tz
 from functools import lru_cache
@@ -74,7 +77,7 @@ def parse_date(value: Any) -> str | None:
     if isinstance(value, dt.date):
         return _valid(value.year, value.month, value.day)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _from_timestamp(float(value))
+        return _from_number(value)
     text = str(value).strip()
     if not text or len(text) > 100:
         return None
@@ -90,11 +93,24 @@ def parse_date(value: Any) -> str | None:
     return _dateparser(text)
 
 
+def _from_number(value: float) -> str | None:
+    """``20220101`` (eight digits) as ``YYYYMMDD``; a timestamp in seconds (from 1e8, 1973) or
+    milliseconds; anything smaller (a year, a count) is no publication day."""
+    if not math.isfinite(value) or value < 1e7:
+        return None
+    if value < 1e8:
+        if value != int(value):
+            return None
+        n = int(value)
+        return _valid(n // 10_000, n // 100 % 100, n % 100)
+    return _from_timestamp(float(value))
+
+
 def _from_timestamp(seconds: float) -> str | None:
     if seconds > 1e11:  # milliseconds
         seconds /= 1000
     try:
-        day = dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc).date()
+        day = dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date()
     except (OverflowError, OSError, ValueError):
         return None
     return _valid(day.year, day.month, day.day)

@@ -6,6 +6,10 @@ parse, or no main text found (navigation-only pages, empty bodies). Callers reco
 a *skip* and go on. A first line that repeats the title (the page's ``<h1>``) is dropped, so
 the text starts where the article starts, as it does in JSONL corpora.
 
+A page nested deeper than lxml builds (libxml2 stops at 255 levels, and the article with it)
+is flattened first (:func:`flatten_deep`): the tags past :data:`MAX_DEPTH` levels are taken
+out, their text kept where it was.
+
 Dates come from the page's metadata only (``htmldate`` without its extensive search, which
 guesses from any date-like string on the page); when the page has none the caller may
 supply one (the WARC-Date of a crawl, the date in a feed entry).
@@ -34,6 +38,21 @@ _BLOCK_TAGS = frozenset({
 })
 
 
+MAX_DEPTH = 200  # libxml2 stops building an HTML tree past 255 levels; room for the tags it adds
+_VOID_TAGS = frozenset({
+    "area", "base", "basefont", "br", "col", "command", "embed", "frame", "hr", "img", "input", "isindex",
+    "keygen", "link", "meta", "param", "source", "track", "wbr",
+})
+# closed by the next of their kind when left open (``<p>a<p>b``): they never nest deep, so not counted
+_SELF_CLOSING = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody",
+                           "tfoot", "colgroup", "caption", "rp", "rt"})
+_TAG_TOKEN = re.compile(
+    r"<!--.*?(?:-->|\Z)"  # a comment, and the raw text of these elements, are no tags
+    r"|<(script|style|textarea|title|xmp|noscript)\b.*?(?:</\1\s*>|\Z)"
+    r"|<(/?)([a-zA-Z][^\s/>]*)[^>]*>",
+    re.DOTALL | re.IGNORECASE)
+
+
 class HTMLError(Exception):
     """A page with no extractable article; ``str(exc)`` is the reason."""
 
@@ -51,6 +70,39 @@ def looks_like_html(text: str) -> bool:
     return bool(_TAG.search(text[:65536]))
 
 
+def flatten_deep(html: str, limit: int = MAX_DEPTH) -> str:
+    """``html`` without the tags nested more than ``limit`` levels deep (their text is kept);
+    ``html`` itself when nothing is that deep. Void elements (``<br>``), elements closed by the
+    next of their kind (``<p>``, ``<li>``), comments, and script or style content are not counted."""
+    if html.count("<") <= limit:
+        return html
+    depth = 0
+    drop: list[tuple[int, int]] = []
+    for m in _TAG_TOKEN.finditer(html):
+        name = m.group(3)
+        if name is None:
+            continue
+        name = name.lower()
+        if name in _VOID_TAGS or name in _SELF_CLOSING or m.group(0).endswith("/>"):
+            continue
+        if m.group(2):  # an end tag
+            if depth > limit:
+                drop.append(m.span())
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > limit:
+                drop.append(m.span())
+    if not drop:
+        return html
+    parts, pos = [], 0
+    for start, end in drop:
+        parts.append(html[pos:start])
+        pos = end
+    parts.append(html[pos:])
+    return "".join(parts)
+
+
 def extract(html: str | bytes, url: str | None = None) -> Extracted:
     import trafilatura  # 0.4 s to import: only when a page is read
 
@@ -59,6 +111,11 @@ def extract(html: str | bytes, url: str | None = None) -> Extracted:
         raise HTMLError("empty HTML")
     if not looks_like_html(sample):
         raise HTMLError("malformed HTML (no tags found)")
+    if isinstance(html, bytes):  # latin-1 maps bytes to characters one to one: the bytes come back as they were
+        flat = flatten_deep(html.decode("latin-1"))
+        html = html if len(flat) == len(html) else flat.encode("latin-1")
+    else:
+        html = flatten_deep(html)
     try:
         doc: Any = trafilatura.bare_extraction(html, url=url, with_metadata=True,
                                                date_extraction_params=_DATE_PARAMS)

@@ -13,6 +13,11 @@
 3. Otherwise py3langid on the first ``SAMPLE_CHARS`` characters, with normalised
    probabilities. An uncertain answer (below ``MIN_CONFIDENCE``) on a short text (under
    ``SHORT_TEXT`` letters) falls back to the declared language, else English.
+
+The declared language counts only when it names one (:func:`declared_language`): an ISO 639-1
+code, alone or as the first subtag of a tag (``de``, ``de-AT``, ``pt_BR``), or a common
+ISO 639-2 code or English name (``eng``, ``deu``, ``English``). Anything else (``zz-junk``,
+``42``, ``true``) is no declaration: a junk value never skips an English text.
 """
 
 from __future__ import annotations
@@ -36,6 +41,38 @@ _ENGLISH_FUNCTION_WORDS = frozenset({
 })
 _WORD = re.compile(r"[^\W\d_]+")
 
+_ISO_639_1_TABLE = """
+aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz
+ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii
+ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi
+mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw
+sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk
+ur uz ve vi vo wa wo xh yi yo za zh zu
+"""
+ISO_639_1 = frozenset(_ISO_639_1_TABLE.split())
+# ISO 639-2 codes and English names that corpora write for the languages news comes in most
+_OTHER_NAMES = {
+    "eng": "en", "english": "en", "deu": "de", "ger": "de", "german": "de", "fra": "fr", "fre": "fr",
+    "french": "fr", "spa": "es", "spanish": "es", "rus": "ru", "russian": "ru", "zho": "zh", "chi": "zh",
+    "chinese": "zh", "ara": "ar", "arabic": "ar", "por": "pt", "portuguese": "pt", "ita": "it",
+    "italian": "it", "jpn": "ja", "japanese": "ja", "tur": "tr", "turkish": "tr", "ukr": "uk",
+    "ukrainian": "uk", "pol": "pl", "polish": "pl", "nld": "nl", "dut": "nl", "dutch": "nl",
+    "fas": "fa", "per": "fa", "persian": "fa", "hin": "hi", "hindi": "hi", "kor": "ko", "korean": "ko",
+}
+_TAG = re.compile(r"[a-z]{2,10}(?:[-_][a-z0-9]{1,8})*")
+
+
+def declared_language(value: Any) -> str | None:
+    """The ISO 639-1 code a record's ``lang`` names (``de``, ``de-AT``, ``pt_BR``, ``eng``,
+    ``English``), or ``None`` when it names no language (``zz-junk``, ``42``, a list, ``True``)."""
+    if not isinstance(value, str):
+        return None
+    tag = value.strip().lower()
+    if not _TAG.fullmatch(tag):
+        return None
+    primary = re.split(r"[-_]", tag, maxsplit=1)[0]
+    return primary if primary in ISO_639_1 else _OTHER_NAMES.get(primary)
+
 
 def english_share(words: list[str]) -> float:
     """The share of ``words`` (lower-cased) that are English function words."""
@@ -57,8 +94,9 @@ def langid(text: str) -> tuple[str, float]:
     return str(lang), float(prob)
 
 
-def detect_language(text: str, declared: str | None = None) -> str:
-    declared = (declared or "").strip().lower()[:2] or None
+def detect_language(text: str, declared: Any = None) -> str:
+    """The ISO 639-1 code of ``text``'s language; ``declared``: the source's ``lang``, if any."""
+    declared = declared_language(declared)
     words = text[:QUICK_CHARS].lower().split()
     if len(words) >= MIN_WORDS and english_share(words) >= ENGLISH_SHARE:
         return "en"

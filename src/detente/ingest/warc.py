@@ -9,15 +9,20 @@ record's ``WARC-Target-URI``; the date is the page's own, else the record's ``WA
 
 Bad records never stop the batch:
 
-- a record whose body cannot be read or is cut short, or whose page has no main text, is
-  skipped with its reason (``file.warc.gz#<urn:uuid:...>: malformed record (truncated: ...)``)
-  and reading goes on;
+- a record whose body cannot be read, or whose page has no main text, is skipped with its
+  reason (``file.warc.gz#<urn:uuid:...>: malformed record (...)``) and reading goes on;
 - where the WARC stops parsing (a broken header, a corrupt gzip member), the bad stretch is
   skipped (``file.warc.gz#offset-N: malformed WARC record (...); resumed at the next
   record``): reading resumes at the next gzip member holding a WARC record, or the next
   ``WARC/1.x`` line in an uncompressed file;
 - when no record follows (a file cut short, or not a WARC at all), reading of the file ends
   with one failure saying after how many records it stopped; the articles before are kept.
+
+A file cut short is a *failed* input (exit 1), as a cut ``.jsonl.gz`` is, wherever the cut
+falls: inside a record's header (``malformed WARC after 2 records (record header cut short or
+corrupt)``), inside its body (``#<urn:uuid:...>: malformed record (truncated: ...)``), or
+inside the last gzip member's trailer, where every record is whole but the file is not
+(``cut short: ...``). The whole records before the cut are kept.
 
 Record bodies over ``MAX_RECORD_BYTES`` are skipped (no news page is that large).
 """
@@ -30,7 +35,6 @@ from pathlib import Path
 from typing import IO
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
 from ..config import Config
@@ -40,6 +44,8 @@ from .html import article_from_html, decode_html
 from .report import IngestReport
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+WARC_TYPES = frozenset({"warcinfo", "response", "resource", "request", "metadata", "revisit", "conversion",
+                        "continuation"})
 MAX_RECORD_BYTES = 20_000_000
 
 
@@ -69,8 +75,11 @@ def read_warc_file(path: Path, config: Config, report: IngestReport) -> Iterator
             records += stream.records
             if stream.error is None:
                 bad, detail = stream.end_offset, "data cut short or corrupt"
-                if size - bad <= 4 or not _has_data(fh, bad):
-                    return  # read to the end
+                if size - bad <= 4 or not _has_data(fh, bad):  # read to the end
+                    if gzipped and not stream.cut and _gzip_cut_short(fh, stream.last_offset):
+                        report.fail(name, f"cut short: the compressed data ends inside its last gzip member, "
+                                          f"after {_records(records)}; the records before are kept")
+                    return
             else:
                 bad, detail = stream.error
             resume = _next_record_start(fh, bad + 1, gzipped)
@@ -130,6 +139,30 @@ def _next_record_start(fh: IO[bytes], offset: int, gzipped: bool) -> int | None:
         pos += chunk_size
 
 
+def _gzip_cut_short(fh: IO[bytes], offset: int) -> bool:
+    """Whether the gzip members from ``offset`` to the end of the file stop inside a member (the
+    file was cut short: warcio reads a member without its end as if it were whole)."""
+    fh.seek(offset)
+    member = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    started = False
+    data = fh.read(1 << 16)
+    while data:
+        try:
+            member.decompress(data, 1 << 16)  # output bounded: only the end is of interest
+        except zlib.error:
+            return False  # corrupt, not cut: the record reader reports that
+        started = True
+        if member.eof:
+            rest = member.unused_data
+            if rest and not b"\x1f\x8b".startswith(rest[:2]):
+                return False  # not gzip after the last member: reported as data after the end
+            member, started = zlib.decompressobj(16 + zlib.MAX_WBITS), False
+            data = rest or fh.read(1 << 16)
+        else:
+            data = member.unconsumed_tail or fh.read(1 << 16)
+    return started and not member.eof
+
+
 def _gzip_member_holds_warc(fh: IO[bytes], offset: int) -> bool:
     fh.seek(offset)
     try:
@@ -150,6 +183,8 @@ class _RecordStream:
         self.records = 0
         self.error: tuple[int, str] | None = None  # (offset of the bad record, reason)
         self.end_offset = 0
+        self.last_offset = stream.tell()  # where the last record read starts
+        self.cut = False  # the last record read was cut short (and reported)
 
     def __iter__(self) -> Iterator[Article]:
         archive = ArchiveIterator(self.stream)
@@ -160,13 +195,44 @@ class _RecordStream:
             except StopIteration:
                 self.end_offset = archive.offset
                 return
-            except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
+            except Exception as exc:  # noqa: BLE001 - warcio raises assorted errors on cut or corrupt data
                 self.error = (archive.offset, _describe(exc))
                 return
+            length = record.rec_headers.get_header("Content-Length") or ""
+            if record.rec_type not in WARC_TYPES or not length.strip().isdigit():
+                # warcio takes a header cut short (or garbled) as a whole one, missing its end
+                self.error = (archive.offset, "record header cut short or corrupt")
+                return
+            self.last_offset = archive.offset
             self.records += 1
+            self.cut = False
             article = self._article(record)
+            if not self.cut:  # a request, redirect, ... is read to its end here, to see whether it is whole
+                self._check_whole(record)
             if article is not None:
                 yield article
+
+    def _origin(self, record: ArcWarcRecord) -> str:
+        record_id = (record.rec_headers.get_header("WARC-Record-ID") or f"record-{self.records}").strip("<>")
+        return f"{self.name}#{record_id}"
+
+    def _check_whole(self, record: ArcWarcRecord) -> None:
+        """Read the rest of the record; a record without its end means the file is cut short."""
+        try:
+            while record.raw_stream.read(1 << 16):
+                pass
+        except (OSError, EOFError, zlib.error, ValueError):
+            return  # corrupt: the next record's read reports it
+        self._truncated(record)
+
+    def _truncated(self, record: ArcWarcRecord) -> bool:
+        missing = getattr(record.raw_stream, "limit", 0) or 0
+        if missing <= 0:
+            return False
+        self.cut = True  # only the end of the data (a file cut short) leaves a record without its end
+        self.report.fail(self._origin(record), f"malformed record (truncated: {missing:,} of "
+                                               f"{record.length:,} bytes missing; the file is cut short)")
+        return True
 
     def _article(self, record: ArcWarcRecord) -> Article | None:
         report = self.report
@@ -177,8 +243,7 @@ class _RecordStream:
         media = content_type.split(";")[0].strip().lower()
         if status != "200" or media not in HTML_TYPES:
             return None
-        record_id = (record.rec_headers.get_header("WARC-Record-ID") or f"record-{self.records}").strip("<>")
-        origin = f"{self.name}#{record_id}"
+        origin = self._origin(record)
         try:
             body = record.content_stream().read(MAX_RECORD_BYTES + 1)
         except (OSError, EOFError, zlib.error, ValueError) as exc:
@@ -187,9 +252,7 @@ class _RecordStream:
         if len(body) > MAX_RECORD_BYTES:
             report.skip(origin, f"record body over {MAX_RECORD_BYTES:,} bytes")
             return None
-        missing = getattr(record.raw_stream, "limit", 0) or 0
-        if missing > 0:
-            report.skip(origin, f"malformed record (truncated: {missing:,} of {record.length:,} bytes missing)")
+        if self._truncated(record):
             return None
         if not body.strip():
             report.skip(origin, "empty response body")
