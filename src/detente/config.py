@@ -37,6 +37,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("petrarch_practice", False, "code as PETRARCH and its gold sets do: a planned or future cooperative "
                                         "act keeps its own code (modality future) instead of the intent to do it "
                                         "(03x), and 'A met B' is one event from A, not a meeting both ways"),
+    Setting("pairs", True, "add the events the learned pair scorer proposes for pairs of actors the rules "
+                           "related by no event (coder '<version>+pairs'); false: rules only"),
+    Setting("pair_model", "", "a pair model file to use instead of the shipped one (benchmarks/train_pairs.py)"),
     Setting("fetch_timeout", 15.0, "seconds to wait for a URL"),
     Setting("min_confidence", 0.0, "events below this confidence are not kept"),
 )
@@ -54,6 +57,8 @@ class Config:
     builtin_lexicon: bool = True
     historical_days: int = 31
     petrarch_practice: bool = False
+    pairs: bool = True
+    pair_model: str = ""
     fetch_timeout: float = 15.0
     min_confidence: float = 0.0
 

@@ -19,7 +19,7 @@ An event needs a source actor; the target may be null (stored, not used for dyad
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -34,6 +34,7 @@ from .cues import ComplementClass, Cues, load_complements, load_cues
 from .factuality import Factuality, assess, quote_ranges
 from .frames import Frame, candidate_tokens, conjuncts, lemma, noun_frame, verb_frame
 from .lexicon import Lexicon, Pattern, load_lexicon
+from .pairs import Candidate, PairModel, _path, candidates, load_pair_model, party_key
 
 # events whose target, when no actor is named, is the country where they happen: visits
 # ("a visit to the city of Nanping in China"), protests, assaults and fighting ("shelling in Gaza")
@@ -164,9 +165,17 @@ class Coder:
         self.governors: dict[str, ComplementClass] = {
             g: cls for cls in self.complements.values() for g in cls.governors | cls.addressed_only}
         self.version = CODER_VERSION
+        # the learned pair scorer (see .pairs), when the setting asks for it and a model ships
+        self.pair_model: PairModel | None = load_pair_model(self.config.pair_model or None) \
+            if self.config.pairs else None
         heads: dict[str, set[str]] = {"verb": set(), "noun": set()}
         for p in self.lexicon.patterns():
             heads[p.pos].add(p.head)
+        roots: dict[str, set[str]] = {}
+        for p in self.lexicon.patterns():
+            roots.setdefault(p.head, set()).add(p.code[:2])
+        # the CAMEO roots each head word's patterns give: a feature of the pair model
+        self.lexicon_roots = {h: frozenset(r) for h, r in roots.items()}
         self.verb_heads = frozenset(heads["verb"])
         self.noun_heads = frozenset(heads["noun"])
         try:
@@ -302,7 +311,9 @@ class Coder:
         return out
 
     # -- the document -----------------------------------------------------------------------------------
-    def code(self, doc: Doc, article: Article) -> CodedArticle:
+    def coded_sentences(self, doc: Doc, article: Article) -> Iterator[tuple[int, Span, Any, list[Event]]]:
+        """(sentence index, sentence, the document's actors, the rules' events) for each sentence with a
+        verb: the rule coder's pass, which :meth:`code` and the pair model's training share."""
         from ..actors import DocActors
 
         actors = DocActors(self.kb, doc, article.published)
@@ -313,12 +324,21 @@ class Coder:
         for start, _, a in actors.mentions():
             if a.country and a.kind in ("state", "person"):
                 states_in.setdefault(sent_of[start], set()).add(a.country)
-        events: list[Event] = []
         for s_index, sent in enumerate(sentences(doc)):
             if len(sent) < 3 or not any(t.pos_ in ("VERB", "AUX") for t in sent):
                 continue
-            events.extend(self.code_sentence(sent, s_index, article, actors, countries,
-                                             states_in.get(s_index, set())))
+            yield s_index, sent, actors, self.code_sentence(sent, s_index, article, actors, countries,
+                                                            states_in.get(s_index, set()))
+
+    def code(self, doc: Doc, article: Article) -> CodedArticle:
+        events: list[Event] = []
+        mentions: list[tuple[int, int, Actor]] | None = None
+        for s_index, sent, actors, found in self.coded_sentences(doc, article):
+            events.extend(found)
+            if self.pair_model is not None:
+                if mentions is None:
+                    mentions = actors.mentions()
+                events.extend(self._pair_events(sent, s_index, article, mentions, found))
         quantities: list[Quantity] = []
         accounts: list[Account] = []
         try:
@@ -376,6 +396,73 @@ class Coder:
             events.extend(self._events_for(m, sent, s_index, article, actors, countries, quotes,
                                            sent_countries))
         return events
+
+    def _pair_events(self, sent: Span, s_index: int, article: Article, mentions: list[tuple[int, int, Actor]],
+                     found: list[Event]) -> list[Event]:
+        """Events the pair model proposes for pairs of actors the rules related by no event (see
+        :mod:`.pairs`): the root's general code (040, 110, ...), the word joining the two actors as
+        predicate, its factuality as for any predicate, the model's probability as confidence."""
+        assert self.pair_model is not None
+        have = {(party_key(e.source), party_key(e.target)) for e in found if e.source and e.target}
+        out: list[Event] = []
+        quotes: list[tuple[int, int]] | None = None
+        for cand in candidates(sent, mentions, found, skip=in_dateline, lexicon_roots=self.lexicon_roots):
+            if cand.key in have:
+                continue
+            best = self.pair_model.best(cand.features)
+            if best is None:
+                continue
+            root, prob = best
+            if quotes is None:
+                quotes = quote_ranges(sent)
+            out.append(self._pair_event(cand, root, prob, sent, s_index, article, quotes))
+        return out
+
+    def _pair_event(self, cand: Candidate, root: str, prob: float, sent: Span, s_index: int, article: Article,
+                    quotes: list[tuple[int, int]]) -> Event:
+        cb = self.codebook
+        _, join, _ = _path(cand.src_tok, cand.tgt_tok)
+        fact = assess(join, sent, self.cues, quotes)
+        code = root + "0"
+        plover, mode, context = cb.plover(code)
+        pred_span = _span_of(join, sent, whole_phrase=False) or [0, 0]
+        date_info = self._dates.resolve_date(sent.doc, join.i, article.published, self.config.historical_days) \
+            if self._dates is not None else None
+        location = self._places.resolve_location(sent.doc, join.i, []) if self._places is not None else None
+        claimant: Actor | None = None
+        return Event(
+            event_id=event_id_for(article.article_id, s_index, pred_span,
+                                  f"pairs:{party_key(cand.src)}>{party_key(cand.tgt)}:{code}"),
+            article_id=article.article_id,
+            sentence_index=s_index,
+            sentence=sent.text.rstrip(),
+            spans={"source": _span_of(cand.src_tok, sent), "predicate": pred_span,
+                   "target": _span_of(cand.tgt_tok, sent)},
+            date=date_info.date if date_info else article.published,
+            date_precision=date_info.precision if date_info else "day",
+            date_basis=date_info.basis if date_info else "publication",
+            source=cand.src,
+            target=cand.tgt,
+            cameo=code,
+            cameo_root=cb.root(code),
+            quad_class=cb.quad_class(code),
+            goldstein=cb.goldstein(code),
+            plover=plover,
+            plover_mode=mode,
+            polarity=fact.polarity,
+            modality=fact.modality,
+            claimant=claimant,
+            quote=fact.quote,
+            location=location,
+            confidence=round(prob, 2),
+            coder=f"{self.version}+pairs",
+            plover_context=context,
+            cameo_name=cb.name(code),
+            trigger=join.text,
+            pattern=f"model:pairs {root}",
+            historical=bool(date_info.historical) if date_info else False,
+            date_text=date_info.text if date_info else None,
+        )
 
     @staticmethod
     def _nested_actors(tok: Token, actors: Any) -> list[Actor]:

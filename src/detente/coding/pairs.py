@@ -1,0 +1,236 @@
+"""A learned second opinion: which pairs of actors a sentence relates, and by which CAMEO root.
+
+The rule coder (:mod:`.coder`) finds an event only where a lexicon pattern matches a predicate
+whose arguments resolve to actors. Real news states many events less directly ("In his meeting
+with Kagame, Hu said ...", "Truckloads of goods rolled into Iraq from Jordan"). This module
+scores every ordered pair of actors a sentence names -- its *candidates* -- with a linear model
+over the pair's dependency path, the words on it, the word that joins them, and what the rule
+coder said about the pair, and proposes the pair's root (or no event).
+
+``Sentence + actors -> [Candidate]`` (features), ``Candidate -> {root: probability}``
+(:class:`PairModel`). The model is data (``data/coder/pair_model.json.gz``), trained by
+``benchmarks/train_pairs.py`` on the project's own annotated real-news sentences
+(``benchmarks/data/news_more.labels.jsonl``, pools ``dev`` and ``train``); it is read with the
+standard library only. The coder adds a proposed event only where the rules found none for the
+pair and the model's probability clears the model's threshold (chosen on its training data by
+cross-validation); such events carry ``coder`` ``<version>+pairs`` and ``pattern``
+``model:pairs <root>``, so every one of them can be told from a rule's.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Span, Token
+
+from ..records import Actor, Event
+
+# kinds of actor a candidate may be: named, placed parties (not places, implied or unknown ones)
+_PARTY_KINDS = frozenset({"state", "person", "igo", "group", "sector"})
+MAX_PATH = 8  # tokens between a pair's two heads, beyond which the path is summarised
+
+
+def party_key(a: Actor) -> str:
+    """The actor a candidate stands for: its full code (sector included), else its country."""
+    return a.code or a.country or a.text
+
+
+@dataclass
+class Candidate:
+    """One ordered pair of actors named in a sentence, with the tokens that name them."""
+
+    src_tok: Token
+    src: Actor
+    tgt_tok: Token
+    tgt: Actor
+    features: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return party_key(self.src), party_key(self.tgt)
+
+
+def _ancestors(tok: Token) -> list[Token]:
+    out = [tok]
+    while out[-1].head.i != out[-1].i and len(out) < 40:
+        out.append(out[-1].head)
+    return out
+
+
+def _path(a: Token, b: Token) -> tuple[list[Token], Token, list[Token]]:
+    """(a up to the join, the join, b up to the join): the dependency path between two tokens."""
+    up_a = _ancestors(a)
+    seen = {t.i: n for n, t in enumerate(up_a)}
+    up_b: list[Token] = []
+    for t in _ancestors(b):
+        if t.i in seen:
+            return up_a[:seen[t.i]], t, up_b
+        up_b.append(t)
+    return up_a, up_a[-1], up_b  # different trees (should not happen within a sentence)
+
+
+def _lem(t: Token) -> str:
+    return (t.lemma_ or t.text).lower()
+
+
+def _arg(tok: Token) -> str:
+    """How a phrase attaches: its relation, with the preposition for a prepositional object."""
+    if tok.dep_ == "pobj" and tok.head.dep_ in ("prep", "agent"):
+        return f"{tok.head.dep_}:{tok.head.lower_}"
+    return tok.dep_
+
+
+def features(src_tok: Token, src: Actor, tgt_tok: Token, tgt: Actor, sent: Span,
+             rule_roots: dict[tuple[str, str], set[str]], sent_roots: set[str],
+             lexicon_roots: dict[str, frozenset[str]] | None = None) -> list[str]:
+    """The features of one candidate (strings; a linear model weighs each). ``lexicon_roots``: the
+    CAMEO roots the lexicon's patterns give each head word, so that a word the training data never
+    saw still speaks through the lexicon ("lex=04" for any verb of meeting)."""
+    lex = lexicon_roots or {}
+    up_a, join, up_b = _path(src_tok, tgt_tok)
+    f = ["bias"]
+    jl = _lem(join)
+    f.append(f"join={jl}")
+    f.append(f"joinpos={join.pos_}")
+    a_rel = _arg(up_a[-1]) if up_a else "self"
+    b_rel = _arg(up_b[-1]) if up_b else "self"
+    f.append(f"arel={a_rel}")
+    f.append(f"brel={b_rel}")
+    f.append(f"frame={jl}|{a_rel}|{b_rel}")
+    f.append(f"rels={a_rel}|{b_rel}")
+    f.append(f"adep={src_tok.dep_}")
+    f.append(f"bdep={tgt_tok.dep_}")
+    inner = [t for t in up_a[1:] + up_b[1:]]
+    if len(inner) > MAX_PATH:
+        f.append("longpath")
+    for r in lex.get(jl, ()):
+        f.append(f"joinlex={r}")
+        f.append(f"joinlex={r}|{a_rel}|{b_rel}")
+    for t in inner[:MAX_PATH]:
+        if t.pos_ in ("VERB", "NOUN", "ADJ", "ADP", "PROPN"):
+            f.append(f"on={_lem(t)}")
+            f.append(f"on={_lem(t)}|{jl}")
+    f.append(f"deps={'/'.join(t.dep_ for t in up_a)}^{'/'.join(t.dep_ for t in up_b)}"[:80])
+    f.append(f"order={'ab' if src_tok.i < tgt_tok.i else 'ba'}")
+    dist = abs(src_tok.i - tgt_tok.i)
+    f.append(f"dist={min(dist // 4, 6)}")
+    f.append(f"kinds={src.kind}|{tgt.kind}")
+    f.append(f"sectors={src.sector or '-'}|{tgt.sector or '-'}")
+    if src.country and src.country == tgt.country:
+        f.append("domestic")
+    for c in join.children:
+        if c.dep_ == "neg":
+            f.append("neg")
+        elif c.dep_ == "aux" and c.lower_ in ("will", "would", "could", "may", "might", "should", "must", "'ll"):
+            f.append(f"aux={c.lower_}")
+        elif c.dep_ == "mark":
+            f.append(f"mark={c.lower_}")
+    if join.dep_ in ("advcl", "relcl", "acl", "ccomp", "xcomp", "pcomp", "conj"):
+        f.append(f"joindep={join.dep_}")
+    for t in sent:
+        if t.pos_ == "VERB" and t.i != join.i:
+            f.append(f"sv={_lem(t)}")
+    roots = rule_roots.get((party_key(src), party_key(tgt)), set())
+    back = rule_roots.get((party_key(tgt), party_key(src)), set())
+    f.extend(f"rule={r}" for r in roots)
+    f.extend(f"ruleback={r}" for r in back)
+    if not roots and not back:
+        f.append("rule=none")
+    f.extend(f"sentrule={r}" for r in sent_roots)
+    return f
+
+
+def candidates(sent: Span, mentions: Iterable[tuple[int, int, Actor]], rule_events: Sequence[Event],
+               skip: Any = None, lexicon_roots: dict[str, frozenset[str]] | None = None) -> list[Candidate]:
+    """Every ordered pair of different parties named in ``sent`` (one per pair of actor codes: the two
+    mentions nearest to each other in the parse), with its features. ``skip(token)`` leaves a mention
+    out (the dateline)."""
+    doc = sent.doc
+    parties: list[tuple[Token, Actor]] = []
+    for start, end, a in mentions:
+        if not sent.start <= start < sent.end or not a.country or a.kind not in _PARTY_KINDS:
+            continue
+        tok = doc[start:max(end, start + 1)].root
+        if skip is not None and skip(tok):
+            continue
+        parties.append((tok, a))
+    rule_roots: dict[tuple[str, str], set[str]] = {}
+    sent_roots: set[str] = set()
+    for e in rule_events:
+        sent_roots.add(e.cameo_root)
+        if e.source is not None and e.target is not None:
+            rule_roots.setdefault((party_key(e.source), party_key(e.target)), set()).add(e.cameo_root)
+    best: dict[tuple[str, str], tuple[int, Token, Actor, Token, Actor]] = {}
+    for ta, a in parties:
+        for tb, b in parties:
+            if ta.i == tb.i or party_key(a) == party_key(b):
+                continue
+            if a.country == b.country and (a.sector or "") == (b.sector or ""):
+                continue
+            up_a, _, up_b = _path(ta, tb)
+            length = len(up_a) + len(up_b)
+            key = (party_key(a), party_key(b))
+            if key not in best or length < best[key][0]:
+                best[key] = (length, ta, a, tb, b)
+    out = []
+    for _, ta, a, tb, b in best.values():
+        out.append(Candidate(ta, a, tb, b, features(ta, a, tb, b, sent, rule_roots, sent_roots, lexicon_roots)))
+    return out
+
+
+@dataclass
+class PairModel:
+    """A multinomial logistic model over candidate features: ``labels[0]`` is "no event"."""
+
+    labels: list[str]
+    weights: dict[str, list[float]]
+    threshold: float = 0.5
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def probabilities(self, feats: Iterable[str]) -> list[float]:
+        z = [0.0] * len(self.labels)
+        for name in feats:
+            w = self.weights.get(name)
+            if w is not None:
+                for k, v in enumerate(w):
+                    z[k] += v
+        top = max(z)
+        ex = [math.exp(v - top) for v in z]
+        total = sum(ex)
+        return [v / total for v in ex]
+
+    def best(self, feats: Iterable[str]) -> tuple[str, float] | None:
+        """The most likely root and its probability, if it is an event above the threshold."""
+        p = self.probabilities(feats)
+        k = max(range(1, len(p)), key=p.__getitem__)
+        return (self.labels[k], p[k]) if p[k] >= self.threshold else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"labels": self.labels, "threshold": self.threshold, "meta": self.meta,
+                "weights": {k: [round(x, 4) for x in v] for k, v in self.weights.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PairModel:
+        return cls(labels=list(data["labels"]), weights={k: list(v) for k, v in data["weights"].items()},
+                   threshold=float(data.get("threshold", 0.5)), meta=dict(data.get("meta") or {}))
+
+
+def load_pair_model(path: str | None = None) -> PairModel | None:
+    """The shipped model (``data/coder/pair_model.json.gz``) or a user's; ``None`` if there is none."""
+    if path:
+        raw = Path(path).read_bytes()
+    else:
+        res = resources.files("detente") / "data" / "coder" / "pair_model.json.gz"
+        if not res.is_file():
+            return None
+        raw = res.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    return PairModel.from_json(json.loads(raw))
