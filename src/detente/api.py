@@ -8,7 +8,8 @@ function and returns its result as JSON:
                           ``Engine.code_article(...).to_dict()`` (the ``detente code --format
                           json`` object). The Engine is loaded on the first call, once per
                           process, and codes one request at a time (a lock: the spaCy pipeline
-                          and the coder are not made for threads).
+                          and the coder are not made for threads). Body, text and queue are
+                          bounded (413, 429, 503; :mod:`detente.api_limits`).
 ``GET /events``           rows of :meth:`detente.store.Store.events` (filters ``actor``,
                           ``pair=CHN,RUS``, ``from``, ``to``, ``root``, ``quad``, ``polarity``,
                           ``modality``, ``counts_only``, ``limit``), ``record`` parsed to JSON.
@@ -48,10 +49,11 @@ from fastapi import Path as PathParam
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import CODER_VERSION, __version__
+from .api_limits import LIMIT_ERRORS, CodeGate, HostGuard, LimitError, check_text, parse_hosts, read_body
 from .config import Config, load_config
 from .errors import ConfigError, DetenteError, InputError, KnowledgeError, StoreError
 from .records import MODALITIES, POLARITIES, Article, valid_unicode, valid_unicode_value
@@ -63,6 +65,7 @@ API_ERRORS = {
     "E703": "this analysis is not available in this installation",
     "E704": "no such route",
     "E705": "method not allowed on this route",
+    **LIMIT_ERRORS,  # E706-E711: POST /code's body, text and queue limits, the Host check (api_limits.py)
 }
 
 
@@ -80,7 +83,7 @@ _STORE_STATUS = {"E306": 404, "E301": 503, "E302": 503, "E304": 404}
 
 def status_for(exc: DetenteError) -> int:
     """The HTTP status a library error becomes."""
-    if isinstance(exc, ApiError):
+    if isinstance(exc, (ApiError, LimitError)):
         return exc.status
     if isinstance(exc, StoreError):
         return _STORE_STATUS.get(exc.code, 500)
@@ -97,8 +100,8 @@ def _one_line(text: str) -> str:
     return " ".join(valid_unicode(str(text))[0].split())  # a lone surrogate cannot be sent
 
 
-def error_response(status: int, code: str, detail: str) -> JSONResponse:
-    return JSONResponse({"error": code, "detail": _one_line(detail)}, status_code=status)
+def error_response(status: int, code: str, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": code, "detail": _one_line(detail)}, status_code=status, headers=headers)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -247,14 +250,45 @@ def health(request: Request) -> dict[str, Any]:
             "store_exists": Path(st.db).exists(), "engine_loaded": st.coder.engine is not None}
 
 
-@router.post("/code", summary="Code one article (nothing is stored)")
-def code(request: Request, body: CodeRequest) -> dict[str, Any]:
+_CODE_BODY = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": CodeRequest.model_json_schema()}}}}
+
+
+@router.post("/code", summary="Code one article (nothing is stored)", openapi_extra=_CODE_BODY)
+async def code(request: Request) -> dict[str, Any]:
+    """Async so that waiting requests hold no thread: the body is read up to ``code_max_bytes``
+    (413), the text checked against ``code_max_chars`` (413), then the request takes a place in the
+    gate's queue (429 when full) and is coded in a worker thread once the coder is free (503 after
+    ``code_wait`` seconds)."""
+    import anyio
+
+    st = _state(request)
+    body = _code_request(await read_body(request, st.config.code_max_bytes))
+    check_text(body.text, st.config.code_max_chars)
+    article = _code_article(st, body)
+    gate: CodeGate = request.app.state.code_gate
+    with gate.admitted():
+        return await anyio.to_thread.run_sync(gate.run, st.coder.code, article)
+
+
+def _code_request(raw: bytes) -> CodeRequest:
+    """The JSON body as a :class:`CodeRequest`; a bad one raises FastAPI's validation error (422 E701)."""
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+        raise RequestValidationError([{"type": "json_invalid", "loc": ("body", getattr(exc, "pos", 0)),
+                                       "msg": f"JSON decode error: {type(exc).__name__}", "input": {}}]) from None
+    try:
+        return CodeRequest.model_validate(valid_unicode_value(data)[0])  # \ud800 escapes: U+FFFD, at the edge
+    except ValidationError as exc:
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from None
+
+
+def _code_article(st: _State, body: CodeRequest) -> Article:
     from .ingest import IngestReport
     from .ingest.jsonl import record_to_article
     from .store import parse_day
 
-    st = _state(request)
-    body = CodeRequest(**valid_unicode_value(body.model_dump())[0])  # \ud800 escapes: U+FFFD, at the edge
     published = None
     if body.published:
         day = parse_day(body.published, what="published")
@@ -266,7 +300,14 @@ def code(request: Request, body: CodeRequest) -> dict[str, Any]:
     if article is None:
         reason = report.failures[0][1] if report.failures else "no article in it"
         raise InputError("E130", "text", reason)
-    return st.coder.code(article)
+    return article
+
+
+def _install_code_limits(app: FastAPI, config: Config) -> None:
+    """POST /code's queue (code_queue, code_wait) and the Host check (allowed_hosts): api_limits.py."""
+    app.state.code_gate = CodeGate(config.code_queue, config.code_wait)
+    if parse_hosts(config.allowed_hosts):
+        app.add_middleware(HostGuard, hosts=parse_hosts(config.allowed_hosts))
 
 
 @router.get("/events", summary="Events from the store, filtered")
@@ -355,7 +396,9 @@ def _validation_detail(exc: RequestValidationError) -> str:
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DetenteError)
     async def _detente_error(request: Request, exc: DetenteError) -> JSONResponse:
-        return error_response(status_for(exc), exc.code, f"{exc.subject}: {exc.reason}")
+        retry = getattr(exc, "retry_after", None)  # 429/503 of the /code limits: when to try again
+        return error_response(status_for(exc), exc.code, f"{exc.subject}: {exc.reason}",
+                              {"Retry-After": str(retry)} if retry else None)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -384,6 +427,7 @@ def create_app(db_path: str | None = None, config: Config | None = None, engine:
     app.state.detente = _State(db=db, config=config, coder=_Coder(config=config, engine=engine))
     app.include_router(router)
     _install_error_handlers(app)
+    _install_code_limits(app, config)
     return app
 
 

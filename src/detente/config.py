@@ -42,6 +42,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("pair_model", "", "a pair model file to use instead of the shipped one (benchmarks/train_pairs.py)"),
     Setting("fetch_timeout", 15.0, "seconds to wait for a URL"),
     Setting("min_confidence", 0.0, "events below this confidence are not kept"),
+    Setting("code_max_bytes", 1_000_000, "API: largest POST /code body in bytes (larger: 413)"),
+    Setting("code_max_chars", 100_000, "API: longest POST /code text in characters (longer: 413)"),
+    Setting("code_queue", 8, "API: POST /code requests that may wait while one is coded (more: 429)"),
+    Setting("code_wait", 30.0, "API: seconds a POST /code request may wait for the coder (longer: 503)"),
+    Setting("allowed_hosts", "", "API: Host header names answered, comma-separated (others: 421); empty: any, "
+                                 "but `detente serve` on a loopback address answers only loopback names"),
 )
 
 
@@ -61,6 +67,11 @@ class Config:
     pair_model: str = ""
     fetch_timeout: float = 15.0
     min_confidence: float = 0.0
+    code_max_bytes: int = 1_000_000
+    code_max_chars: int = 100_000
+    code_queue: int = 8
+    code_wait: float = 30.0
+    allowed_hosts: str = ""
 
     def with_(self, **changes: Any) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

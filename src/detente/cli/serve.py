@@ -1,6 +1,7 @@
 """``detente serve``: run the HTTP API (:func:`detente.api.create_app`) with uvicorn.
 
-The API reads the store read-only, one connection per request, so ``detente ingest`` can
+Bound to a loopback address (the default), the API answers only the Host names localhost,
+127.0.0.1 and [::1] (setting ``allowed_hosts``), against DNS rebinding. The API reads the store read-only, one connection per request, so ``detente ingest`` can
 keep writing to it between requests. The coder is loaded on the first ``POST /code`` (once
 per worker process).
 """
@@ -12,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from ..api_limits import hosts_for_bind
 from ..errors import DetenteError
 from .app import app
 
@@ -36,6 +38,8 @@ def serve(
         os.environ["DETENTE_DB"] = db  # read by create_app() in every worker, via load_config()
     from ..config import load_config
 
+    if not load_config().allowed_hosts and hosts_for_bind(host):  # DNS rebinding: loopback answers loopback names
+        os.environ["DETENTE_ALLOWED_HOSTS"] = hosts_for_bind(host)
     load_config()  # a bad setting fails here, as one line, not in each worker
     typer.echo(f"detente API on http://{host}:{port} (docs: http://{host}:{port}/docs), "
                f"store {load_config().db}", err=True)
