@@ -41,6 +41,8 @@ SETTINGS: tuple[Setting, ...] = (
                            "related by no event (coder '<version>+pairs'); false: rules only"),
     Setting("pair_model", "", "a pair model file to use instead of the shipped one (benchmarks/train_pairs.py)"),
     Setting("fetch_timeout", 15.0, "seconds to wait for a URL"),
+    Setting("allow_private_urls", False, "fetch a feed's item links even when they resolve (or redirect) to a "
+                                         "loopback, private or link-local address (refused by default)"),
     Setting("min_confidence", 0.0, "events below this confidence are not kept"),
     Setting("code_max_bytes", 1_000_000, "API: largest POST /code body in bytes (larger: 413)"),
     Setting("code_max_chars", 100_000, "API: longest POST /code text in characters (longer: 413)"),
@@ -66,6 +68,7 @@ class Config:
     pairs: bool = True
     pair_model: str = ""
     fetch_timeout: float = 15.0
+    allow_private_urls: bool = False
     min_confidence: float = 0.0
     code_max_bytes: int = 1_000_000
     code_max_chars: int = 100_000

@@ -225,12 +225,17 @@ def ingest(
     batch_size: BatchOpt = None,
     model: ModelOpt = None,
     actors: ActorsOpt = None,
+    allow_private_urls: Annotated[bool, typer.Option("--allow-private-urls", help="Fetch a feed's item links "
+                                                     "even when they point at a loopback, private or link-local "
+                                                     "address (refused by default).")] = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Read articles, code them, and store the events (articles already stored are skipped)."""
     from ..runner import ingest as run_ingest
 
     config = _config(db=db, n_process=processes, batch_size=batch_size, model=model, actors=actors)
+    if allow_private_urls:
+        config = config.with_(allow_private_urls=True)
     total = None if quiet else count_articles(inputs)
     if processes is None and total is not None and total <= config.batch_size:
         config = config.with_(n_process=1)  # a handful of articles: starting workers costs more

@@ -3,7 +3,10 @@
 For each entry, in order:
 
 1. its link's page, fetched (``web.Fetcher``) and extracted with trafilatura, when the link
-   is an http(s) URL, fetching is on, and the page gives main text;
+   is an http(s) URL, fetching is on, and the page gives main text. A feed's links are
+   third-party input: one resolving (or redirecting) to a loopback, private, link-local or other
+   non-public address is not fetched (a warning) unless the setting ``allow_private_urls`` is on;
+   the URLs the user names are fetched wherever they point;
 2. else its content or summary, HTML stripped (with a warning naming the page's problem);
 3. else a failure: ``feed.xml#entry-4: entry has no reachable page and no summary``.
 
@@ -76,7 +79,7 @@ def read_feed_bytes(
         published = _entry_date(entry)
         if fetcher is not None and is_url(link):
             try:
-                page = fetcher.fetch(link)
+                page = fetcher.fetch(link, public_only=not config.allow_private_urls)
                 page_html = decode_html(page.content, link, report, page.charset)
                 found = extract(page_html, page.url)
             except (FetchError, HTMLError, DecodeError) as exc:

@@ -7,12 +7,22 @@ unknown host, an HTTP status other than 2xx, or a body over ``MAX_BYTES``.
 :class:`Fetcher` keeps one HTTP client (connection reuse) for a whole read and remembers
 hosts that could not be reached at all, so that a feed of 200 links to a dead site costs
 one timeout, not 200.
+
+``fetch(url, public_only=True)`` (a feed's item links: third-party input) refuses a URL whose
+host resolves to a loopback, private, link-local, multicast, reserved or unspecified address,
+and any redirect to one, before connecting: ``refused (not a public address: localhost ->
+127.0.0.1; --allow-private-urls fetches it)``. The check resolves the name once more than the
+connection does, so a name whose DNS answer changes between the two (DNS rebinding) is not
+stopped by it.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -23,6 +33,45 @@ MAX_BYTES = 20_000_000
 
 class FetchError(Exception):
     """A URL that gave nothing usable; ``str(exc)`` is the reason."""
+
+
+class PrivateURLError(FetchError):
+    """A URL (or a redirect) to an address that is not public, with public_only on."""
+
+
+class _UnknownHost(FetchError):
+    pass
+
+
+def _addresses(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to (an IP literal: itself)."""
+    infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    return [str(info[4][0]) for info in infos]
+
+
+def _not_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # fe80::1%eth0
+    if isinstance(ip, ipaddress.IPv6Address) and (ip.ipv4_mapped or ip.sixtofour):
+        ip = ip.ipv4_mapped or ip.sixtofour  # type: ignore[assignment]
+    return not ip.is_global or ip.is_multicast
+
+
+def check_public(url: str) -> None:
+    """Raise :class:`PrivateURLError` unless ``url`` is http(s) and its host resolves only to public
+    addresses; :class:`FetchError` (unknown host) when it does not resolve."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise PrivateURLError(f"refused (not an http(s) URL: {url[:100]}; --allow-private-urls does not change this)")
+    host = parts.hostname
+    try:
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        addresses = _addresses(host, port)
+    except (OSError, ValueError, UnicodeError):
+        raise _UnknownHost("unknown host") from None
+    bad = [a for a in addresses if _not_public(a)]
+    if bad or not addresses:
+        shown = host if bad[:1] == [host] else f"{host} -> {bad[0] if bad else 'nothing'}"
+        raise PrivateURLError(f"refused (not a public address: {shown}; --allow-private-urls fetches it)")
 
 
 @dataclass
@@ -43,31 +92,39 @@ class Fetcher:
         self.timeout = timeout
         self.max_bytes = max_bytes
         self._client: httpx.Client | None = None
+        self._public_client: httpx.Client | None = None
         self._dead_hosts: dict[str, str] = {}
 
-    def _get_client(self) -> httpx.Client:
+    def _get_client(self, public_only: bool = False) -> httpx.Client:
+        """One client for any URL, one that checks every request, redirects included."""
+        if public_only:
+            if self._public_client is None:
+                self._public_client = self._new_client([_check_request])
+            return self._public_client
         if self._client is None:
-            self._client = httpx.Client(
-                follow_redirects=True,
-                timeout=self.timeout,
-                headers={"User-Agent": USER_AGENT},
-                max_redirects=10,
-            )
+            self._client = self._new_client([])
         return self._client
 
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+    def _new_client(self, hooks: list[Any]) -> httpx.Client:
+        return httpx.Client(follow_redirects=True, timeout=self.timeout, headers={"User-Agent": USER_AGENT},
+                            max_redirects=10, event_hooks={"request": hooks})
 
-    def fetch(self, url: str) -> Page:
+    def close(self) -> None:
+        for client in (self._client, self._public_client):
+            if client is not None:
+                client.close()
+        self._client = self._public_client = None
+
+    def fetch(self, url: str, public_only: bool = False) -> Page:
+        """The page at ``url``; ``public_only``: refuse (:class:`PrivateURLError`) a URL or redirect
+        to an address that is not public."""
         if not is_url(url):
             raise FetchError("unreachable (not an http(s) URL)")
         host = urlsplit(url).netloc.lower()
         if host in self._dead_hosts:
             raise FetchError(f"unreachable ({self._dead_hosts[host]}, earlier in this run)")
         try:
-            with self._get_client().stream("GET", url) as response:
+            with self._get_client(public_only).stream("GET", url) as response:
                 if not 200 <= response.status_code < 300:
                     raise FetchError(f"unreachable (HTTP {response.status_code} {response.reason_phrase})")
                 declared = response.headers.get("content-length")
@@ -89,6 +146,9 @@ class Fetcher:
                     charset=response.charset_encoding,
                     content=b"".join(chunks),
                 )
+        except _UnknownHost as exc:  # the public_only check could not resolve it
+            self._dead_hosts[host] = str(exc)
+            raise FetchError(f"unreachable ({exc})") from None
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             reason = _describe(exc)
             self._dead_hosts[host] = reason
@@ -97,6 +157,10 @@ class Fetcher:
             raise FetchError("unreachable (too many redirects)") from None
         except httpx.HTTPError as exc:
             raise FetchError(f"unreachable ({_describe(exc)})") from None
+
+
+def _check_request(request: httpx.Request) -> None:
+    check_public(str(request.url))  # raised inside httpx, it leaves the request unsent
 
 
 def _describe(exc: Exception) -> str:
