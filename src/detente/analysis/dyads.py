@@ -1,15 +1,18 @@
 """Dyad series: how two countries treat each other, period by period.
 
 Contract: ``dyad_series(con, a, b, freq="month", ...) -> list[dict]``, one dict per period
-from ``start`` to ``end`` (empty periods included, with zero counts; both inclusive, as dates
+from ``start`` to ``end`` (empty periods included, with zero counts and a missing index; both
+inclusive, as dates
 or ``YYYY``/``YYYY-MM``/``YYYY-MM-DD``, an end month or year meaning its last day:
 :func:`detente.dates.parse_bound`), keys:
 
 ``period`` (ISO date of the period start: the 1st of the month, or the Monday of the ISO
 week), ``n`` (happenings, or events with ``unit="events"``), ``mentions``, ``q1``..``q4``
 (counts by CAMEO QuadClass: verbal cooperation, material cooperation, verbal conflict,
-material conflict), ``goldstein_sum``, ``goldstein_mean`` (``None`` when empty), ``coop``
-and ``conflict`` (Goldstein mass, below) and ``index``.
+material conflict), ``goldstein_sum``, ``goldstein_mean``, ``coop`` and ``conflict``
+(Goldstein mass, below) and ``index``. A period without happenings has ``n = 0`` and
+``index = goldstein_mean = None``: missing, not neutral (an index of 0 is a period whose
+cooperation and conflict balance).
 
 The cooperation–conflict index (docs/analysis.md)::
 
@@ -18,7 +21,7 @@ The cooperation–conflict index (docs/analysis.md)::
     index    = 100 * (coop - conflict) / (coop + conflict + k)
 
 with ``w = 1`` (or the number of mentions when ``weighted=True``) and ``k = SMOOTHING``
-(5 Goldstein points): the index lies in (-100, 100), is 0 for an empty or neutral period
+(5 Goldstein points): the index lies in (-100, 100), is 0 for a neutral period
 and a single mild event does not swing it to an extreme.
 
 By default the items are happenings (``unit="happenings"``, see happenings.py), asserted
@@ -33,7 +36,15 @@ import datetime as _dt
 from typing import Any
 
 from ..dates import parse_bound
-from .common import AnalysisError, connection, counting_sql, fetch_one, norm_code, require_events
+from .common import (
+    AnalysisError,
+    connection,
+    counting_sql,
+    fetch_one,
+    norm_code,
+    require_events,
+    table_exists,
+)
 from .happenings import ensure_happenings
 
 SMOOTHING = 5.0
@@ -138,7 +149,7 @@ def dyad_series(store_or_con: object, a: str, b: str, freq: str = "month", start
         if r is None:
             out.append({"period": p.isoformat(), "n": 0, "mentions": 0, "q1": 0, "q2": 0, "q3": 0, "q4": 0,
                         "goldstein_sum": 0.0, "goldstein_mean": None, "coop": 0.0, "conflict": 0.0,
-                        "index": 0.0})
+                        "index": None})  # no happening: missing, not neutral
             continue
         _, n, mentions, q1, q2, q3, q4, gsum, wsum, coop, conflict = r
         out.append({"period": p.isoformat(), "n": int(n), "mentions": int(mentions or 0), "q1": int(q1),
@@ -150,12 +161,15 @@ def dyad_series(store_or_con: object, a: str, b: str, freq: str = "month", start
 
 
 def series_to_arrow(series: list[dict]) -> Any:
-    """The series as a pyarrow Table (for Parquet / CSV export)."""
+    """The series as a pyarrow Table (for Parquet / CSV export); a missing index is null."""
     import pyarrow as pa
 
     cols: dict[str, list] = {c: [r[c] for r in series] for c in SERIES_COLUMNS}
     cols["period"] = [_dt.date.fromisoformat(p) for p in cols["period"]]
-    return pa.table(cols)
+    types = {"period": pa.date32()}
+    types.update({c: pa.int64() for c in ("n", "mentions", "q1", "q2", "q3", "q4")})
+    schema = pa.schema([(c, types.get(c, pa.float64())) for c in SERIES_COLUMNS])
+    return pa.table(cols, schema=schema)
 
 
 def write_series(series: list[dict], path: str) -> None:
@@ -169,6 +183,53 @@ def write_series(series: list[dict], path: str) -> None:
         import pyarrow.csv as pcsv
 
         pcsv.write_csv(table, path)
+
+
+def dyad_sources(store_or_con: object, a: str, b: str, start: Any = None, end: Any = None,
+                 directed: bool = False, include_all: bool = False) -> dict[str, int]:
+    """How many articles and outlets the dyad's happenings between ``start`` and ``end`` rest on:
+    ``{"happenings", "articles", "sources"}`` (an article without an outlet counts as its own)."""
+    con = connection(store_or_con)
+    a, b = norm_code(a), norm_code(b)
+    ensure_happenings(con, include_all=include_all)
+    s, e = parse_bound(start, what="from"), parse_bound(end, end=True, what="to")
+    cond = "h.pair = ?" + ("" if include_all else " AND h.asserted")
+    if directed:
+        cond += " AND h.has_ab" if a == min(a, b) else " AND h.has_ba"
+    params: list[Any] = [f"{min(a, b)}-{max(a, b)}"]
+    if s:
+        cond += " AND h.date >= ?"
+        params.append(s)
+    if e:
+        cond += " AND h.date <= ?"
+        params.append(e)
+    outlet = "a.source" if table_exists(con, "articles") else "NULL"
+    join = "LEFT JOIN articles a ON a.article_id = ev.article_id" if outlet != "NULL" else ""
+    row = fetch_one(con, f"""
+      SELECT count(DISTINCT h.happening_id), count(DISTINCT ev.article_id),
+             count(DISTINCT coalesce({outlet}, 'article:' || ev.article_id))
+      FROM happenings h JOIN happening_events he USING (happening_id)
+      JOIN events ev ON ev.event_id = he.event_id {join} WHERE {cond}""", params)
+    return {"happenings": int(row[0]), "articles": int(row[1]), "sources": int(row[2])} if row else \
+        {"happenings": 0, "articles": 0, "sources": 0}
+
+
+def series_caption(a: str, b: str, freq: str, series: list[dict], sources: dict[str, int] | None = None,
+                   directed: bool = False, weighted: bool = False, include_all: bool = False,
+                   smoothing: float = SMOOTHING) -> str:
+    """The chart's caption: what each point is (the formula), the filters, what it rests on."""
+    w = "mentions" if weighted else "1"
+    items = "happenings" + (", all factualities" if include_all else ", asserted only")
+    pair = f"{a.upper()} → {b.upper()} only" if directed else f"{a.upper()}–{b.upper()} both ways"
+    empty = sum(1 for r in series if not r["n"])
+    span = f"{series[0]['period']} to {series[-1]['period']}" if series else "no periods"
+    text = (f"Index per {freq} = 100·(coop − conflict)/(coop + conflict + {smoothing:g}); coop/conflict = "
+            f"Σ w·|Goldstein| of cooperative/conflictual {items}, w = {w}. {pair}, {span}; "
+            f"{empty} empty {freq}(s) left as gaps. Point size and label: happenings per {freq}.")
+    if sources is not None:
+        text += (f" Rests on {sources['happenings']} happenings from {sources['articles']} articles, "
+                 f"{sources['sources']} outlet(s).")
+    return text
 
 
 def busiest_pairs(store_or_con: object, limit: int = 10, include_domestic: bool = False) -> list[tuple[str, str, int]]:

@@ -1,10 +1,14 @@
 """Charts: the dyad chart and the relations heatmap (matplotlib, Agg backend, imported lazily).
 
-* ``dyad_chart(series, changes, path, title)``: top panel the cooperation–conflict index
-  as a line (change points as dashed vertical lines, segment levels as horizontal
-  strokes); bottom panel the counts per QuadClass as stacked bars. PNG or SVG by suffix.
-* ``relations_heatmap(relations, path)``: the country × country index, red (conflict) to
-  blue (cooperation), blank where a pair has no happenings.
+* ``dyad_chart(series, changes, path, title, caption="")``: top panel the cooperation–conflict
+  index as a line broken over empty periods (no happenings: missing, not 0), each point sized by
+  and labelled with the happenings it rests on; change points as dashed vertical lines, the
+  segment means either side (the levels ``changes`` reports) as horizontal strokes; bottom panel
+  the counts per QuadClass as stacked bars; the caption (formula, filters, sources) below.
+  PNG or SVG by suffix.
+* ``relations_heatmap(relations, path)``: the country × country index, red (conflict) through
+  white (neutral, 0) to blue (cooperation), grey where a pair has no happenings, each cell
+  labelled with its number of happenings.
 """
 
 from __future__ import annotations
@@ -25,20 +29,45 @@ def _pyplot() -> Any:
     return plt
 
 
-def dyad_chart(series: list[dict], changes: list[dict], path: str, title: str = "") -> str:
+def _segments(series: list[dict], changes: list[dict], dates: list[_dt.date], end: _dt.date) -> list[tuple]:
+    """(start, end, mean index) of each segment between change points, as ``changes`` reports them."""
+    if not changes:
+        return []
+    cuts = [_dt.date.fromisoformat(ch["period"]) for ch in changes]
+    bounds = [dates[0], *cuts, end]
+    levels = [changes[0]["level_before"], *(ch["level_after"] for ch in changes)]
+    return [(bounds[i], bounds[i + 1], levels[i]) for i in range(len(levels))]
+
+
+def dyad_chart(series: list[dict], changes: list[dict], path: str, title: str = "", caption: str = "") -> str:
     plt = _pyplot()
+    import textwrap
+
     from matplotlib.ticker import MaxNLocator
 
     dates = [_dt.date.fromisoformat(r["period"]) for r in series]
     span = (dates[1] - dates[0]).days if len(dates) > 1 else 30
     mids = [d + _dt.timedelta(days=span / 2) for d in dates]  # a period's value sits in its middle
-    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(9, 6), sharex=True,
+    wrapped = textwrap.fill(caption, 150) if caption else ""
+    lines = wrapped.count("\n") + 1 if wrapped else 0
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(9, 6 + 0.16 * lines), sharex=True,
                                    gridspec_kw={"height_ratios": [3, 2]})
     try:
         ax1.axhline(0, color="#999999", linewidth=0.8)
-        xs = [d for d, r in zip(mids, series) if r["n"] > 0]
-        ys = [r["index"] for r in series if r["n"] > 0]
-        ax1.plot(xs, ys, marker="o", color="#222222", linewidth=1.6, label="index")
+        # NaN where a period has no happenings: the line breaks there instead of dipping to 0
+        ys = [float("nan") if r["index"] is None or not r["n"] else r["index"] for r in series]
+        ax1.plot(mids, ys, color="#222222", linewidth=1.6, label="index")
+        counts = [r["n"] for r in series]
+        top = max([1, *counts])
+        pts = [(x, y, n) for x, y, n in zip(mids, ys, counts) if n]
+        ax1.scatter([p[0] for p in pts], [p[1] for p in pts], s=[16 + 140 * p[2] / top for p in pts],
+                    color="#222222", zorder=3)
+        for x, y, n in pts:
+            ax1.annotate(str(n), xy=(x, y), xytext=(0, 8), textcoords="offset points", ha="center",
+                         fontsize=7, color="#555555")
+        end = _dt.date.fromisoformat(series[-1]["period"]) + _dt.timedelta(days=span) if series else None
+        for lo, hi, level in _segments(series, changes, dates, end):  # type: ignore[arg-type]
+            ax1.hlines(level, lo, hi, colors="#c0392b", linewidth=2.2, alpha=0.45)
         for ch in changes:
             x = _dt.date.fromisoformat(ch["period"])
             ax1.axvline(x, color="#c0392b", linestyle="--", linewidth=1.2)
@@ -61,7 +90,11 @@ def dyad_chart(series: list[dict], changes: list[dict], path: str, title: str = 
         ax2.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax2.legend(fontsize=7, loc="upper left", ncol=2)
         fig.autofmt_xdate()
-        fig.tight_layout()
+        if wrapped:
+            fig.text(0.01, 0.005, wrapped, fontsize=7, color="#444444", ha="left", va="bottom")
+            fig.tight_layout(rect=(0, (0.14 * lines + 0.08) / (6 + 0.16 * lines), 1, 1))  # room for the caption
+        else:
+            fig.tight_layout()
         fig.savefig(path)
     finally:
         plt.close(fig)
@@ -70,6 +103,7 @@ def dyad_chart(series: list[dict], changes: list[dict], path: str, title: str = 
 
 def relations_heatmap(relations: Any, path: str) -> str:
     plt = _pyplot()
+    import matplotlib
     import numpy as np
 
     n = len(relations.countries)
@@ -78,13 +112,23 @@ def relations_heatmap(relations: Any, path: str) -> str:
         for j, v in enumerate(row):
             if v is not None:
                 data[i, j] = v
+    counts = getattr(relations, "counts", None)
     size = max(4.0, 0.35 * n + 2)
     fig, ax = plt.subplots(figsize=(size + 1, size))
     try:
-        im = ax.imshow(np.ma.masked_invalid(data), cmap="RdBu", vmin=-100, vmax=100)
+        # no happenings: grey; neutral (index 0) is the white middle of RdBu
+        cmap = matplotlib.colormaps["RdBu"].with_extremes(bad="#d0d0d0")
+        im = ax.imshow(np.ma.masked_invalid(data), cmap=cmap, vmin=-100, vmax=100)
+        if counts is not None and n <= 40:
+            for i in range(n):
+                for j in range(n):
+                    if counts[i][j]:
+                        ax.text(j, i, str(counts[i][j]), ha="center", va="center", fontsize=6,
+                                color="white" if abs(data[i, j]) > 60 else "#222222")
         ax.set_xticks(range(n), relations.countries, rotation=90, fontsize=8)
         ax.set_yticks(range(n), relations.countries, fontsize=8)
         ax.set_title(f"Relations {relations.start} – {relations.end}")
+        ax.set_xlabel("grey: no happenings · white: neutral · numbers: happenings", fontsize=7)
         fig.colorbar(im, ax=ax, label="cooperation – conflict index")
         fig.tight_layout()
         fig.savefig(path)

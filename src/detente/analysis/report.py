@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 import textwrap
 
-from .changes import dyad_changes
+from .changes import dyad_changes, no_change_hint
 from .common import connection
-from .dyads import busiest_pairs
+from .dyads import busiest_pairs, dyad_sources, series_caption
 from .happenings import cluster_happenings
 
 DEMO_CHART = "detente-demo-dyad.png"
@@ -38,21 +38,26 @@ def demo_report(store_or_con: object, out_dir: str = ".", top: int = 3) -> str:
     chart = os.path.join(out_dir, DEMO_CHART)
     from .plots import dyad_chart
 
-    dyad_chart(series, changes, chart, title=f"{a} – {b}: cooperation – conflict index by month")
+    dyad_chart(series, changes, chart, title=f"{a} – {b}: cooperation – conflict index by month",
+               caption=series_caption(a, b, "month", series, dyad_sources(con, a, b)))
     active = [r for r in series if r["n"]]
     lines.append(f"Busiest pair: {a}–{b}, {n} happenings from {_month(series[0]['period'])} "
                  f"to {_month(series[-1]['period'])}.")
     lines.append("Index by month (-100 conflict .. +100 cooperation): " + ", ".join(
         f"{r['period'][:7]} {r['index']:+.0f}" for r in active))
     if not changes:
-        lines.append("No change point: the relation kept one level.")
+        lines.append(no_change_hint(series, "month") or "No change point: the relation kept one level.")
     for ch in changes:
         verb = "warmed" if ch["delta"] > 0 else "cooled"
         lines.append(f"The relation {verb} in {_month(ch['period'])}: from {ch['level_before']:+.0f} "
-                     f"to {ch['level_after']:+.0f}. What moved it:")
+                     f"to {ch['level_after']:+.0f} (mean levels; the index went from {ch['index_before']:+.0f} "
+                     f"in {_month(ch['previous_period'])} to {ch['index_after']:+.0f}). "
+                     + ("What moved it:" if ch["drivers"] else f"No driver: {ch.get('note', '')}."))
         for d in ch["drivers"]:
             sent = textwrap.shorten(d["sentence"] or "", 160, placeholder="…")
+            titles = [x["title"] for x in d.get("articles") or [] if x.get("title")]
+            source = f" ({textwrap.shorten(titles[0], 60, placeholder='…')})" if titles else ""
             lines.append(f"  - {d['date']} [{d['cameo']}, Goldstein {d['goldstein']:+.1f}, "
-                         f"{d['mentions']} mention(s)] {sent}")
+                         f"{d['mentions']} mention(s)] {sent}{source}")
     lines.append(f"Chart: {chart}")
     return "\n".join(lines)

@@ -64,12 +64,15 @@ def dyad(
 ) -> None:
     """The A–B relation period by period: counts by QuadClass, Goldstein, cooperation–conflict index."""
     from ..analysis import cluster_happenings, detect_changes, dyad_series, write_series
+    from ..analysis.dyads import dyad_sources, series_caption
     console = _console()
 
     with _opened(db) as con:
         cluster_happenings(con, only_new=True, include_all=include_all)
         series = dyad_series(con, a, b, freq=freq, start=start, end=end, directed=directed,
                              weighted=weighted, include_all=include_all)
+        sources = dyad_sources(con, a, b, start=start, end=end, directed=directed,
+                               include_all=include_all) if plot and series else None
     arrow = "→" if directed else "–"
     table = Table(title=f"{a.upper()} {arrow} {b.upper()} by {freq} (happenings"
                         f"{', mention-weighted' if weighted else ''}{', all factualities' if include_all else ''})")
@@ -81,6 +84,8 @@ def dyad(
     console.print(table)
     if not series:
         console.print(f"No happenings between {a.upper()} and {b.upper()}.")
+    elif any(not r["n"] for r in series):
+        console.print(f"index –: no happening that {freq} (missing, not neutral)")
     for path in (csv_path, parquet_path):
         if path:
             write_series(series, path)
@@ -89,7 +94,9 @@ def dyad(
         from ..analysis.plots import dyad_chart
 
         dyad_chart(series, detect_changes(series) if series else [], plot,
-                   title=f"{a.upper()} {arrow} {b.upper()}: cooperation – conflict index")
+                   title=f"{a.upper()} {arrow} {b.upper()}: cooperation – conflict index",
+                   caption=series_caption(a, b, freq, series, sources, directed=directed, weighted=weighted,
+                                          include_all=include_all))
         console.print(f"wrote {plot}")
 
 
@@ -107,25 +114,45 @@ def changes(
 ) -> None:
     """When the A–B relation changed, from what level to what, and the happenings that moved it."""
     from ..analysis import cluster_happenings, dyad_changes
+    from ..analysis.changes import no_change_hint
     console = _console()
 
     with _opened(db) as con:
         cluster_happenings(con, only_new=True)
         series, found = dyad_changes(con, a, b, freq=freq, penalty=penalty, start=start, end=end, top=top)
     if not found:
-        console.print(f"No change point in {a.upper()}–{b.upper()} ({len(series)} {freq}s).")
+        active = sum(1 for r in series if r["n"])
+        console.print(f"No change point in {a.upper()}–{b.upper()} ({len(series)} {freq}s, {active} with happenings).")
+        hint = no_change_hint(series, freq, penalty)
+        if hint:
+            console.print(hint)
         return
     for ch in found:
         verb = "warmed" if ch["delta"] > 0 else "cooled"
         console.print(f"[bold]{ch['period']}[/bold]: {a.upper()}–{b.upper()} {verb} from "
-                      f"{ch['level_before']:+.1f} to {ch['level_after']:+.1f} (penalty {ch['penalty']})")
+                      f"{ch['level_before']:+.1f} to {ch['level_after']:+.1f} (segment means; index "
+                      f"{ch['index_before']:+.1f} in {ch['previous_period'][:7]}, {ch['index_after']:+.1f} in "
+                      f"{ch['period'][:7]}; penalty {ch['penalty']})")
+        if not ch["drivers"]:
+            console.print(f"No drivers: {ch.get('note', 'no happening pushed the index this way')}.")
+            continue
         table = Table(show_header=True)
         for col in ("date", "cameo", "goldstein", "mentions", "sentence", "articles"):
             table.add_column(col)
         for d in ch["drivers"]:
             table.add_row(d["date"] or "", d["cameo"] or "", f"{d['goldstein']:+.1f}", str(d["mentions"]),
-                          d["sentence"] or "", ", ".join(x[:12] for x in d["article_ids"] or []))
+                          d["sentence"] or "", "\n".join(_article_label(x) for x in d.get("articles") or []))
         console.print(table)
+
+
+def _article_label(article: dict) -> str:
+    """An article as a reader knows it: its title and link (or outlet), else its id."""
+    title, url, source = article.get("title"), article.get("url"), article.get("source")
+    if title and url:
+        return f"{title} <{url}>"
+    if title or url:
+        return str(title or url) + (f" ({source})" if source and title else "")
+    return article["article_id"][:12] + (f" ({source})" if source else "")
 
 
 @app.command()
@@ -135,6 +162,10 @@ def relations(
     csv_path: str | None = typer.Option(None, "--csv", help="write the matrix as CSV"),
     heatmap: str | None = typer.Option(None, "--heatmap", help="write a heatmap (.png or .svg)"),
     top: int = typer.Option(5, "--top", help="warming and cooling pairs listed"),
+    organisations: bool = typer.Option(False, "--organisations",
+                                       help="also organisations, groups and regions (UN, NATO, EU), in rows of "
+                                            "their own after the states"),
+    counts_csv: str | None = typer.Option(None, "--counts-csv", help="write the happenings per pair as CSV"),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Country × country index for a period, and the pairs warming and cooling most."""
@@ -143,20 +174,30 @@ def relations(
 
     with _opened(db) as con:
         cluster_happenings(con, only_new=True)
-        rel = relations_matrix(con, start, end)
-    console.print(f"Relations {rel.start} – {rel.end}: {len(rel.pairs)} pairs, "
-                  f"{len(rel.countries)} countries (halves split at {rel.mid}).")
+        rel = relations_matrix(con, start, end, organisations=organisations)
+    n_states = len(rel.countries) - len(rel.organisations)
+    console.print(f"Relations {rel.start} – {rel.end}: {len(rel.pairs)} pairs, {n_states} states"
+                  + (f" and {len(rel.organisations)} organisations" if organisations else "")
+                  + f" (halves split at {rel.mid}).")
+    if rel.left_out:
+        console.print(f"{rel.left_out} happenings with an organisation, group or region left out "
+                      f"(--organisations to include them).")
     for name, rows in (("warming", rel.warming(top)), ("cooling", rel.cooling(top))):
         table = Table(title=f"Top {name} pairs (second half vs first half)")
         for col in ("pair", "happenings", "first half", "second half", "change", "whole period"):
             table.add_column(col, justify="left" if col == "pair" else "right")
         for p in rows:
-            table.add_row(f"{p['a']}–{p['b']}", str(p["n"]), _fmt(p["index_first"]), _fmt(p["index_second"]),
-                          _fmt(p["change"]), _fmt(p["index"]))
+            table.add_row(f"{p['a']}–{p['b']}", f"{p['n']} ({p['n_first']}+{p['n_second']})",
+                          _fmt(p["index_first"]), _fmt(p["index_second"]), _fmt(p["change"]), _fmt(p["index"]))
         console.print(table)
+        if not rows:
+            console.print(f"No {name} pair: {rel.why_none(name)}.")
     if csv_path:
         rel.to_csv(csv_path)
         console.print(f"wrote {csv_path}")
+    if counts_csv:
+        rel.to_csv(counts_csv, counts=True)
+        console.print(f"wrote {counts_csv}")
     if heatmap:
         rel.heatmap(heatmap)
         console.print(f"wrote {heatmap}")
