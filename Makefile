@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_LIMIT ?= 500
 
-.PHONY: install demo test bench lint lock clean
+.PHONY: install browser demo test bench lint lock clean
 
 install: $(STAMP)
 	@true
@@ -21,8 +21,20 @@ $(STAMP): pyproject.toml requirements.lock
 demo: install
 	@$(BIN)/detente demo
 
-test: install
+test: install browser
 	@$(BIN)/pytest -q
+
+# The browser tests (tests/test_web.py) drive Debian's chromium with Playwright (Playwright's own
+# browser download is not reachable): installed with apt-get when missing and we are root;
+# otherwise the browser tests skip and say why.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing chromium for the browser tests (apt-get) ..."; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	      || echo "could not install chromium: the browser tests will be skipped"; \
+	  else echo "no $(CHROMIUM) (and not root with apt-get): the browser tests will be skipped"; fi; }
 
 bench: install
 	@$(BIN)/python benchmarks/throughput.py --limit $(BENCH_LIMIT)

@@ -426,6 +426,9 @@ def create_app(db_path: str | None = None, config: Config | None = None, engine:
                               "Errors are JSON {\"error\": code, \"detail\": one line}.")
     app.state.detente = _State(db=db, config=config, coder=_Coder(config=config, engine=engine))
     app.include_router(router)
+    from .web import mount as mount_pages  # the HTML pages at / (detente.web)
+
+    mount_pages(app)
     _install_error_handlers(app)
     _install_code_limits(app, config)
     return app

@@ -41,7 +41,7 @@ def serve(
     if not load_config().allowed_hosts and hosts_for_bind(host):  # DNS rebinding: loopback answers loopback names
         os.environ["DETENTE_ALLOWED_HOSTS"] = hosts_for_bind(host)
     load_config()  # a bad setting fails here, as one line, not in each worker
-    typer.echo(f"detente API on http://{host}:{port} (docs: http://{host}:{port}/docs), "
+    typer.echo(f"detente on http://{host}:{port} (pages at /, API docs at /docs), "
                f"store {load_config().db}", err=True)
     uvicorn.run("detente.api:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level=log_level)
