@@ -94,7 +94,7 @@ def index_chart(series: list[dict[str, Any]], changes: list[dict[str, Any]], wid
                f'{_period_label(r["period"])}: index {float(r["index"]):+.1f}, {r["n"]} happenings')
         out.append(f'<circle class="{"point empty" if empty else "point"}" cx="{_fmt(x(i))}" cy="{_fmt(cy)}" '
                    f'r="{3 if empty else 4}" data-period="{escape(r["period"])}" '
-                   f'data-index="{r["index"]}"><title>{escape(tip)}</title></circle>')
+                   f'data-index="{"" if empty else r["index"]}"><title>{escape(tip)}</title></circle>')
     out.append("</svg>")
     return "".join(out)
 
