@@ -9,12 +9,18 @@ Contract: ``export(store, fmt, out=None, table="events", header=False, counts_on
 - ``csv``: the table's flattened columns, with a header; ``record`` left out (it is JSON);
   lists as JSON. Events carry their article's ``article_source_id`` (the input's own id),
   ``article_url``, ``article_title``, ``article_source`` (outlet), ``article_published`` and
-  ``article_origin`` (:data:`detente.store.EVENT_ARTICLE_COLUMNS`).
-- ``parquet``: the table's columns (events with their article's, as csv), ``record`` included
-  (as JSON text).
+  ``article_origin`` (:data:`detente.store.EVENT_ARTICLE_COLUMNS`), and the countries' codes
+  for merging, ISO 3166 alpha-3, Gleditsch–Ward and COW numbers (:data:`COUNTRY_CODE_COLUMNS`,
+  from :mod:`detente.countries`). CAMEO codes are text ("042"): read them as strings.
+- ``parquet``: the same columns as csv, typed (CAMEO codes as strings, GW/COW as integers);
+  without ``record``, which would repeat every row as JSON: the lossless form is ``jsonl``
+  (``table="articles"``: whole coded articles).
 - ``gdelt``: the GDELT 2.0 event table's 61 columns in GDELT's order, tab-separated, no
   header (as GDELT publishes it) unless ``header=True``; only counted events (asserted,
   not hypothetical or denied: GDELT has no polarity column) unless ``counts_only=False``.
+  ``NumMentions``/``NumSources``/``NumArticles`` are those of the event's happening (the
+  clustering of :mod:`detente.analysis.happenings`, run in memory); ``*Geo_CountryCode`` in
+  FIPS 10-4 as GDELT has them, or ``geo_codes="iso3"``/``"iso2"``/``"cameo"``.
   How each column is filled: :data:`GDELT_COLUMNS` and docs/schema.md.
 
 Filters (``actor``, ``pair``, ``start``, ``end``, ``root``, ``quad_class``, ``polarity``,
@@ -44,10 +50,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from . import countries
 from .errors import ConfigError, StoreError
 from .store import EVENT_ARTICLE_COLUMNS, TABLES, Store
 
 FORMATS = ("jsonl", "csv", "parquet", "gdelt")
+GEO_CODES = ("fips", "iso3", "iso2", "cameo")  # how gdelt writes *Geo_CountryCode
+
+# Events in csv/parquet: the country codes analysts merge on (column, events column, crosswalk field)
+COUNTRY_CODE_COLUMNS: list[tuple[str, str, str]] = [
+    (f"{side}_{field}", f"{side}_country", field)
+    for side in ("source", "target") for field in ("iso3", "gw", "cow")
+] + [("location_iso3", "location_country", "iso3")]
 
 # GDELT 2.0 event table (http://data.gdeltproject.org/documentation/GDELT-Event_Codebook-V2.0.pdf),
 # in file order, with what detente puts there ("" = left empty).
@@ -83,9 +97,9 @@ GDELT_COLUMNS: list[tuple[str, str]] = [
     ("EventRootCode", "CAMEO root (04)"),
     ("QuadClass", "1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict"),
     ("GoldsteinScale", "Goldstein value of the CAMEO code"),
-    ("NumMentions", "1 (one event record per mention; GDELT aggregates)"),
-    ("NumSources", "1"),
-    ("NumArticles", "1"),
+    ("NumMentions", "sentences reporting the event's happening, in every article (1 when not clustered)"),
+    ("NumSources", "distinct outlets reporting the happening (an article without an outlet counts as one)"),
+    ("NumArticles", "articles reporting the happening"),
     ("AvgTone", "empty (detente does not measure tone)"),
     ("Actor1Geo_Type", ""),
     ("Actor1Geo_FullName", ""),
@@ -105,8 +119,8 @@ GDELT_COLUMNS: list[tuple[str, str]] = [
     ("Actor2Geo_FeatureID", ""),
     ("ActionGeo_Type", "1 country, 2 US state, 3 US city, 4 world city (from location.feature)"),
     ("ActionGeo_FullName", "location name"),
-    ("ActionGeo_CountryCode", "location country: CAMEO 3-letter (GDELT uses FIPS 10-4 2-letter here)"),
-    ("ActionGeo_ADM1Code", ""),
+    ("ActionGeo_CountryCode", "location country, FIPS 10-4 2-letter as GDELT (--geo-codes iso3|iso2|cameo)"),
+    ("ActionGeo_ADM1Code", "the country code again for a country-level location (as GDELT), else empty"),
     ("ActionGeo_ADM2Code", ""),
     ("ActionGeo_Lat", "location latitude"),
     ("ActionGeo_Long", "location longitude"),
@@ -119,10 +133,14 @@ assert len(GDELT_HEADER) == 61
 
 
 def export(store: Store, fmt: str, out: str | None = None, table: str = "events", header: bool = False,
-           counts_only: bool | None = None, limit: int | None = None, **filters: Any) -> int:
+           counts_only: bool | None = None, limit: int | None = None, geo_codes: str = "fips",
+           **filters: Any) -> int:
     """Write the store (or the filtered events) in ``fmt`` to ``out`` (a path) or stdout; rows written."""
     if fmt not in FORMATS:
         raise ConfigError("E320", "format", f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}")
+    if geo_codes not in GEO_CODES:
+        raise ConfigError("E320", "geo_codes", f"unknown country code scheme {geo_codes!r}; "
+                                               f"one of {', '.join(GEO_CODES)}")
     if table not in TABLES:
         raise ConfigError("E321", "table", f"unknown table {table!r}; one of {', '.join(TABLES)}")
     if out and out != "-":
@@ -130,7 +148,7 @@ def export(store: Store, fmt: str, out: str | None = None, table: str = "events"
     if fmt == "gdelt":
         where, params = store.event_where(counts_only=True if counts_only is None else counts_only, **filters)
         with _opened(out) as fh:
-            return write_gdelt(store, fh, where, params, header=header, limit=limit)
+            return write_gdelt(store, fh, where, params, header=header, limit=limit, geo_codes=geo_codes)
     where, params = store.event_where(counts_only=bool(counts_only), **filters) if table == "events" \
         else _table_filter(store, {**filters, "counts_only": counts_only})
     if fmt == "parquet":
@@ -238,6 +256,19 @@ def _opened(out: str | None) -> Iterator[IO[str]]:
             yield fh
 
 
+_CODES_VIEW = "_detente_country_codes"
+
+
+def _codes_cte() -> str:
+    """The crosswalk as a WITH clause (written into the query, so the store is not written and any
+    cursor sees it)."""
+    def lit(v: object) -> str:
+        return "NULL" if v is None else str(v) if isinstance(v, int) else "'" + str(v).replace("'", "''") + "'"
+    rows = ", ".join(f"({lit(r.cameo)}, {lit(r.iso3)}, {lit(r.gw)}, {lit(r.cow)})"
+                     for r in countries.crosswalk().values())
+    return f"WITH {_CODES_VIEW}(cameo, iso3, gw, cow) AS (VALUES {rows}) "
+
+
 _ORDER = {"events": "date NULLS LAST, article_id, sentence_index, event_id",
           "quantities": "article_id, sentence_index, quantity_id", "accounts": "article_id, account_id",
           "articles": "coded_at, article_id"}
@@ -247,10 +278,19 @@ def _select_sql(store: Store, table: str, columns: Sequence[str], where: str, li
     """``SELECT columns FROM table WHERE where`` in the table's order. For ``events``, the columns of
     :data:`EVENT_ARTICLE_COLUMNS` come from the event's article (NULL for an article not stored)."""
     article_cols = dict(EVENT_ARTICLE_COLUMNS)
-    if table == "events" and any(c in article_cols for c in columns):
-        select = ", ".join(store.column_sql("articles", article_cols[c], "a", c) if c in article_cols
-                           else f'e."{c}"' for c in columns)
-        sql = (f"SELECT {select} FROM (SELECT * FROM events WHERE {where}) e "
+    code_cols = {c: (src, field) for c, src, field in COUNTRY_CODE_COLUMNS}
+    if table == "events" and any(c in article_cols or c in code_cols for c in columns):
+        def expr(c: str) -> str:
+            if c in article_cols:
+                return store.column_sql("articles", article_cols[c], "a", c)
+            if c in code_cols:
+                src, field = code_cols[c]
+                typ = "VARCHAR" if field == "iso3" else "INTEGER"
+                return f'(SELECT CAST(k.{field} AS {typ}) FROM {_CODES_VIEW} k WHERE k.cameo = e."{src}") AS "{c}"'
+            return f'e."{c}"'
+        select = ", ".join(expr(c) for c in columns)
+        with_codes = _codes_cte() if any(c in code_cols for c in columns) else ""
+        sql = (f"{with_codes}SELECT {select} FROM (SELECT * FROM events WHERE {where}) e "
                f"LEFT JOIN articles a ON a.article_id = e.article_id "
                f"ORDER BY e.date NULLS LAST, e.article_id, e.sentence_index, e.event_id")
     else:
@@ -268,9 +308,10 @@ def _select(store: Store, table: str, columns: Sequence[str], where: str, params
 
 def _columns(table: str, with_record: bool) -> list[str]:
     """The export's columns: the table's (``record`` last, when kept); for ``events``, the article's
-    url, title, outlet, date, input id and origin before ``record``."""
+    countries' ISO/GW/COW codes, then the article's url, title, outlet, date, input id and origin."""
     cols = [c for c, _, _ in TABLES[table] if c != "record"]
     if table == "events":
+        cols += [c for c, _, _ in COUNTRY_CODE_COLUMNS]
         cols += [c for c, _ in EVENT_ARTICLE_COLUMNS]
     if with_record and any(c == "record" for c, _, _ in TABLES[table]):
         cols.append("record")
@@ -317,7 +358,7 @@ def write_parquet(store: Store, table: str, out: str, where: str, params: list[A
     import duckdb
     import pyarrow.parquet as pq
 
-    sql = _select_sql(store, table, _columns(table, with_record=True), where, limit)
+    sql = _select_sql(store, table, _columns(table, with_record=False), where, limit)
     n = 0
     with written_whole(out) as path:
         try:
@@ -342,10 +383,25 @@ SELECT e.event_id, e.sentence_index, coalesce(e.date, a.published) AS day,
        e.cameo, e.cameo_root, e.quad_class, e.goldstein,
        e.location_name, e.location_country, e.location_lat, e.location_lon, e.location_geonames_id,
        json_extract_string(e.record, '$.location.feature') AS feature,
-       a.coded_at, coalesce(a.url, a.origin) AS url
+       a.coded_at, coalesce(a.url, a.origin) AS url,
+       coalesce(s.num_mentions, 1) AS num_mentions, coalesce(s.num_sources, 1) AS num_sources,
+       coalesce(s.num_articles, 1) AS num_articles
 FROM (SELECT * FROM events WHERE {where}) e LEFT JOIN articles a ON a.article_id = e.article_id
+LEFT JOIN {sizes} s ON s.event_id = e.event_id
 ORDER BY day NULLS LAST, e.article_id, e.sentence_index, e.event_id
 """
+
+
+def _geo_code(code: str | None, scheme: str) -> str:
+    """A CAMEO country code in the scheme GDELT's *Geo_CountryCode should have (the CAMEO code
+    itself when the crosswalk has no entry: an organisation or a region)."""
+    if not code or scheme == "cameo":
+        return code or ""
+    row = countries.country(code)
+    if row is None:
+        return code
+    value = {"fips": row.fips, "iso3": row.iso3, "iso2": row.iso2}[scheme]
+    return value or code
 
 
 def _gdelt_actor(code: str | None, name: str | None, country: str | None, sector: str | None) -> list[str]:
@@ -367,7 +423,7 @@ def _num(value: Any, fmt: str = "{}") -> str:
     return "" if value is None else fmt.format(value)
 
 
-def gdelt_row(r: dict[str, Any]) -> list[str]:
+def gdelt_row(r: dict[str, Any], geo_codes: str = "fips") -> list[str]:
     """One GDELT 2.0 event row (61 strings) from a joined events/articles row."""
     day: dt.date | None = r["day"]
     cameo = r["cameo"] or ""
@@ -381,13 +437,14 @@ def gdelt_row(r: dict[str, Any]) -> list[str]:
         *_gdelt_actor(r["target_code"], r["target_name"], r["target_country"], r["target_sector"]),
         "1" if (r["sentence_index"] or 0) < 3 else "0",
         cameo, cameo[:3], r["cameo_root"] or cameo[:2], _num(r["quad_class"]), _num(r["goldstein"]),
-        "1", "1", "1", "",
+        _num(r.get("num_mentions", 1)), _num(r.get("num_sources", 1)), _num(r.get("num_articles", 1)), "",
         *([""] * 16),  # Actor1Geo_*, Actor2Geo_*
     ]
     has_loc = r["location_name"] is not None
+    geo_type = _geo_type(r["feature"], r["location_country"]) if has_loc else ""
+    geo_country = _geo_code(r["location_country"], geo_codes)
     row += [
-        _geo_type(r["feature"], r["location_country"]) if has_loc else "",
-        r["location_name"] or "", r["location_country"] or "", "", "",
+        geo_type, r["location_name"] or "", geo_country, geo_country if geo_type == "1" else "", "",
         _num(r["location_lat"]), _num(r["location_lon"]), _num(r["location_geonames_id"]),
         r["coded_at"].strftime("%Y%m%d%H%M%S") if r["coded_at"] else "",
         r["url"] or "",
@@ -404,16 +461,30 @@ def _event_number(event_id: str) -> str:
 
 
 def write_gdelt(store: Store, fh: IO[str], where: str, params: list[Any], header: bool = False,
-                limit: int | None = None) -> int:
-    sql = _GDELT_SQL.format(where=where)
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
-    cur = store.stream(sql, params)
-    names = [d[0] for d in cur.description]
-    if header:
-        fh.write("\t".join(GDELT_HEADER) + "\n")
-    n = 0
-    while rows := cur.fetchmany(1000):
-        fh.writelines("\t".join(gdelt_row(dict(zip(names, row)))) + "\n" for row in rows)
-        n += len(rows)
-    return n
+                limit: int | None = None, geo_codes: str = "fips") -> int:
+    import duckdb
+
+    from .analysis.happenings import happening_sizes
+
+    sizes = "_detente_gdelt_sizes"
+    cur = store.con.cursor()  # a cursor of its own (as Store.stream), which sees what is registered on it
+    cur.register(sizes, happening_sizes(store.con))
+    try:
+        sql = _GDELT_SQL.format(where=where, sizes=sizes)
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        try:
+            cur.execute(sql, params)
+        except duckdb.Error as exc:
+            raise StoreError("E300", store.path, f"cannot read the store: {exc}") from None
+        names = [d[0] for d in cur.description]
+        if header:
+            fh.write("\t".join(GDELT_HEADER) + "\n")
+        n = 0
+        while rows := cur.fetchmany(1000):
+            fh.writelines("\t".join(gdelt_row(dict(zip(names, row)), geo_codes)) + "\n" for row in rows)
+            n += len(rows)
+        return n
+    finally:
+        cur.unregister(sizes)
+        cur.close()

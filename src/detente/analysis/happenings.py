@@ -1,6 +1,7 @@
 """One happening, many reports: cluster events that report the same thing.
 
 Contract: ``cluster_happenings(con, only_new=False, include_all=False) -> ClusterSummary``
+(and, for exports, ``happening_sizes(con) -> pyarrow.Table``, the same clustering in memory)
 reads the store's ``events`` (and, when present, ``articles``) tables and (re)writes two
 tables:
 
@@ -435,3 +436,37 @@ def happening_members(con: duckdb.DuckDBPyConnection, happening_id: str) -> list
       WHERE he.happening_id = ? ORDER BY he.date_lo, he.date_hi, he.event_id""", [happening_id])
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
+def happening_sizes(store_or_con: object) -> pa.Table:
+    """Each clusterable event's happening and its size, computed in memory (no table is written,
+    so it works on a read-only store): columns event_id, happening_id, num_mentions (distinct
+    sentences reporting it), num_articles, num_sources (distinct outlets; an article without one
+    counts as its own), as in the ``happenings`` table. Every factuality is clustered (asserted
+    events never merge with the others); events that cannot be clustered are absent."""
+    con = connection(store_or_con)
+    require_events(con)
+    tbl = con.sql(f"""
+      SELECT event_id, gkey, lo, hi, location_country, cameo_root, date, date_precision, date_basis,
+             coalesce(confidence, 0.0) AS confidence
+      FROM ({_keyed_sql(include_all=True)}) ORDER BY gkey, lo, hi, event_id""").to_arrow_table()
+    members = _sweep(tbl).select(["event_id", "happening_id"])
+    has_articles = table_exists(con, "articles")
+    outlet = "a.source" if has_articles else "NULL"
+    join = "LEFT JOIN articles a ON a.article_id = p.article_id" if has_articles else ""
+    name = f"_detente_members_{id(members):x}"
+    con.register(name, members)
+    try:
+        return con.sql(f"""
+          WITH m AS (SELECT hm.event_id, hm.happening_id, e.article_id, e.sentence_index
+                     FROM {name} hm JOIN events e USING (event_id)),
+          p AS (SELECT happening_id, article_id, count(DISTINCT sentence_index) AS n_sent
+                FROM m GROUP BY 1, 2),
+          h AS (SELECT p.happening_id, sum(p.n_sent) AS num_mentions, count(*) AS num_articles,
+                       count(DISTINCT coalesce({outlet}, 'article:' || p.article_id)) AS num_sources
+                FROM p {join} GROUP BY 1)
+          SELECT m.event_id, m.happening_id, CAST(h.num_mentions AS INTEGER) AS num_mentions,
+                 CAST(h.num_articles AS INTEGER) AS num_articles, CAST(h.num_sources AS INTEGER) AS num_sources
+          FROM m JOIN h USING (happening_id)""").to_arrow_table()
+    finally:
+        con.unregister(name)

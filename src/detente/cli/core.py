@@ -108,6 +108,13 @@ class ExportFormat(str, Enum):
     gdelt = "gdelt"
 
 
+class GeoCodes(str, Enum):
+    fips = "fips"
+    iso3 = "iso3"
+    iso2 = "iso2"
+    cameo = "cameo"
+
+
 class ExportTable(str, Enum):
     events = "events"
     articles = "articles"
@@ -477,6 +484,9 @@ def export_cmd(
                                                               "jsonl of articles = one CodedArticle per line.")]
     = ExportTable.events,
     header: Annotated[bool, typer.Option("--header", help="gdelt: write the column names first.")] = False,
+    geo_codes: Annotated[GeoCodes, typer.Option("--geo-codes", help="gdelt: country codes of the *Geo_CountryCode "
+                                                                     "columns: fips (FIPS 10-4, as GDELT), iso3, "
+                                                                     "iso2 or cameo.")] = GeoCodes.fips,
     actor: ActorFilter = None,
     pair: PairFilter = None,
     start: FromFilter = None,
@@ -505,7 +515,7 @@ def export_cmd(
     with _store(config, read_only=True) as store:
         counts_only = None if include_all is None else not include_all
         n = export(store, fmt.value, out=out, table=table.value, header=header, counts_only=counts_only,
-                   **filters)
+                   geo_codes=geo_codes.value, **filters)
     if out and not quiet:
         _console(stderr=True).print(f"{n:,} rows written to {out}")
 
