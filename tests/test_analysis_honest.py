@@ -168,3 +168,28 @@ def test_relations_keep_organisations_apart_and_show_counts(tmp_path) -> None:  
     assert heat.read_bytes()[:4] == b"\x89PNG"
     r = CliRunner().invoke(app, ["relations", "--db", db, "--from", "2025-03", "--to", "2025-04"])
     assert "No warming pair: no pair of states has a happening in the period" in r.output
+
+
+def test_counts_per_thousand_coded_articles_beside_raw_counts(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    events = _gappy()
+    db = _write(str(tmp_path / "g.duckdb"), events)
+    with Store(db) as st:  # more news in January about other things: 8 coded articles then, 2 in April
+        for i in range(6):
+            st.write(CodedArticle(article=Article(article_id=f"o{i}", text="x", source="Other",
+                                                  published="2025-01-20"), events=[]))
+        st.write(CodedArticle(article=Article(article_id="o9", text="x", source="Other", published="2025-04-20"),
+                              events=[]))
+    con = open_db(db, read_only=True)
+    s = dyad_series(con, "BRA", "ARG")
+    assert [r["articles"] for r in s] == [8, 0, 0, 2, 1]
+    assert [r["n_per_1000"] for r in s] == [250.0, None, None, 500.0, 1000.0]
+    assert s[0]["q1_per_1000"] == 125.0 and s[0]["q3_per_1000"] == 125.0 and s[0]["n"] == 2  # raw beside
+    write_series(s, str(tmp_path / "s.csv"))
+    head = (tmp_path / "s.csv").read_text().splitlines()[0]
+    assert '"articles","n_per_1000","q1_per_1000"' in head
+    # events dated long before any article published: no coded article that month, no rate
+    old = dyad_series(con, "BRA", "ARG", start="2024-12", end="2025-01")
+    assert old[0]["articles"] == 0 and old[0]["n_per_1000"] is None
+    con.close()
+    r = CliRunner().invoke(app, ["dyad", "BRA", "ARG", "--db", db])
+    assert r.exit_code == 0 and "per 1k articles" in r.output and "250.0" in r.output

@@ -28,6 +28,13 @@ By default the items are happenings (``unit="happenings"``, see happenings.py), 
 only; ``include_all=True`` also counts negated, hypothetical and denied ones;
 ``unit="events"`` counts event records directly (both halves of a symmetric event count).
 ``directed=True`` keeps only a -> b (for happenings: those with at least one a -> b report).
+
+Normalisation (as GDELT's and ICEWS's aggregates offer): ``articles`` is the number of coded
+articles (``status = 'ok'``) published in the period, whatever they are about: the volume of
+news the store holds then; ``n_per_1000`` and ``q1_per_1000``..``q4_per_1000`` are the counts
+per 1,000 of them, beside the raw counts (``None`` when the period has no coded article, e.g.
+for events dated long before the articles that report them, or when the store has no
+``articles`` table). Articles without a publication date are not in any period.
 """
 
 from __future__ import annotations
@@ -50,7 +57,9 @@ from .happenings import ensure_happenings
 SMOOTHING = 5.0
 FREQS = ("month", "week")
 SERIES_COLUMNS = ("period", "n", "mentions", "q1", "q2", "q3", "q4", "goldstein_sum", "goldstein_mean",
-                  "coop", "conflict", "index")
+                  "coop", "conflict", "index", "articles", "n_per_1000", "q1_per_1000", "q2_per_1000",
+                  "q3_per_1000", "q4_per_1000")
+PER = 1000  # normalised counts: per this many coded articles of the period
 
 
 def cooperation_index(coop: float, conflict: float, k: float = SMOOTHING) -> float:
@@ -141,23 +150,42 @@ def dyad_series(store_or_con: object, a: str, b: str, freq: str = "month", start
     by_period = {r[0]: r for r in rows}
     if not rows and not (start_d and end_d):
         return []
+    volume = _coded_articles(con, trunc)
     first = start_d or rows[0][0]
     last = end_d or rows[-1][0]
     out = []
     for p in periods(first, last, freq):
         r = by_period.get(p)
+        row: dict[str, Any]
         if r is None:
-            out.append({"period": p.isoformat(), "n": 0, "mentions": 0, "q1": 0, "q2": 0, "q3": 0, "q4": 0,
-                        "goldstein_sum": 0.0, "goldstein_mean": None, "coop": 0.0, "conflict": 0.0,
-                        "index": None})  # no happening: missing, not neutral
-            continue
-        _, n, mentions, q1, q2, q3, q4, gsum, wsum, coop, conflict = r
-        out.append({"period": p.isoformat(), "n": int(n), "mentions": int(mentions or 0), "q1": int(q1),
-                    "q2": int(q2), "q3": int(q3), "q4": int(q4), "goldstein_sum": float(gsum or 0.0),
-                    "goldstein_mean": (float(gsum) / float(wsum)) if wsum else None,
-                    "coop": float(coop), "conflict": float(conflict),
-                    "index": cooperation_index(float(coop), float(conflict), smoothing)})
+            row = {"period": p.isoformat(), "n": 0, "mentions": 0, "q1": 0, "q2": 0, "q3": 0, "q4": 0,
+                   "goldstein_sum": 0.0, "goldstein_mean": None, "coop": 0.0, "conflict": 0.0,
+                   "index": None}  # no happening: missing, not neutral
+        else:
+            _, n, mentions, q1, q2, q3, q4, gsum, wsum, coop, conflict = r
+            row = {"period": p.isoformat(), "n": int(n), "mentions": int(mentions or 0), "q1": int(q1),
+                   "q2": int(q2), "q3": int(q3), "q4": int(q4), "goldstein_sum": float(gsum or 0.0),
+                   "goldstein_mean": (float(gsum) / float(wsum)) if wsum else None,
+                   "coop": float(coop), "conflict": float(conflict),
+                   "index": cooperation_index(float(coop), float(conflict), smoothing)}
+        arts = volume.get(p, 0) if volume is not None else None
+        row["articles"] = arts
+        for col in ("n", "q1", "q2", "q3", "q4"):
+            row[f"{col}_per_1000"] = round(PER * row[col] / arts, 3) if arts else None
+        out.append(row)
     return out
+
+
+def _coded_articles(con: Any, trunc: str) -> dict[_dt.date, int] | None:
+    """Coded articles published per period (``None`` without an ``articles`` table)."""
+    if not table_exists(con, "articles"):
+        return None
+    has_status = fetch_one(con, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'articles' "
+                                "AND column_name = 'status' AND table_schema = current_schema()")
+    ok = "AND coalesce(status, 'ok') = 'ok'" if has_status and has_status[0] else ""
+    rows = con.execute(f"""SELECT CAST(date_trunc('{trunc}', published) AS DATE), count(*) FROM articles
+                           WHERE published IS NOT NULL {ok} GROUP BY 1""").fetchall()
+    return {r[0]: int(r[1]) for r in rows}
 
 
 def series_to_arrow(series: list[dict]) -> Any:
@@ -167,7 +195,7 @@ def series_to_arrow(series: list[dict]) -> Any:
     cols: dict[str, list] = {c: [r[c] for r in series] for c in SERIES_COLUMNS}
     cols["period"] = [_dt.date.fromisoformat(p) for p in cols["period"]]
     types = {"period": pa.date32()}
-    types.update({c: pa.int64() for c in ("n", "mentions", "q1", "q2", "q3", "q4")})
+    types.update({c: pa.int64() for c in ("n", "mentions", "q1", "q2", "q3", "q4", "articles")})
     schema = pa.schema([(c, types.get(c, pa.float64())) for c in SERIES_COLUMNS])
     return pa.table(cols, schema=schema)
 

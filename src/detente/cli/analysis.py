@@ -62,7 +62,8 @@ def dyad(
     plot: str | None = typer.Option(None, "--plot", help="write the dyad chart (.png or .svg)"),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
-    """The A–B relation period by period: counts by QuadClass, Goldstein, cooperation–conflict index."""
+    """The A–B relation period by period: counts by QuadClass (raw, and per 1,000 coded articles of the
+    period), Goldstein, cooperation–conflict index."""
     from ..analysis import cluster_happenings, detect_changes, dyad_series, write_series
     from ..analysis.dyads import dyad_sources, series_caption
     console = _console()
@@ -76,11 +77,13 @@ def dyad(
     arrow = "→" if directed else "–"
     table = Table(title=f"{a.upper()} {arrow} {b.upper()} by {freq} (happenings"
                         f"{', mention-weighted' if weighted else ''}{', all factualities' if include_all else ''})")
-    for col in ("period", "n", "q1", "q2", "q3", "q4", "goldstein sum", "goldstein mean", "index"):
+    for col in ("period", "n", "per 1k articles", "articles", "q1", "q2", "q3", "q4", "goldstein sum",
+                "goldstein mean", "index"):
         table.add_column(col, justify="left" if col == "period" else "right")
     for r in series:
-        table.add_row(r["period"], str(r["n"]), str(r["q1"]), str(r["q2"]), str(r["q3"]), str(r["q4"]),
-                      _fmt(r["goldstein_sum"]), _fmt(r["goldstein_mean"]), _fmt(r["index"]))
+        per = "–" if r["n_per_1000"] is None else f"{r['n_per_1000']:.1f}"
+        table.add_row(r["period"], str(r["n"]), per, _fmt(r["articles"]), str(r["q1"]), str(r["q2"]), str(r["q3"]),
+                      str(r["q4"]), _fmt(r["goldstein_sum"]), _fmt(r["goldstein_mean"]), _fmt(r["index"]))
     console.print(table)
     if not series:
         console.print(f"No happenings between {a.upper()} and {b.upper()}.")
