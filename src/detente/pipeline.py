@@ -9,12 +9,23 @@ coded (a huge corpus is never read ahead into memory).
 A failure in one article becomes that article's ``status="failed"`` with the reason; a worker
 process that dies (out of memory, a crash in native code) fails the articles of its batch
 and is replaced; the stream goes on.
+
+Workers never outlive the process that started them: each watches its parent (a pidfd on
+Linux, else a poll every half second) and exits when it dies, SIGKILL and SIGTERM included, so
+the forkserver and the resource tracker, which stay only while a worker holds their pipes, exit
+too. Workers ignore SIGINT (a terminal's Ctrl-C reaches the whole process group): the parent
+decides. When the stream stops early (Ctrl-C, an error, the consumer closing it), the workers
+are terminated at once instead of finishing their batches.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import select
+import signal
+import threading
+import time
 import traceback
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -89,12 +100,39 @@ class _WorkerStartError(Exception):
     """A worker could not build its Engine: carries the error back (DetenteError does not pickle)."""
 
 
-def _init_worker(config: Config) -> None:
+def _init_worker(config: Config, parent: int | None = None) -> None:
     global _ENGINE, _START_ERROR
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if parent is not None:
+        _watch_parent(parent)
     try:
         _ENGINE = Engine(config)
     except Exception as exc:  # noqa: BLE001 - reported by the first _work call, raised again in the parent
         _START_ERROR = exc
+
+
+def _watch_parent(pid: int, interval: float = 0.5) -> threading.Thread:
+    """A daemon thread that ends this process (``os._exit``) as soon as process ``pid`` is gone."""
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(pid)  # Linux 5.3+: readable when the process ends (zombie or not)
+        except (AttributeError, OSError):
+            fd = None
+        if fd is not None:
+            select.select([fd], [], [])
+            os._exit(1)
+        while True:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
+            time.sleep(interval)
+
+    thread = threading.Thread(target=watch, name="detente-parent-watch", daemon=True)
+    thread.start()
+    return thread
 
 
 def _work(batch: list[Article]) -> list[CodedArticle]:
@@ -148,10 +186,12 @@ def _code_parallel(batches: Iterator[list[Article]], config: Config, procs: int)
     ctx = mp.get_context("forkserver" if os.name == "posix" else "spawn")
 
     def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(procs, mp_context=ctx, initializer=_init_worker, initargs=(config,))
+        return ProcessPoolExecutor(procs, mp_context=ctx, initializer=_init_worker,
+                                   initargs=(config, os.getpid()))
 
     pool = new_pool()
     pending: deque[tuple[list[Article], Future[list[CodedArticle]]]] = deque()
+    finished = False
     try:
         exhausted = False
         while pending or not exhausted:
@@ -183,8 +223,33 @@ def _code_parallel(batches: Iterator[list[Article]], config: Config, procs: int)
                 pending = deque((b, pool.submit(_work, b)) for b, _ in pending)
                 continue
             yield from coded
+        finished = True
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if finished:
+            pool.shutdown(wait=True, cancel_futures=True)
+        else:  # Ctrl-C, an error, the consumer stopped: their batches would be thrown away
+            _stop_pool(pool)
+
+
+def _stop_pool(pool: ProcessPoolExecutor, grace: float = 2.0) -> None:
+    """Terminate the pool's workers now (SIGTERM, then SIGKILL after ``grace`` s); never blocks
+    longer, and a second Ctrl-C meanwhile leaves no worker behind (all are signalled first)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in processes:
+        try:
+            proc.terminate()
+        except (OSError, ValueError, AttributeError):
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + grace
+    for proc in processes:
+        try:
+            proc.join(max(0.0, deadline - time.monotonic()))
+            if proc.is_alive():
+                proc.kill()
+                proc.join(1.0)
+        except (OSError, ValueError, AttributeError, AssertionError):
+            pass
 
 
 def _broken_future() -> Future[list[CodedArticle]]:

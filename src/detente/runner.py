@@ -11,6 +11,9 @@ Contract: ``ingest(inputs, config, store, recode=False, progress=None) -> RunSum
   (or every few seconds), each article with all its rows or not at all.
 - Records the run in the ``runs`` table: inputs, coder, counts, failures with reasons.
 
+Ctrl-C stops the workers at once, writes what is coded and records the run as interrupted; a
+second Ctrl-C while that is written leaves at once (the next run marks it interrupted).
+
 Never stops for one bad article: read failures are counted by :class:`IngestReport`, coding
 failures become ``status="failed"`` articles. Only a store that cannot be written (read-only,
 disk full) stops the run, with a :class:`~detente.errors.StoreError`.
@@ -109,8 +112,9 @@ def ingest_articles(articles: Iterable[Article], config: Config, store: Store, r
                 yield article
             run.report_progress()
 
+    stream = code_articles(fresh(), config, n_process=procs, engine=engine)
     try:
-        for coded in code_articles(fresh(), config, n_process=procs, engine=engine):
+        for coded in stream:
             run.buffer.append(coded)
             if len(run.buffer) >= max(1, config.batch_size) or run.due():
                 run.flush()
@@ -118,7 +122,13 @@ def ingest_articles(articles: Iterable[Article], config: Config, store: Store, r
         summary.status = "done"
     except BaseException as exc:
         summary.status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-        run.finish(quiet=True)
+        try:
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()  # the workers stop now, wherever it was raised
+            run.finish(quiet=True)  # what is coded is written, the run recorded
+        except KeyboardInterrupt:  # a second Ctrl-C: leave now (a batch is written whole or not at all)
+            pass
         raise
     run.finish(quiet=False)
     return summary
