@@ -5,7 +5,8 @@
 Takes every 37th article of ../shared/corpus/news-sample.jsonl.gz starting at ``--slice``, codes
 them, keeps the events aggregates count (asserted; actual, intended or future) with confidence
 >= 0.6 whose source and target are actors of two different countries, and prints ``--sample``
-of them (seeded by the slice) with their sentence. A reader marks each right or wrong.
+of them (seeded by the slice) with their sentence and whether the rules or the pair model
+proposed them. A reader marks each right or wrong.
 """
 
 from __future__ import annotations
@@ -51,8 +52,9 @@ def main() -> None:
     random.seed(args.slice)
     print(f"{len(events)} dyadic counted events in {len(articles)} articles; a sample of {args.sample}:")
     for e in random.sample(events, min(args.sample, len(events))):
+        by = "model" if (e.pattern or "").startswith("model:") else "rules"
         print(f"- {e.source.code} ({e.source.text}) -> {e.target.code} ({e.target.text}) {e.cameo} "
-              f"{e.cameo_name} | {e.modality} | {e.sentence[:230]}")
+              f"{e.cameo_name} | {e.modality} | {by} | {e.sentence[:230]}")
 
 
 if __name__ == "__main__":

@@ -332,13 +332,18 @@ class Coder:
 
     def code(self, doc: Doc, article: Article) -> CodedArticle:
         events: list[Event] = []
-        mentions: list[tuple[int, int, Actor]] | None = None
+        by_sentence: dict[int, list[tuple[int, int, Actor]]] | None = None
         for s_index, sent, actors, found in self.coded_sentences(doc, article):
             events.extend(found)
             if self.pair_model is not None:
-                if mentions is None:
-                    mentions = actors.mentions()
-                events.extend(self._pair_events(sent, s_index, article, mentions, found))
+                if by_sentence is None:  # the actors each sentence names, for the pair scorer
+                    sent_of = sentence_index(doc)
+                    by_sentence = {}
+                    for mention in actors.mentions():
+                        by_sentence.setdefault(sent_of[mention[0]], []).append(mention)
+                mentions = by_sentence.get(s_index, [])
+                if len(mentions) >= 2:
+                    events.extend(self._pair_events(sent, s_index, article, mentions, found))
         quantities: list[Quantity] = []
         accounts: list[Account] = []
         try:

@@ -35,6 +35,7 @@ from ..records import Actor, Event
 # kinds of actor a candidate may be: named, placed parties (not places, implied or unknown ones)
 _PARTY_KINDS = frozenset({"state", "person", "igo", "group", "sector"})
 MAX_PATH = 8  # tokens between a pair's two heads, beyond which the path is summarised
+MAX_PARTIES = 12  # mentions per sentence considered (a list of 30 states is no 870 candidate pairs)
 
 
 def party_key(a: Actor) -> str:
@@ -64,12 +65,16 @@ def _ancestors(tok: Token) -> list[Token]:
     return out
 
 
-def _path(a: Token, b: Token) -> tuple[list[Token], Token, list[Token]]:
+def _path(a: Token, b: Token, cache: dict[int, list[Token]] | None = None
+          ) -> tuple[list[Token], Token, list[Token]]:
     """(a up to the join, the join, b up to the join): the dependency path between two tokens."""
-    up_a = _ancestors(a)
+    if cache is None:
+        cache = {}
+    up_a = cache.get(a.i) or cache.setdefault(a.i, _ancestors(a))
+    up_b_all = cache.get(b.i) or cache.setdefault(b.i, _ancestors(b))
     seen = {t.i: n for n, t in enumerate(up_a)}
     up_b: list[Token] = []
-    for t in _ancestors(b):
+    for t in up_b_all:
         if t.i in seen:
             return up_a[:seen[t.i]], t, up_b
         up_b.append(t)
@@ -87,14 +92,26 @@ def _arg(tok: Token) -> str:
     return tok.dep_
 
 
-def features(src_tok: Token, src: Actor, tgt_tok: Token, tgt: Actor, sent: Span,
-             rule_roots: dict[tuple[str, str], set[str]], sent_roots: set[str],
+def sentence_features(sent: Span, rule_events: Sequence[Event]) -> tuple[list[str], dict[tuple[str, str], set[str]]]:
+    """What every candidate of a sentence shares: its verbs and the rules' roots; and the rules' roots
+    by pair of actors."""
+    shared = [f"sv={_lem(t)}" for t in sent if t.pos_ == "VERB"]
+    rule_roots: dict[tuple[str, str], set[str]] = {}
+    for e in rule_events:
+        shared.append(f"sentrule={e.cameo_root}")
+        if e.source is not None and e.target is not None:
+            rule_roots.setdefault((party_key(e.source), party_key(e.target)), set()).add(e.cameo_root)
+    return sorted(set(shared)), rule_roots
+
+
+def features(src_tok: Token, src: Actor, tgt_tok: Token, tgt: Actor, path: tuple[list[Token], Token, list[Token]],
+             shared: list[str], rule_roots: dict[tuple[str, str], set[str]],
              lexicon_roots: dict[str, frozenset[str]] | None = None) -> list[str]:
     """The features of one candidate (strings; a linear model weighs each). ``lexicon_roots``: the
     CAMEO roots the lexicon's patterns give each head word, so that a word the training data never
     saw still speaks through the lexicon ("lex=04" for any verb of meeting)."""
     lex = lexicon_roots or {}
-    up_a, join, up_b = _path(src_tok, tgt_tok)
+    up_a, join, up_b = path
     f = ["bias"]
     jl = _lem(join)
     f.append(f"join={jl}")
@@ -134,16 +151,13 @@ def features(src_tok: Token, src: Actor, tgt_tok: Token, tgt: Actor, sent: Span,
             f.append(f"mark={c.lower_}")
     if join.dep_ in ("advcl", "relcl", "acl", "ccomp", "xcomp", "pcomp", "conj"):
         f.append(f"joindep={join.dep_}")
-    for t in sent:
-        if t.pos_ == "VERB" and t.i != join.i:
-            f.append(f"sv={_lem(t)}")
+    f.extend(shared)
     roots = rule_roots.get((party_key(src), party_key(tgt)), set())
     back = rule_roots.get((party_key(tgt), party_key(src)), set())
     f.extend(f"rule={r}" for r in roots)
     f.extend(f"ruleback={r}" for r in back)
     if not roots and not back:
         f.append("rule=none")
-    f.extend(f"sentrule={r}" for r in sent_roots)
     return f
 
 
@@ -161,28 +175,25 @@ def candidates(sent: Span, mentions: Iterable[tuple[int, int, Actor]], rule_even
         if skip is not None and skip(tok):
             continue
         parties.append((tok, a))
-    rule_roots: dict[tuple[str, str], set[str]] = {}
-    sent_roots: set[str] = set()
-    for e in rule_events:
-        sent_roots.add(e.cameo_root)
-        if e.source is not None and e.target is not None:
-            rule_roots.setdefault((party_key(e.source), party_key(e.target)), set()).add(e.cameo_root)
-    best: dict[tuple[str, str], tuple[int, Token, Actor, Token, Actor]] = {}
+    if len(parties) < 2:
+        return []
+    del parties[MAX_PARTIES:]
+    shared, rule_roots = sentence_features(sent, rule_events)
+    cache: dict[int, list[Token]] = {}
+    best: dict[tuple[str, str], tuple[int, Token, Actor, Token, Actor, Any]] = {}
     for ta, a in parties:
         for tb, b in parties:
             if ta.i == tb.i or party_key(a) == party_key(b):
                 continue
             if a.country == b.country and (a.sector or "") == (b.sector or ""):
                 continue
-            up_a, _, up_b = _path(ta, tb)
-            length = len(up_a) + len(up_b)
+            path = _path(ta, tb, cache)
+            length = len(path[0]) + len(path[2])
             key = (party_key(a), party_key(b))
             if key not in best or length < best[key][0]:
-                best[key] = (length, ta, a, tb, b)
-    out = []
-    for _, ta, a, tb, b in best.values():
-        out.append(Candidate(ta, a, tb, b, features(ta, a, tb, b, sent, rule_roots, sent_roots, lexicon_roots)))
-    return out
+                best[key] = (length, ta, a, tb, b, path)
+    return [Candidate(ta, a, tb, b, features(ta, a, tb, b, path, shared, rule_roots, lexicon_roots))
+            for _, ta, a, tb, b, path in best.values()]
 
 
 @dataclass
