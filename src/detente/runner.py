@@ -9,7 +9,8 @@ Contract: ``ingest(inputs, config, store, recode=False, progress=None) -> RunSum
   processes; the input is read only as fast as it is coded).
 - Writes coded articles to the store in small transactions of ``config.batch_size`` articles
   (or every few seconds), each article with all its rows or not at all.
-- Records the run in the ``runs`` table: inputs, coder, counts, failures with reasons.
+- Records the run in the ``runs`` table: inputs, coder, counts, failures and warnings (text
+  cut, bytes replaced, a date not understood, a feed not well-formed, ...) with reasons.
 
 Ctrl-C stops the workers at once, writes what is coded and records the run as interrupted; a
 second Ctrl-C while that is written leaves at once (the next run marks it interrupted).
@@ -57,6 +58,9 @@ class RunSummary:
     failures: list[tuple[str, str]] = field(default_factory=list)  # (origin, reason), first 1000
     failures_by_reason: Counter[str] = field(default_factory=Counter)
     skips_by_reason: Counter[str] = field(default_factory=Counter)
+    warned: int = 0  # warnings: the article was read, something was repaired or is unknown
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (origin, reason), first 1000
+    warnings_by_reason: Counter[str] = field(default_factory=Counter)
     done: int = 0
 
     @property
@@ -69,7 +73,7 @@ class RunSummary:
 
     def counts(self) -> dict[str, int]:
         return {k: getattr(self, k) for k in ("read", "new", "skipped_existing", "skipped", "failed",
-                                               "events", "quantities", "accounts")}
+                                               "events", "quantities", "accounts", "warned")}
 
 
 ProgressCallback = Callable[[RunSummary], None]
@@ -171,13 +175,16 @@ class _Run:
         # status "skipped" (not English, ...) is counted by the IngestReport
 
     def sync(self) -> None:
-        """Fold the IngestReport's read failures and skips into the summary."""
+        """Fold the IngestReport's read failures, skips and warnings into the summary."""
         s, r = self.summary, self.report
         s.skipped = r.skipped
         s.failed = r.failed + self.n_coding_failed
         s.failures = (r.failures + self.coding_failures)[:MAX_FAILURES_KEPT]
         s.failures_by_reason = Counter(reason_key(reason) for _, reason in r.failures + self.coding_failures)
         s.skips_by_reason = Counter(reason_key(reason) for _, reason in r.skips)
+        s.warned = r.warned
+        s.warnings = r.warnings[:MAX_FAILURES_KEPT]
+        s.warnings_by_reason = Counter(reason_key(reason) for _, reason in r.warnings)
         s.seconds = time.monotonic() - self.started
 
     def flush(self) -> None:
@@ -201,7 +208,8 @@ class _Run:
             s = self.summary
             self.store.update_run(s.run_id, status=s.status, finished=True, seconds=s.seconds,
                                   failures=s.failures, failures_by_reason=dict(s.failures_by_reason),
-                                  skips_by_reason=dict(s.skips_by_reason), counts=s.counts())
+                                  skips_by_reason=dict(s.skips_by_reason), counts=s.counts(),
+                                  warnings=s.warnings, warnings_by_reason=dict(s.warnings_by_reason))
             if self.progress and not quiet:
                 self.progress(s)
         except Exception:

@@ -12,7 +12,7 @@ own id (``articles.source_id``); export lives in :mod:`detente.export`.
 Tables (columns in :data:`TABLES`, documented in docs/schema.md):
 ``articles`` (one row per article read, with its status), ``events`` / ``quantities`` /
 ``accounts`` (flattened columns for querying plus ``record``, the whole record as JSON, lossless),
-``runs`` (one row per ``detente ingest``: inputs, coder, counts, failures with reasons).
+``runs`` (one row per ``detente ingest``: inputs, coder, counts, failures and warnings with reasons).
 
 Every DuckDB failure (locked, read-only, disk full) becomes a :class:`StoreError` with a
 one-line reason; a failed write is rolled back, so the store stays as it was.
@@ -182,6 +182,9 @@ RUN_COLUMNS: list[tuple[str, str]] = [
     ("failures", "JSON"),  # [{"origin", "reason"}, ...] (first 1000)
     ("failures_by_reason", "JSON"),  # {reason: count}
     ("skips_by_reason", "JSON"),
+    ("warned", "INTEGER"),  # added after schema 1 (as the two below): see _migrate
+    ("warnings", "JSON"),  # [{"origin", "reason"}, ...] (first 1000)
+    ("warnings_by_reason", "JSON"),  # {reason: count}
 ]
 
 TABLES: dict[str, list[Column]] = {
@@ -191,7 +194,7 @@ TABLES: dict[str, list[Column]] = {
     "accounts": ACCOUNT_COLUMNS,
 }
 
-RUN_COUNTS = ("read", "new", "skipped_existing", "skipped", "failed", "events", "quantities", "accounts")
+RUN_COUNTS = ("read", "new", "skipped_existing", "skipped", "failed", "events", "quantities", "accounts", "warned")
 
 _ARROW = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
           "BOOLEAN": pa.bool_(), "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"),
@@ -205,6 +208,11 @@ def _arrow_type(sql_type: str) -> pa.DataType:
 def _arrow_sql(sql_type: str) -> str:
     """A column's type without its constraints (``VARCHAR PRIMARY KEY`` -> ``VARCHAR``)."""
     return sql_type.replace(" PRIMARY KEY", "").replace(" NOT NULL", "")
+
+
+def _column_types(table: str) -> list[tuple[str, str]]:
+    """``(column, SQL type)`` of a table of :data:`TABLES` or of ``runs``."""
+    return list(RUN_COLUMNS) if table == "runs" else [(c, t) for c, t, _ in TABLES[table]]
 
 
 def _ddl(name: str, columns: Sequence[tuple[str, str]]) -> str:
@@ -379,15 +387,16 @@ class Store:
         present: dict[str, set[str]] = {}
         for table, column in rows:
             present.setdefault(table, set()).add(column)
-        return {name: missing for name, cols in TABLES.items()
-                if (missing := {c for c, _, _ in cols} - present.get(name, set()))}
+        wanted = {name: [c for c, _ in _column_types(name)] for name in (*TABLES, "runs")}
+        return {name: missing for name, cols in wanted.items() if (missing := set(cols) - present.get(name, set()))}
 
     def _migrate(self) -> None:
-        """Add the nullable columns added since schema 1 (``articles.source_id``) to a store made
-        before them; their values stay NULL until the articles are stored again. A store opened
+        """Add the nullable columns added since schema 1 (``articles.source_id``, ``runs.warned``,
+        ``runs.warnings``, ``runs.warnings_by_reason``) to a store made before them; their values stay
+        NULL until the articles are stored again (a run's, for the runs before them). A store opened
         read-only is not changed: its missing columns read as NULL (:meth:`column_sql`)."""
         for name, missing in self._missing_columns().items():
-            for col, sql_type, _ in TABLES[name]:
+            for col, sql_type in _column_types(name):
                 if col in missing:
                     self._exec(f'ALTER TABLE {name} ADD COLUMN IF NOT EXISTS "{col}" {sql_type}')
 
@@ -536,7 +545,9 @@ class Store:
     def update_run(self, run_id: str, status: str | None = None, finished: bool = False,
                    seconds: float | None = None, failures: Sequence[tuple[str, str]] = (),
                    failures_by_reason: dict[str, int] | None = None,
-                   skips_by_reason: dict[str, int] | None = None, counts: dict[str, int] | None = None) -> None:
+                   skips_by_reason: dict[str, int] | None = None, counts: dict[str, int] | None = None,
+                   warnings: Sequence[tuple[str, str]] = (),
+                   warnings_by_reason: dict[str, int] | None = None) -> None:
         """Set a run's status, counts (:data:`RUN_COUNTS`), failures; ``finished`` stamps ``finished_at``."""
         sets: list[str] = []
         params: list[Any] = []
@@ -554,10 +565,12 @@ class Store:
         if seconds is not None:
             sets.append("seconds = ?")
             params.append(seconds)
-        if failures:
-            sets.append("failures = ?")
-            params.append(json.dumps([{"origin": o, "reason": r} for o, r in failures[:1000]]))
-        for col, by_reason in (("failures_by_reason", failures_by_reason), ("skips_by_reason", skips_by_reason)):
+        for col, listed in (("failures", failures), ("warnings", warnings)):
+            if listed:
+                sets.append(f"{col} = ?")
+                params.append(json.dumps([{"origin": o, "reason": r} for o, r in listed[:1000]]))
+        for col, by_reason in (("failures_by_reason", failures_by_reason), ("skips_by_reason", skips_by_reason),
+                               ("warnings_by_reason", warnings_by_reason)):
             if by_reason is not None:
                 sets.append(f"{col} = ?")
                 params.append(json.dumps(by_reason))

@@ -198,8 +198,8 @@ def _summary_table(summary: Any, db: str) -> Table:
     t.add_column(justify="right")
     rows = [("articles read", summary.read), ("coded and stored", summary.new),
             ("already in the store", summary.skipped_existing), ("skipped (language, no text, ...)", summary.skipped),
-            ("failed", summary.failed), ("events", summary.events), ("quantities", summary.quantities),
-            ("accounts", summary.accounts)]
+            ("failed", summary.failed), ("warnings (text cut, bytes replaced, ...)", getattr(summary, "warned", 0)),
+            ("events", summary.events), ("quantities", summary.quantities), ("accounts", summary.accounts)]
     for label, value in rows:
         t.add_row(label, f"{value:,}")
     t.add_row("time", f"{summary.seconds:,.1f} s ({summary.rate:,.1f} articles/s)")
@@ -270,6 +270,8 @@ def ingest(
             out.print(_reasons_table("failures by reason", summary.failures_by_reason, summary.failures))
         if summary.skips_by_reason:
             out.print(_reasons_table("skipped by reason", summary.skips_by_reason, []))
+        if summary.warnings_by_reason:
+            out.print(_reasons_table("warnings by reason", summary.warnings_by_reason, summary.warnings))
     if summary.failed:
         raise typer.Exit(EXIT_FAILED)
 
@@ -339,7 +341,11 @@ def code(
         raise InputError("E130", origin, reason)
     engine = Engine(config)
     err = _console(stderr=True)
-    failed = False
+    if not quiet:  # bad lines, a cut file, repairs: as ingest reports them
+        for level, origin, reason in report.entries:
+            if level != "skip":
+                err.print(f"{origin}: {'warning: ' if level == 'warn' else ''}{reason}", markup=False, soft_wrap=True)
+    failed = report.failed > 0
     for article in articles:
         changes = {k: v for k, v in (("published", date), ("title", title)) if v is not None}
         if changes:
