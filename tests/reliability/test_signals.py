@@ -183,3 +183,24 @@ def test_second_ctrl_c_exits_at_once(ingest: _Ingest) -> None:
     assert not _wait_gone(ingest.family, 15)
     with Store(ingest.db, read_only=True) as s:  # the store opens: nothing half-written
         assert s.stats()["articles"] >= 6
+
+
+def test_stopping_a_pool_does_not_wait_for_its_batches() -> None:
+    """What Ctrl-C does to the coding pool: workers busy with a long batch are ended at once
+    (before, ``shutdown(wait=True)`` waited for them and a second Ctrl-C left them behind)."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    from detente.pipeline import _stop_pool
+
+    pool = ProcessPoolExecutor(2, mp_context=mp.get_context("forkserver"))
+    futures = [pool.submit(time.sleep, 60) for _ in range(4)]
+    deadline = time.monotonic() + 30
+    while sum(f.running() for f in futures) < 2:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    workers = [p.pid for p in pool._processes.values()]
+    t0 = time.monotonic()
+    _stop_pool(pool)
+    assert time.monotonic() - t0 < 5
+    assert not _wait_gone(set(workers), 5)
