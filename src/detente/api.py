@@ -265,9 +265,9 @@ async def code(request: Request) -> dict[str, Any]:
     st = _state(request)
     body = _code_request(await read_body(request, st.config.code_max_bytes))
     check_text(body.text, st.config.code_max_chars)
-    article = _code_article(st, body)
     gate: CodeGate = request.app.state.code_gate
-    with gate.admitted():
+    with gate.admitted():  # the threads below are bounded by the queue
+        article = await anyio.to_thread.run_sync(_code_article, st, body)  # HTML, language: off the loop
         return await anyio.to_thread.run_sync(gate.run, st.coder.code, article)
 
 
