@@ -736,3 +736,17 @@ def test_meetings_go_both_ways_and_a_visit_is_hosted(engine, petrarch_engine):
     # PETRARCH practice: one event, from the subject
     events = code(petrarch_engine, "Japanese Prime Minister Shinzo Abe met Chinese President Xi Jinping on Monday.")
     assert find(events, "JPN", "CHN", "04") and not find(events, "CHN", "JPN", "04")
+
+
+def test_a_schedule_is_a_plan(engine):
+    ev = only(code(engine, "The Japanese prime minister is to visit China next week."), "JPN", "CHN", "03")
+    assert ev.cameo == "036"
+    events = code(engine, "North Korean and South Korean officials were to meet in Panmunjom on Friday.")
+    assert only(events, "PRK", "KOR", "03").cameo == "036"
+
+
+def test_a_text_without_a_verb_codes_to_nothing(engine):
+    from detente.records import Article
+
+    coded = engine.code_article(Article.make("Japan, China. Russia.", published="2024-05-20"))
+    assert coded.article.status == "ok" and coded.events == []

@@ -69,3 +69,17 @@ def test_a_pair_the_rules_coded_gets_no_proposal(tmp_path):
     jc = [e for e in events if e.source and e.target and (e.source.country, e.target.country) == ("JPN", "CHN")]
     assert [e.cameo for e in jc] == ["111"]  # the rule's event, no proposal beside it
     assert [e.cameo for e in events if e.source and e.source.country == "CHN"] == ["040"]  # the pair back is open
+
+
+@pytest.mark.model
+def test_no_proposal_beside_a_rule_event_between_the_same_countries(tmp_path):
+    from detente.config import Config
+    from detente.pipeline import Engine
+    from detente.records import Article
+
+    path = _model_file(tmp_path, {"bias": [0.0, 5.0]})  # proposes 04 for every pair
+    art = Article.make("North Korean officials met South Korean officials in Panmunjom.", published="2024-05-20")
+    events = Engine(Config().with_(pair_model=path)).code_article(art).events
+    dyads = [(e.source.country, e.target.country) for e in events if e.source and e.target]
+    assert sorted(dyads) == [("KOR", "PRK"), ("PRK", "KOR")]  # the rules' meeting, once each way
+    assert not [e for e in events if e.pattern == "model:pairs 04"]

@@ -36,7 +36,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("historical_days", 31, "events more than this many days before publication are historical"),
     Setting("petrarch_practice", False, "code as PETRARCH and its gold sets do: a planned or future cooperative "
                                         "act keeps its own code (modality future) instead of the intent to do it "
-                                        "(03x), and 'A met B' is one event from A, not a meeting both ways"),
+                                        "(03x), 'A met B' is one event from A, not a meeting both ways, and "
+                                        "only the rules code (no pair scorer)"),
     Setting("pairs", True, "add the events the learned pair scorer proposes for pairs of actors the rules "
                            "related by no event (coder '<version>+pairs'); false: rules only"),
     Setting("pair_model", "", "a pair model file to use instead of the shipped one (benchmarks/train_pairs.py)"),

@@ -83,6 +83,13 @@ def _is_claim(clause: Token) -> bool:
     return any(a.dep_ == "aux" and a.lower_ in _CLAIM_AUX for a in clause.children)
 
 
+def _dyad(src: Actor, tgt: Actor) -> tuple[str, str]:
+    """A directed pair as analyses count it: countries, or actor codes within one country."""
+    if src.country and tgt.country and src.country != tgt.country:
+        return src.country, tgt.country
+    return party_key(src), party_key(tgt)
+
+
 def _clause_of(tok: Token) -> int:
     """The index of the clause a token stands in: its nearest verb (itself included) with a subject of
     its own, or the sentence root."""
@@ -166,8 +173,9 @@ class Coder:
             g: cls for cls in self.complements.values() for g in cls.governors | cls.addressed_only}
         self.version = CODER_VERSION
         # the learned pair scorer (see .pairs), when the setting asks for it and a model ships
+        # (PETRARCH practice is a dictionary coder's: rules only, as its gold sets were made)
         self.pair_model: PairModel | None = load_pair_model(self.config.pair_model or None) \
-            if self.config.pairs else None
+            if self.config.pairs and not self.config.petrarch_practice else None
         heads: dict[str, set[str]] = {"verb": set(), "noun": set()}
         for p in self.lexicon.patterns():
             heads[p.pos].add(p.head)
@@ -311,12 +319,18 @@ class Coder:
         return out
 
     # -- the document -----------------------------------------------------------------------------------
-    def coded_sentences(self, doc: Doc, article: Article) -> Iterator[tuple[int, Span, Any, list[Event]]]:
-        """(sentence index, sentence, the document's actors, the rules' events) for each sentence with a
-        verb: the rule coder's pass, which :meth:`code` and the pair model's training share."""
+    def doc_actors(self, doc: Doc, article: Article) -> Any:
+        """The actors of a document (:class:`detente.actors.DocActors`), resolved on demand."""
         from ..actors import DocActors
 
-        actors = DocActors(self.kb, doc, article.published)
+        return DocActors(self.kb, doc, article.published)
+
+    def coded_sentences(self, doc: Doc, article: Article, actors: Any = None
+                        ) -> Iterator[tuple[int, Span, Any, list[Event]]]:
+        """(sentence index, sentence, the document's actors, the rules' events) for each sentence with a
+        verb: the rule coder's pass, which :meth:`code` and the pair model's training share."""
+        if actors is None:
+            actors = self.doc_actors(doc, article)
         countries = sorted({a.country for _, _, a in actors.mentions() if a.country})
         # the states named in each sentence (by name, adjective, capital or one of their people)
         sent_of = sentence_index(doc)
@@ -333,7 +347,8 @@ class Coder:
     def code(self, doc: Doc, article: Article) -> CodedArticle:
         events: list[Event] = []
         by_sentence: dict[int, list[tuple[int, int, Actor]]] | None = None
-        for s_index, sent, actors, found in self.coded_sentences(doc, article):
+        actors = self.doc_actors(doc, article)
+        for s_index, sent, _, found in self.coded_sentences(doc, article, actors):
             events.extend(found)
             if self.pair_model is not None:
                 if by_sentence is None:  # the actors each sentence names, for the pair scorer
@@ -408,16 +423,20 @@ class Coder:
         :mod:`.pairs`): the root's general code (040, 110, ...), the word joining the two actors as
         predicate, its factuality as for any predicate, the model's probability as confidence."""
         assert self.pair_model is not None
-        have = {(party_key(e.source), party_key(e.target)) for e in found if e.source and e.target}
+        # one event per pair of countries (per pair of actors within one country): the rules' "Chinese
+        # officials" and the model's "China" are one pair
+        have = {_dyad(e.source, e.target) for e in found if e.source and e.target}
         out: list[Event] = []
         quotes: list[tuple[int, int]] | None = None
         for cand in candidates(sent, mentions, found, skip=in_dateline, lexicon_roots=self.lexicon_roots):
-            if cand.key in have:
+            dyad = _dyad(cand.src, cand.tgt)
+            if dyad in have:
                 continue
             best = self.pair_model.best(cand.features)
             if best is None:
                 continue
             root, prob = best
+            have.add(dyad)
             if quotes is None:
                 quotes = quote_ranges(sent)
             out.append(self._pair_event(cand, root, prob, sent, s_index, article, quotes))
