@@ -34,7 +34,7 @@ from .cues import ComplementClass, Cues, load_complements, load_cues
 from .factuality import Factuality, assess, quote_ranges
 from .frames import Frame, candidate_tokens, conjuncts, lemma, noun_frame, verb_frame
 from .lexicon import Lexicon, Pattern, load_lexicon
-from .pairs import Candidate, PairModel, _path, candidates, load_pair_model, party_key
+from .pairs import Candidate, PairModel, candidates, load_pair_model, party_key
 
 # events whose target, when no actor is named, is the country where they happen: visits
 # ("a visit to the city of Nanping in China"), protests, assaults and fighting ("shelling in Gaza")
@@ -81,6 +81,11 @@ def _own_part(tok: Token, actor: Actor, own_keys: set[str]) -> bool:
 def _is_claim(clause: Token) -> bool:
     """"that the Palestinians *would* be granted ...": a clause about the future claims, it does not ask."""
     return any(a.dep_ == "aux" and a.lower_ in _CLAIM_AUX for a in clause.children)
+
+
+def _speaker_actors(fact: Factuality, actors: Any) -> list[Actor]:
+    """The actors of whoever reports the act ("..., *officials in Tokyo* said"), if anyone does."""
+    return actors.actors_for(fact.speaker) if fact.speaker is not None else []
 
 
 def _dyad(src: Actor, tgt: Actor) -> tuple[str, str]:
@@ -444,49 +449,17 @@ class Coder:
 
     def _pair_event(self, cand: Candidate, root: str, prob: float, sent: Span, s_index: int, article: Article,
                     quotes: list[tuple[int, int]]) -> Event:
-        cb = self.codebook
-        _, join, _ = _path(cand.src_tok, cand.tgt_tok)
+        join = cand.join
         fact = assess(join, sent, self.cues, quotes)
         code = root + "0"
-        plover, mode, context = cb.plover(code)
-        pred_span = _span_of(join, sent, whole_phrase=False) or [0, 0]
         date_info = self._dates.resolve_date(sent.doc, join.i, article.published, self.config.historical_days) \
             if self._dates is not None else None
         location = self._places.resolve_location(sent.doc, join.i, []) if self._places is not None else None
-        claimant: Actor | None = None
-        return Event(
-            event_id=event_id_for(article.article_id, s_index, pred_span,
-                                  f"pairs:{party_key(cand.src)}>{party_key(cand.tgt)}:{code}"),
-            article_id=article.article_id,
-            sentence_index=s_index,
-            sentence=sent.text.rstrip(),
-            spans={"source": _span_of(cand.src_tok, sent), "predicate": pred_span,
-                   "target": _span_of(cand.tgt_tok, sent)},
-            date=date_info.date if date_info else article.published,
-            date_precision=date_info.precision if date_info else "day",
-            date_basis=date_info.basis if date_info else "publication",
-            source=cand.src,
-            target=cand.tgt,
-            cameo=code,
-            cameo_root=cb.root(code),
-            quad_class=cb.quad_class(code),
-            goldstein=cb.goldstein(code),
-            plover=plover,
-            plover_mode=mode,
-            polarity=fact.polarity,
-            modality=fact.modality,
-            claimant=claimant,
-            quote=fact.quote,
-            location=location,
-            confidence=round(prob, 2),
-            coder=f"{self.version}+pairs",
-            plover_context=context,
-            cameo_name=cb.name(code),
-            trigger=join.text,
-            pattern=f"model:pairs {root}",
-            historical=bool(date_info.historical) if date_info else False,
-            date_text=date_info.text if date_info else None,
-        )
+        return self._new_event(
+            sent, s_index, article, join, code, code, (cand.src_tok, cand.src), (cand.tgt_tok, cand.tgt), cand.tgt,
+            fact, None, date_info, location, confidence=round(prob, 2), coder=f"{self.version}+pairs",
+            pattern=f"model:pairs {root}", symmetric=False,
+            id_extra=f"pairs:{party_key(cand.src)}>{party_key(cand.tgt)}:{code}")
 
     @staticmethod
     def _nested_actors(tok: Token, actors: Any) -> list[Actor]:
@@ -963,18 +936,16 @@ class Coder:
     @staticmethod
     def _announced_by_source(fact: Factuality, sources: list[tuple[Token, Actor]], actors: Any) -> bool:
         """Whether the speaker reporting the act is one of its sources (or of their country)."""
-        if fact.speaker is None or not sources:
+        said_by = _speaker_actors(fact, actors)
+        if not said_by or not sources:
             return False
-        said_by = actors.actors_for(fact.speaker)
         keys = {a.code for a in said_by if a.code} | {a.country for a in said_by if a.country}
         return any(a.code in keys or (a.country and a.country in keys) for _, a in sources)
 
     @staticmethod
     def _foreign_speaker(fact: Factuality, sources: list[tuple[Token, Actor]], actors: Any) -> bool:
         """Whether the speaker reporting the act belongs to a state none of its sources belongs to."""
-        if fact.speaker is None:
-            return False
-        said_by = {a.country for a in actors.actors_for(fact.speaker) if a.country}
+        said_by = {a.country for a in _speaker_actors(fact, actors) if a.country}
         return bool(said_by) and not said_by & {a.country for _, a in sources}
 
     def _promise_code(self, code: str, fact: Factuality) -> str | None:
@@ -1017,17 +988,26 @@ class Coder:
                src: tuple[Token, Actor], tgt: tuple[Token, Actor] | None, tgt_actor: Actor | None,
                symmetric: bool, fact: Factuality, claimant: Actor | None, date_info: Any,
                location: Location | None) -> Event:
-        cb = self.codebook
         pred = m.frame.pred
-        pred_span = _span_of(pred, sent, whole_phrase=False) or [0, 0]
         # PLOVER types an act that is only planned or announced as AGREE (an expression of intent);
         # CAMEO practice codes the act itself, with its modality beside it
         promise = None if m.composed else self._promise_code(code, fact)
-        plover, mode, context = cb.plover(promise or code)
-        confidence = self._confidence(m, src[1], tgt_actor)
-        extra = f"{src[1].code or src[1].text}>{tgt_actor.code if tgt_actor else ''}:{code}"
+        return self._new_event(
+            sent, s_index, article, pred, code, promise or code, src, tgt, tgt_actor, fact, claimant, date_info,
+            location, confidence=self._confidence(m, src[1], tgt_actor), coder=self.version,
+            pattern=f"{m.pattern.origin} {m.pattern.text}", symmetric=symmetric,
+            id_extra=f"{src[1].code or src[1].text}>{tgt_actor.code if tgt_actor else ''}:{code}")
+
+    def _new_event(self, sent: Span, s_index: int, article: Article, pred: Token, code: str, plover_code: str,
+                   src: tuple[Token, Actor], tgt: tuple[Token, Actor] | None, tgt_actor: Actor | None,
+                   fact: Factuality, claimant: Actor | None, date_info: Any, location: Location | None, *,
+                   confidence: float, coder: str, pattern: str, symmetric: bool, id_extra: str) -> Event:
+        """The one place an Event record is assembled, for the rules' events and the pair scorer's."""
+        cb = self.codebook
+        plover, mode, context = cb.plover(plover_code)
+        pred_span = _span_of(pred, sent, whole_phrase=False) or [0, 0]
         return Event(
-            event_id=event_id_for(article.article_id, s_index, pred_span, extra),
+            event_id=event_id_for(article.article_id, s_index, pred_span, id_extra),
             article_id=article.article_id,
             sentence_index=s_index,
             sentence=sent.text.rstrip(),
@@ -1050,11 +1030,11 @@ class Coder:
             quote=fact.quote,
             location=location,
             confidence=confidence,
-            coder=self.version,
+            coder=coder,
             plover_context=context,
             cameo_name=cb.name(code),
             trigger=pred.text,
-            pattern=f"{m.pattern.origin} {m.pattern.text}",
+            pattern=pattern,
             symmetric=symmetric,
             historical=bool(date_info.historical) if date_info else False,
             date_text=date_info.text if date_info else None,

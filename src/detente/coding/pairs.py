@@ -51,6 +51,7 @@ class Candidate:
     src: Actor
     tgt_tok: Token
     tgt: Actor
+    join: Token  # the word joining the two in the parse: the event's predicate
     features: list[str] = field(default_factory=list)
 
     @property
@@ -192,7 +193,7 @@ def candidates(sent: Span, mentions: Iterable[tuple[int, int, Actor]], rule_even
             key = (party_key(a), party_key(b))
             if key not in best or length < best[key][0]:
                 best[key] = (length, ta, a, tb, b, path)
-    return [Candidate(ta, a, tb, b, features(ta, a, tb, b, path, shared, rule_roots, lexicon_roots))
+    return [Candidate(ta, a, tb, b, path[1], features(ta, a, tb, b, path, shared, rule_roots, lexicon_roots))
             for _, ta, a, tb, b, path in best.values()]
 
 
