@@ -5,6 +5,7 @@ Tests that load the spaCy pipeline are marked ``model``; reading ../shared is ma
 
 from __future__ import annotations
 
+import io
 import json
 import random
 from pathlib import Path
@@ -55,6 +56,23 @@ def make_coded(n: int = 0, n_events: int = 2, **article_kw: Any) -> CodedArticle
                         event_ids=[e.event_id for e in events], account_id=f"acc{n}",
                         claims=[{"party": "CHN", "event_ids": [], "says": "all is well"}])]
     return CodedArticle(article=article, events=events, quantities=quantities, accounts=accounts)
+
+
+def write_warc(path: Path, story: str, n: int = 3, gzipped: bool = True) -> bytes:
+    """A WARC file of ``n`` HTML news pages telling ``story`` (update i of it); its bytes."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=gzipped)
+        for i in range(n):
+            html = (f"<html><head><title>Story {i}</title></head><body><article><p>{story}</p>"
+                    f"<p>This is update number {i} of the story.</p></article></body></html>")
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                f"https://news.example.org/story/{i}", "response", payload=io.BytesIO(html.encode()),
+                http_headers=headers, warc_headers_dict={"WARC-Date": f"2024-01-0{i + 1}T12:00:00Z"}))
+    return path.read_bytes()
 
 
 def write_corpus(path: Path, n: int, seed: int = 1) -> Path:

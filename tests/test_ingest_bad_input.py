@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import write_warc
 from detente.config import Config
 from detente.ingest import IngestReport, read_inputs
 from detente.records import Article
@@ -203,24 +204,9 @@ def test_feed_entry_with_no_page_and_no_summary(tmp_path: Path, good: tuple[Path
     assert f"{path}#entry-2: entry has no reachable page and no summary" in report.one_lines()
 
 
-def _warc(path: Path, n: int = 3, gzipped: bool = True) -> None:
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    with path.open("wb") as fh:
-        writer = WARCWriter(fh, gzip=gzipped)
-        for i in range(n):
-            html = (f"<html><head><title>Story {i}</title></head><body><article><p>{GOOD_3}</p>"
-                    f"<p>This is update number {i} of the story.</p></article></body></html>")
-            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(
-                f"https://news.example.org/story/{i}", "response", payload=io.BytesIO(html.encode()),
-                http_headers=headers, warc_headers_dict={"WARC-Date": f"2024-01-0{i + 1}T12:00:00Z"}))
-
-
 def test_warc_with_a_corrupt_record_in_the_middle(tmp_path: Path, good: tuple[Path, Path]) -> None:
     path = tmp_path / "crawl.warc.gz"
-    _warc(path)
+    write_warc(path, GOOD_3)
     data = bytearray(path.read_bytes())
     members = [i for i in range(len(data)) if data[i:i + 3] == b"\x1f\x8b\x08"]
     second = members[1]
@@ -236,7 +222,7 @@ def test_warc_with_a_corrupt_record_in_the_middle(tmp_path: Path, good: tuple[Pa
 
 def test_warc_cut_short(tmp_path: Path, good: tuple[Path, Path]) -> None:
     path = tmp_path / "cut.warc.gz"
-    _warc(path)
+    write_warc(path, GOOD_3)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) - 150])  # the last gzip member loses its end
     articles, report = read_between(good, path)
@@ -247,7 +233,7 @@ def test_warc_cut_short(tmp_path: Path, good: tuple[Path, Path]) -> None:
 
 def test_warc_cut_in_the_middle(tmp_path: Path, good: tuple[Path, Path]) -> None:
     path = tmp_path / "half.warc"
-    _warc(path, gzipped=False)
+    write_warc(path, GOOD_3, gzipped=False)
     data = path.read_bytes()
     starts = [i for i in range(len(data)) if data[i:i + 8] == b"WARC/1.0"]
     path.write_bytes(data[: starts[1] + 200])  # the second record stops inside its headers

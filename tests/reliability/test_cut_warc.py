@@ -8,12 +8,12 @@ naming the file, and the inputs after it are read.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from conftest import write_warc
 from detente.config import Config
 from detente.ingest import IngestReport, read_inputs
 
@@ -22,22 +22,6 @@ STORY = ("A ferry carrying more than two hundred passengers ran aground off the 
          "said it was working with the authorities to find out why the vessel had left the marked channel.")
 GOOD = ("The central bank of Norland raised its main interest rate by half a point on Thursday, the third "
         "increase this year, as inflation stayed well above its target, the bank said in a statement.")
-
-
-def _warc(path: Path, n: int = 3, gzipped: bool = True) -> bytes:
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    with path.open("wb") as fh:
-        writer = WARCWriter(fh, gzip=gzipped)
-        for i in range(n):
-            html = (f"<html><head><title>Story {i}</title></head><body><article><p>{STORY}</p>"
-                    f"<p>This is update number {i} of the story.</p></article></body></html>")
-            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(
-                f"https://news.example.org/story/{i}", "response", payload=io.BytesIO(html.encode()),
-                http_headers=headers, warc_headers_dict={"WARC-Date": f"2024-01-0{i + 1}T12:00:00Z"}))
-    return path.read_bytes()
 
 
 def _ends(data: bytes, gzipped: bool) -> list[int]:
@@ -66,7 +50,7 @@ def _cuts(data: bytes, ends: list[int], gzipped: bool) -> list[int]:
 
 @pytest.mark.parametrize("gzipped", [True, False], ids=["warc.gz", "warc"])
 def test_a_warc_cut_anywhere_keeps_whole_records_and_fails_once(tmp_path: Path, gzipped: bool) -> None:
-    data = _warc(tmp_path / "whole", gzipped=gzipped)
+    data = write_warc(tmp_path / "whole", STORY, gzipped=gzipped)
     ends = _ends(data, gzipped)
     cut_path = tmp_path / ("cut.warc.gz" if gzipped else "cut.warc")
     wrong = []
@@ -86,7 +70,7 @@ def test_a_warc_cut_anywhere_keeps_whole_records_and_fails_once(tmp_path: Path, 
 def test_the_whole_files_read_without_a_failure(tmp_path: Path) -> None:
     for gzipped in (True, False):
         path = tmp_path / ("whole.warc.gz" if gzipped else "whole.warc")
-        _warc(path, gzipped=gzipped)
+        write_warc(path, STORY, gzipped=gzipped)
         urls, report = _read(tmp_path, path)
         assert len(urls) == 3 and report.failed == 0 and report.skipped == 0
 
@@ -97,7 +81,7 @@ def test_ingest_of_a_cut_warc_gz_exits_1(tmp_path: Path) -> None:
     from detente.cli import app
     from detente.store import Store
 
-    data = _warc(tmp_path / "whole.warc.gz")
+    data = write_warc(tmp_path / "whole.warc.gz", STORY)
     cut = tmp_path / "cut.warc.gz"
     cut.write_bytes(data[:len(data) - 3])  # only the gzip trailer is missing: every record is whole
     db = tmp_path / "s.duckdb"
