@@ -47,13 +47,13 @@ def build_examples(paths: list[str]) -> tuple[list[dict], list[str]]:
         gold = {g for g in gold if g[0] and g[1]}
         rule_pred: set[tuple] = set()
         cands = []
-        for _, sent, actors, found in engine.coder.coded_sentences(doc, art):
+        for _, sent, _, named, found in engine.coder.coded_sentences(doc, art):
             for e in found:
                 if e.counts and e.confidence >= 0.6 and e.source and e.target and e.source.country \
                         and e.target.country:
                     rule_pred.add((news_actor(e.source.code or e.source.country),
                                    news_actor(e.target.code or e.target.country), e.cameo_root))
-            cands.extend(candidates(sent, actors.mentions(), found, skip=in_dateline,
+            cands.extend(candidates(sent, named, found, skip=in_dateline,
                                     lexicon_roots=engine.coder.lexicon_roots))
         items = []
         for c in cands:

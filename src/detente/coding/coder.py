@@ -331,39 +331,33 @@ class Coder:
         return DocActors(self.kb, doc, article.published)
 
     def coded_sentences(self, doc: Doc, article: Article, actors: Any = None
-                        ) -> Iterator[tuple[int, Span, Any, list[Event]]]:
-        """(sentence index, sentence, the document's actors, the rules' events) for each sentence with a
-        verb: the rule coder's pass, which :meth:`code` and the pair model's training share."""
+                        ) -> Iterator[tuple[int, Span, Any, list[tuple[int, int, Actor]], list[Event]]]:
+        """(sentence index, sentence, the document's actors, the actor mentions in the sentence, the rules'
+        events) for each sentence with a verb: the rule coder's pass, which :meth:`code` and the pair
+        model's training share."""
         if actors is None:
             actors = self.doc_actors(doc, article)
-        countries = sorted({a.country for _, _, a in actors.mentions() if a.country})
-        # the states named in each sentence (by name, adjective, capital or one of their people)
+        mentions = actors.mentions()
+        countries = sorted({a.country for _, _, a in mentions if a.country})
         sent_of = sentence_index(doc)
-        states_in: dict[int, set[str]] = {}
-        for start, _, a in actors.mentions():
-            if a.country and a.kind in ("state", "person"):
-                states_in.setdefault(sent_of[start], set()).add(a.country)
+        by_sentence: dict[int, list[tuple[int, int, Actor]]] = {}
+        for mention in mentions:
+            by_sentence.setdefault(sent_of[mention[0]], []).append(mention)
         for s_index, sent in enumerate(sentences(doc)):
             if len(sent) < 3 or not any(t.pos_ in ("VERB", "AUX") for t in sent):
                 continue
-            yield s_index, sent, actors, self.code_sentence(sent, s_index, article, actors, countries,
-                                                            states_in.get(s_index, set()))
+            named = by_sentence.get(s_index, [])
+            # the states the sentence names (by name, adjective, capital or one of their people)
+            states = {a.country for _, _, a in named if a.country and a.kind in ("state", "person")}
+            yield s_index, sent, actors, named, self.code_sentence(sent, s_index, article, actors, countries, states)
 
     def code(self, doc: Doc, article: Article) -> CodedArticle:
         events: list[Event] = []
-        by_sentence: dict[int, list[tuple[int, int, Actor]]] | None = None
         actors = self.doc_actors(doc, article)
-        for s_index, sent, _, found in self.coded_sentences(doc, article, actors):
+        for s_index, sent, _, named, found in self.coded_sentences(doc, article, actors):
             events.extend(found)
-            if self.pair_model is not None:
-                if by_sentence is None:  # the actors each sentence names, for the pair scorer
-                    sent_of = sentence_index(doc)
-                    by_sentence = {}
-                    for mention in actors.mentions():
-                        by_sentence.setdefault(sent_of[mention[0]], []).append(mention)
-                mentions = by_sentence.get(s_index, [])
-                if len(mentions) >= 2:
-                    events.extend(self._pair_events(sent, s_index, article, mentions, found))
+            if self.pair_model is not None and len(named) >= 2:
+                events.extend(self._pair_events(sent, s_index, article, named, found))
         quantities: list[Quantity] = []
         accounts: list[Account] = []
         try:
