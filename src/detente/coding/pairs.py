@@ -54,10 +54,6 @@ class Candidate:
     join: Token  # the word joining the two in the parse: the event's predicate
     features: list[str] = field(default_factory=list)
 
-    @property
-    def key(self) -> tuple[str, str]:
-        return party_key(self.src), party_key(self.tgt)
-
 
 def _ancestors(tok: Token) -> list[Token]:
     out = [tok]
