@@ -12,7 +12,9 @@ text itself is never stored in the project; ``rebuild`` puts it back from the co
     # 3. the gold file, in the format of ../shared/bench/gold/news_dev.jsonl, for `detente eval`
     .venv/bin/python benchmarks/news_sentences.py rebuild benchmarks/data/news_more.labels.jsonl \
         --pool dev --out news_more_dev.jsonl
-    # 4. agreement of the double-annotated part
+    # 4. fold the annotators' files (<batch>.<ANNOTATOR>.jsonl) into the labels file (ids and labels only)
+    .venv/bin/python benchmarks/news_sentences.py merge out/*.jsonl --ids ids.jsonl
+    # 5. agreement of the double-annotated part
     .venv/bin/python benchmarks/news_sentences.py agreement benchmarks/data/news_more.labels.jsonl
 
 How sentences are drawn: articles of every source but the BBC set (news_dev.jsonl has none of it) and
@@ -237,6 +239,43 @@ def agreement(args: argparse.Namespace) -> None:
               f"F1 {f1:.3f}")
 
 
+def merge(args: argparse.Namespace) -> None:
+    """Fold annotators' output files into the labels file: ids, offsets and labels only.
+
+    Each output file is named ``<batch>.<ANNOTATOR>.jsonl`` and holds the rows of one batch with
+    ``expected`` added. A sentence not yet in the labels file is added with its drawn ids (``--ids``);
+    a sentence already there with another annotator's labels gets these as ``second`` (the
+    double-annotated part). Only ``source``, ``target`` and ``code`` of each event are kept: the
+    annotators' ``why`` and ``note`` quote news text, which the project does not store."""
+    labels = load(args.labels)
+    by_id = {r["id"]: r for r in labels}
+    drawn = {r["id"]: r for path in args.ids for r in load(path)}
+    added = seconded = 0
+    for path in args.outputs:
+        annotator = Path(path).name.split(".")[-2]
+        for row in load(path):
+            events = [{"source": e.get("source"), "target": e.get("target"), "code": str(e["code"])}
+                      for e in row.get("expected") or []]
+            have = by_id.get(row["id"])
+            if have is None:
+                if row["id"] not in drawn:
+                    sys.exit(f"{path}: sentence {row['id']} is in no --ids file")
+                have = {k: drawn[row["id"]][k] for k in ("id", "article_id", "start", "end", "date", "pool", "named")}
+                have.update(annotator=annotator, expected=events)
+                labels.append(have)
+                by_id[row["id"]] = have
+                added += 1
+            elif have.get("annotator") != annotator and "second" not in have:
+                have.update(second_annotator=annotator, second=events)
+                seconded += 1
+    tmp = Path(args.labels).with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        for r in labels:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    tmp.replace(args.labels)
+    print(f"{added} sentences added, {seconded} double-annotated -> {args.labels} ({len(labels)} in all)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", default=str(CORPUS))
@@ -257,8 +296,12 @@ def main() -> None:
     r.add_argument("--out", required=True)
     g = sub.add_parser("agreement")
     g.add_argument("labels", nargs="?", default=str(LABELS))
+    m = sub.add_parser("merge", help="fold annotators' output files into the labels file")
+    m.add_argument("outputs", nargs="+", help="annotators' files, named <batch>.<ANNOTATOR>.jsonl")
+    m.add_argument("--ids", action="append", required=True, help="the draw files the sentences came from")
+    m.add_argument("--labels", default=str(LABELS))
     args = ap.parse_args()
-    {"draw": draw, "batches": batches, "rebuild": rebuild, "agreement": agreement}[args.cmd](args)
+    {"draw": draw, "batches": batches, "rebuild": rebuild, "agreement": agreement, "merge": merge}[args.cmd](args)
 
 
 if __name__ == "__main__":
