@@ -44,6 +44,7 @@ PLACE_TARGET_CODES = ("042", "043", "044", "14", "18", "19", "20")
 # where a target may hide when every other option names only the source's own country:
 # "recalled its ambassador *from* Buenos Aires", "expelled diplomats *from* the embassy of X"
 _LAST_RESORT_PREPS = ("from", "to", "in", "at")
+_PARTNER_PREPS = ("from", "to")
 _TEMPORAL_MARKS = frozenset({"after", "before", "since", "until", "till", "when", "while", "once", "as"})
 # sectors that are nearly always domestic actors of the country the sentence is about
 _DOMESTIC_SECTORS = frozenset({"REB", "OPP", "CVL", "COP", "JUD", "LEG", "INS", "SEP", "CRM", "REF", "LAB", "EDU", "RAD",
@@ -721,7 +722,10 @@ class Coder:
         targets: list[tuple[Token, Actor]] = []
         src_countries = {a.country for _, a in sources}
         first: tuple[int, list[Token], list[tuple[Token, Actor]]] | None = None
-        options = m.options + ([m.frame.preps[p] for p in _LAST_RESORT_PREPS if p in m.frame.preps]
+        # "in"/"at" name a venue ("met *in Brasilia*", "talks *in Geneva*"), not a partner, except for acts
+        # whose target is where they happen (visits, protests, fighting)
+        last_resort = _LAST_RESORT_PREPS if code.startswith(PLACE_TARGET_CODES) else _PARTNER_PREPS
+        options = m.options + ([m.frame.preps[p] for p in last_resort if p in m.frame.preps]
                                if m.options else [])
         own_keys = {a.code or a.text for _, a in sources}
         for n, option in enumerate(options):

@@ -88,6 +88,8 @@ def _lem(t: Token) -> str:
 
 def _arg(tok: Token) -> str:
     """How a phrase attaches: its relation, with the preposition for a prepositional object."""
+    if tok.dep_ in ("prep", "agent"):  # the path climbs pobj -> prep -> the joining word
+        return f"{tok.dep_}:{tok.lower_}"
     if tok.dep_ == "pobj" and tok.head.dep_ in ("prep", "agent"):
         return f"{tok.head.dep_}:{tok.head.lower_}"
     return tok.dep_
