@@ -186,13 +186,13 @@ def test_real_people_files_when_present(kb):
 
 # ---------------------------------------------------------------- validation
 @pytest.mark.parametrize("body,code,fragment", [
-    ("- name: X\n  country: rus\n  roles: []\n", "E304", "x.yaml:1 (X)"),
-    ("- name: Y\n  country: RUS\n  roles:\n    - {code: RUSGOV, start: 2020-13-01}\n", "E305", "x.yaml:1 (Y) role 1"),
-    ("- name: Z\n  country: RUS\n  roles:\n    - {code: RUSGOV, start: 2020-01-01, end: 2019-01-01}\n", "E306",
+    ("- name: X\n  country: rus\n  roles: []\n", "E344", "x.yaml:1 (X)"),
+    ("- name: Y\n  country: RUS\n  roles:\n    - {code: RUSGOV, start: 2020-13-01}\n", "E345", "x.yaml:1 (Y) role 1"),
+    ("- name: Z\n  country: RUS\n  roles:\n    - {code: RUSGOV, start: 2020-01-01, end: 2019-01-01}\n", "E346",
      "x.yaml:1 (Z) role 1"),
-    ("- name: W\n  country: RUS\n  colour: red\n", "E307", "x.yaml:1 (W)"),
-    ("- name: V\n  country: RUS\n- name: Q\n  country: RUS\n  aliases: {a: 1}\n", "E303", "x.yaml:2 (Q)"),
-    ("- name: [unclosed\n", "E302", "x.yaml"),
+    ("- name: W\n  country: RUS\n  colour: red\n", "E347", "x.yaml:1 (W)"),
+    ("- name: V\n  country: RUS\n- name: Q\n  country: RUS\n  aliases: {a: 1}\n", "E343", "x.yaml:2 (Q)"),
+    ("- name: [unclosed\n", "E342", "x.yaml"),
 ])
 def test_bad_entries_name_file_and_entry(tmp_path, body, code, fragment):
     p = tmp_path / "x.yaml"
@@ -214,7 +214,7 @@ def test_bad_organisation_entry(tmp_path):
 def test_missing_extra_file():
     with pytest.raises(KnowledgeError) as err:
         load_kb(["/nonexistent/actors.yaml"])
-    assert err.value.code == "E301"
+    assert err.value.code == "E341"
 
 
 def test_user_yaml_adds_organisation(tmp_path):
@@ -330,7 +330,7 @@ def test_cli_lookup_and_stats(people_file):
     res = runner.invoke(app, ["actors", "lookup", "Nothing Known Here"])
     assert res.exit_code == 1
     res = runner.invoke(app, ["actors", "stats", "--actors", "/nonexistent.yaml"])
-    assert res.exit_code == 2 and "E301" in res.output
+    assert res.exit_code == 2 and "E341" in res.output
 
 
 def test_people_of_organisations_carry_the_organisations_cameo_code(kb):

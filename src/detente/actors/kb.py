@@ -12,7 +12,8 @@ Sources, in load order (later files add to, never replace, earlier ones):
 - extra files: the same YAML formats, or PETRARCH dictionaries (``.txt`` / converted ``.json``,
   see :mod:`detente.actors.petrarch`).
 
-Every entry is validated; a bad one raises ``KnowledgeError("E3xx", "file:entry", reason)``.
+Every entry is validated; a bad one raises ``KnowledgeError(code, "file:entry", reason)`` (codes
+E308, E309, E341-E347 of :data:`detente.errors.CATALOGUE`).
 
 Matching is on *normalised words* (:func:`norm_words`): lower case, accents stripped, dots
 dropped ("U.S." -> "us"), hyphens and apostrophes split, a leading "the" dropped. Case still
@@ -100,7 +101,7 @@ def parse_date(value: Any, where: str, what: str) -> str | None:
             return d.isoformat()
         except ValueError:
             continue
-    raise KnowledgeError("E305", where, f"{what} {value!r} is not an ISO date (YYYY-MM-DD)")
+    raise KnowledgeError("E345", where, f"{what} {value!r} is not an ISO date (YYYY-MM-DD)")
 
 
 # ---------------------------------------------------------------- entries
@@ -329,11 +330,11 @@ def _read_yaml(path: str) -> Any:
         with open(path, encoding="utf-8") as fh:
             return yaml.load(fh, Loader=_LOADER)
     except FileNotFoundError:
-        raise KnowledgeError("E301", path, "actor file not found") from None
+        raise KnowledgeError("E341", path, "actor file not found") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else path
-        raise KnowledgeError("E302", where, f"not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise KnowledgeError("E342", where, f"not valid YAML ({getattr(exc, 'problem', exc)})") from None
 
 
 def _label(path: str, i: int, item: Any) -> str:
@@ -347,7 +348,7 @@ def _strs(item: dict[str, Any], key: str, where: str) -> list[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
-        raise KnowledgeError("E303", where, f"`{key}` must be a list of strings")
+        raise KnowledgeError("E343", where, f"`{key}` must be a list of strings")
     return [str(v) for v in value]
 
 
@@ -355,28 +356,28 @@ def _code(item: dict[str, Any], key: str, where: str, required: bool = True) -> 
     value = item.get(key)
     if value is None:
         if required:
-            raise KnowledgeError("E303", where, f"missing `{key}`")
+            raise KnowledgeError("E343", where, f"missing `{key}`")
         return None
     value = str(value).strip()
     if not _CODE.match(value):
-        raise KnowledgeError("E304", where, f"`{key}` {value!r} is not a code (capital letters and digits)")
+        raise KnowledgeError("E344", where, f"`{key}` {value!r} is not a code (capital letters and digits)")
     return value
 
 
 def _roles(item: dict[str, Any], where: str) -> tuple[Period, ...]:
     roles = item.get("roles") or []
     if not isinstance(roles, list):
-        raise KnowledgeError("E303", where, "`roles` must be a list")
+        raise KnowledgeError("E343", where, "`roles` must be a list")
     out = []
     for j, r in enumerate(roles):
         rw = f"{where} role {j + 1}"
         if not isinstance(r, dict):
-            raise KnowledgeError("E303", rw, "a role must be a mapping {code, role, start, end}")
+            raise KnowledgeError("E343", rw, "a role must be a mapping {code, role, start, end}")
         code = _code(r, "code", rw)
         start = parse_date(r.get("start"), rw, "start")
         end = parse_date(r.get("end"), rw, "end")
         if start and end and end < start:
-            raise KnowledgeError("E306", rw, f"end {end} is before start {start}")
+            raise KnowledgeError("E346", rw, f"end {end} is before start {start}")
         role = r.get("role")
         out.append(Period(code, str(role) if role is not None else None, start, end))
     return tuple(out)
@@ -385,7 +386,7 @@ def _roles(item: dict[str, Any], where: str) -> tuple[Period, ...]:
 def _check_keys(item: dict[str, Any], allowed: set[str], where: str) -> None:
     unknown = set(item) - allowed
     if unknown:
-        raise KnowledgeError("E307", where, f"unknown field(s) {', '.join(sorted(unknown))}; "
+        raise KnowledgeError("E347", where, f"unknown field(s) {', '.join(sorted(unknown))}; "
                                             f"known: {', '.join(sorted(allowed))}")
 
 
@@ -395,7 +396,7 @@ def _entries(path: str, allowed: set[str]) -> Iterator[tuple[dict[str, Any], str
     for i, item in enumerate(_items(path)):
         where = _label(path, i, item)
         if not isinstance(item, dict):
-            raise KnowledgeError("E303", where, "an entry must be a mapping")
+            raise KnowledgeError("E343", where, "an entry must be a mapping")
         _check_keys(item, allowed, where)
         yield item, where
 
@@ -405,7 +406,7 @@ def _items(path: str) -> list[Any]:
     if data is None:
         return []
     if not isinstance(data, list):
-        raise KnowledgeError("E303", path, "expected a list of entries")
+        raise KnowledgeError("E343", path, "expected a list of entries")
     return data
 
 
@@ -422,7 +423,7 @@ def load_states(kb: ActorKB, path: str) -> None:
         assert code is not None
         name = item.get("name")
         if not name:
-            raise KnowledgeError("E303", where, "missing `name`")
+            raise KnowledgeError("E343", where, "missing `name`")
         iso3 = item.get("iso3")
         entry = Entry(str(name), code, code, None, "state", where, iso3=str(iso3) if iso3 else None)
         phrases = [(str(name), "name")] + [(a, "name") for a in _strs(item, "aliases", where)]
@@ -433,7 +434,7 @@ def load_states(kb: ActorKB, path: str) -> None:
         # that day its seats are cities of the state it left ("shelled Juba" in 1992 -> SDN)
         founded, predecessor = item.get("founded"), item.get("predecessor")
         if (founded is None) != (predecessor is None):
-            raise KnowledgeError("E303", where, "`founded` and `predecessor` go together")
+            raise KnowledgeError("E343", where, "`founded` and `predecessor` go together")
         before: tuple[Period, ...] = ()
         if founded is not None:
             pred = _code(item, "predecessor", where)
@@ -441,7 +442,7 @@ def load_states(kb: ActorKB, path: str) -> None:
         for j, seat in enumerate(item.get("seats") or []):
             sw = f"{where} seat {j + 1}"
             if not isinstance(seat, dict) or not seat.get("text"):
-                raise KnowledgeError("E303", sw, "a seat must be {text, sector}")
+                raise KnowledgeError("E343", sw, "a seat must be {text, sector}")
             sector = _code(seat, "sector", sw)
             seat_entry = Entry(str(name), f"{code}{sector}", code, sector, "state", sw, roles=before)
             kb.add(seat_entry, [(str(seat["text"]), "seat")])
@@ -451,7 +452,7 @@ def load_organisations(kb: ActorKB, path: str) -> None:
     for item, where in _entries(path, ORG_KEYS):
         name = item.get("name")
         if not name:
-            raise KnowledgeError("E303", where, "missing `name`")
+            raise KnowledgeError("E343", where, "missing `name`")
         code = _code(item, "code", where)
         country = _code(item, "country", where, required=False) or country_of_code(code)
         kind = str(item.get("kind") or "igo")
@@ -473,7 +474,7 @@ def load_people(kb: ActorKB, path: str) -> None:
     for item, where in _entries(path, PERSON_KEYS):
         name = item.get("name")
         if not name or not isinstance(name, str):
-            raise KnowledgeError("E303", where, "missing `name`")
+            raise KnowledgeError("E343", where, "missing `name`")
         country = _code(item, "country", where)
         roles = _roles(item, where)
         entry = Entry(name, f"{country}ELI" if country and len(country) == 3 else country, country, "ELI",
@@ -497,16 +498,16 @@ def load_stand_ins(kb: ActorKB, path: str) -> None:
     data = _read_yaml(path)
     where = os.path.basename(path)
     if not isinstance(data, dict) or not isinstance(data.get("nouns"), list):
-        raise KnowledgeError("E303", where, "expected a mapping with a list `nouns`")
+        raise KnowledgeError("E343", where, "expected a mapping with a list `nouns`")
     for key, target in (("nouns", kb.stand_ins), ("quantity_heads", kb.quantity_heads),
                         ("relational", kb.relational_nouns), ("named_after_place", kb.named_after_place),
                         ("currencies", kb.currencies), ("geographic_features", kb.geographic_features)):
         items = data.get(key) or []
         if not isinstance(items, list):
-            raise KnowledgeError("E303", f"{where}:{key}", "expected a list of nouns")
+            raise KnowledgeError("E343", f"{where}:{key}", "expected a list of nouns")
         for n, noun in enumerate(items):
             if not isinstance(noun, str) or not noun.strip():
-                raise KnowledgeError("E303", f"{where}:{key}[{n}]", "a noun must be a non-empty string")
+                raise KnowledgeError("E343", f"{where}:{key}[{n}]", "a noun must be a non-empty string")
             target.add(" ".join(norm_words(noun)))
 
 
@@ -517,7 +518,7 @@ def _yaml_kind(path: str) -> str:
         return "empty"
     first = items[0]
     if not isinstance(first, dict):
-        raise KnowledgeError("E303", f"{os.path.basename(path)}:1", "an entry must be a mapping")
+        raise KnowledgeError("E343", f"{os.path.basename(path)}:1", "an entry must be a mapping")
     if "nouns" in first:
         return "sectors"
     if "roles" in first and "kind" not in first or ("country" in first and "code" not in first):
@@ -641,5 +642,5 @@ def load_kb(extra_files: Iterable[str] = ()) -> ActorKB:
         try:
             files.append((str(p), os.path.getmtime(p)))
         except OSError:
-            raise KnowledgeError("E301", str(p), "actor file not found") from None
+            raise KnowledgeError("E341", str(p), "actor file not found") from None
     return _cached(tuple(files))

@@ -43,7 +43,7 @@ def _date(raw: str, where: str) -> str:
         year = 2000 + yy if yy < 30 else 1900 + yy
         raw = f"{year}{raw[2:]}"
     if len(raw) != 8:
-        raise KnowledgeError("E321", where, f"date {raw!r} is not YYMMDD or YYYYMMDD")
+        raise KnowledgeError("E351", where, f"date {raw!r} is not YYMMDD or YYYYMMDD")
     return f"{raw[:4]}-{raw[4:6]}-{raw[6:]}"
 
 
@@ -122,10 +122,10 @@ def load_raw_actors(kb: ActorKB, path: str, text: str) -> int:
         stripped = head.strip()
         if raw[:1] in (" ", "\t") and not stripped:
             if cur is None:
-                raise KnowledgeError("E322", where, "a code line with no phrase before it")
+                raise KnowledgeError("E352", where, "a code line with no phrase before it")
         elif stripped.startswith("+"):
             if cur is None:
-                raise KnowledgeError("E322", where, "a synonym (+) with no entry before it")
+                raise KnowledgeError("E352", where, "a synonym (+) with no entry before it")
             phrase = stripped[1:].strip()
             cur["phrases"].append(phrase.replace("_", " ").strip())
             if not phrase.endswith("_") and " " not in phrase.strip("_") and "_" not in phrase.strip("_"):
@@ -139,7 +139,7 @@ def load_raw_actors(kb: ActorKB, path: str, text: str) -> int:
         for block in codes_here:
             m = _DATE_RANGE.match(block)
             if not m or cur is None:
-                raise KnowledgeError("E323", where, f"cannot read code block [{block}]")
+                raise KnowledgeError("E353", where, f"cannot read code block [{block}]")
             code, op, d1, r1, r2 = m.groups()
             entry: dict[str, Any] = {"code": code}
             if op == "<":
@@ -171,7 +171,7 @@ def load_raw_agents(kb: ActorKB, path: str, text: str) -> int:
             continue
         code = codes[0].strip().replace("~", "").strip()
         if not code:
-            raise KnowledgeError("E324", where, "agent with an empty code")
+            raise KnowledgeError("E354", where, "agent with an empty code")
         head = _CODE_BLOCK.sub("", line)
         plurals_m = re.search(r"\{([^}]*)\}", head)
         phrase = re.sub(r"\{[^}]*\}", "", head).strip()
@@ -236,7 +236,7 @@ def load_into(kb: ActorKB, path: str) -> int:
         with open(path, encoding="utf-8", errors="replace") as fh:
             text = fh.read()
     except FileNotFoundError:
-        raise KnowledgeError("E301", path, "actor file not found") from None
+        raise KnowledgeError("E341", path, "actor file not found") from None
     if path.lower().endswith(".json"):
         try:
             data = json.loads(text)

@@ -77,19 +77,19 @@ class Cues:
 
 def parse_cues(data: object, origin: str) -> Cues:
     if not isinstance(data, dict):
-        raise KnowledgeError("E301", origin, "expected a mapping of cue lists")
+        raise KnowledgeError("E261", origin, "expected a mapping of cue lists")
     values: dict[str, Any] = {}
     for f in fields(Cues):
         items = data.get(f.name)
         if items is None and f.default is not MISSING:
             continue  # an optional list a user's file may leave out
         if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
-            raise KnowledgeError("E302", f"{origin}:{f.name}", "expected a list of non-empty strings")
+            raise KnowledgeError("E262", f"{origin}:{f.name}", "expected a list of non-empty strings")
         cleaned = [i.strip().lower() for i in items]
         values[f.name] = tuple(cleaned) if f.name.endswith("_codes") else frozenset(cleaned)
     unknown = set(data) - {f.name for f in fields(Cues)}
     if unknown:
-        raise KnowledgeError("E303", origin, f"unknown cue list(s): {', '.join(sorted(unknown))}")
+        raise KnowledgeError("E263", origin, f"unknown cue list(s): {', '.join(sorted(unknown))}")
     return Cues(**values)
 
 
@@ -103,7 +103,7 @@ def _read_yaml(path: str | None, builtin: str) -> tuple[object, str]:
     try:
         return yaml.safe_load(text), origin
     except yaml.YAMLError as exc:
-        raise KnowledgeError("E300", origin, f"not valid YAML ({exc})") from None
+        raise KnowledgeError("E260", origin, f"not valid YAML ({exc})") from None
 
 
 @functools.lru_cache(maxsize=4)
@@ -138,17 +138,17 @@ class ComplementClass:
 
 def parse_complements(data: object, origin: str) -> dict[str, ComplementClass]:
     if not isinstance(data, dict):
-        raise KnowledgeError("E304", origin, "expected a mapping of complement classes")
+        raise KnowledgeError("E264", origin, "expected a mapping of complement classes")
     out: dict[str, ComplementClass] = {}
     for name, spec in data.items():
         where = f"{origin}:{name}"
         if not isinstance(spec, dict) or not isinstance(spec.get("governors"), list):
-            raise KnowledgeError("E305", where, "expected governors, target, default, codes")
+            raise KnowledgeError("E265", where, "expected governors, target, default, codes")
         if spec.get("target") not in ("complement", "addressee"):
-            raise KnowledgeError("E306", where, "target must be 'complement' or 'addressee'")
+            raise KnowledgeError("E266", where, "target must be 'complement' or 'addressee'")
         codes = spec.get("codes") or {}
         if not all(isinstance(k, str) and isinstance(v, str) and k.isdigit() and v.isdigit() for k, v in codes.items()):
-            raise KnowledgeError("E307", where, "codes must map quoted CAMEO code strings to code strings")
+            raise KnowledgeError("E267", where, "codes must map quoted CAMEO code strings to code strings")
         out[name] = ComplementClass(name=name, governors=frozenset(str(g).lower() for g in spec["governors"]),
                                     target=spec["target"], default=str(spec.get("default") or ""), codes=dict(codes),
                                     takes_over=frozenset(str(g).lower() for g in spec.get("takes_over") or ()),

@@ -202,7 +202,7 @@ def parse_synonyms(text: str, origin: str) -> dict[str, str]:
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        raise KnowledgeError("E207", origin, f"not valid YAML ({exc})") from None
+        raise KnowledgeError("E200", origin, f"not valid YAML ({exc})") from None
     out: dict[str, str] = {}
     if not isinstance(data, dict):
         raise KnowledgeError("E208", origin, "expected a mapping: class -> [words]")
