@@ -28,8 +28,9 @@ does (``cluster_happenings(only_new=True)``), but in an in-memory database attac
 read-only store, so the store file is never changed.
 
 Errors are JSON ``{"error": code, "detail": one line}``: a :class:`~detente.errors.DetenteError`
-keeps its code (``E311`` a bad date -> 400, ``E306`` no store -> 404, ``E301`` store locked ->
-503, ...); the API's own codes are E7xx (:data:`API_ERRORS`). No traceback is ever sent.
+keeps its code and gets the HTTP status :data:`detente.errors.CATALOGUE` gives it (``E311`` a bad
+date -> 400, ``E306`` no store -> 404, ``E301`` store locked -> 503, ...); the API's own codes are
+E7xx (:data:`API_ERRORS`). No traceback is ever sent.
 """
 
 from __future__ import annotations
@@ -53,47 +54,16 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import CODER_VERSION, __version__
-from .api_limits import LIMIT_ERRORS, CodeGate, HostGuard, LimitError, check_text, parse_hosts, read_body
+from .api_limits import CodeGate, HostGuard, check_text, parse_hosts, read_body
 from .config import Config, load_config
-from .errors import ConfigError, DetenteError, InputError, KnowledgeError, StoreError
+from .errors import ApiError, ConfigError, DetenteError, InputError, http_status, meanings
 from .records import MODALITIES, POLARITIES, Article, valid_unicode, valid_unicode_value
 
-API_ERRORS = {
-    "E700": "internal error (a bug: the detail names the exception)",
-    "E701": "the request is not valid (a missing or wrong parameter or body field)",
-    "E702": "the coder (spaCy pipeline, actors, lexicon) could not be loaded",
-    "E703": "this analysis is not available in this installation",
-    "E704": "no such route",
-    "E705": "method not allowed on this route",
-    **LIMIT_ERRORS,  # E706-E711: POST /code's body, text and queue limits, the Host check (api_limits.py)
-}
+# E700-E705 and, from api_limits.py, E706-E709 and E711 (POST /code's body, text and queue
+# limits, the Host check)
+API_ERRORS = meanings("api", "api_limits", cls=ApiError)
 
-
-class ApiError(DetenteError):
-    """An error raised by the API layer itself, with the HTTP status to answer."""
-
-    def __init__(self, code: str, subject: str, reason: str, status: int) -> None:
-        super().__init__(code, subject, reason)
-        self.status = status
-
-
-# Store errors that are the client's to fix or that are temporary; other store errors are 500.
-_STORE_STATUS = {"E306": 404, "E301": 503, "E302": 503, "E304": 404}
-
-
-def status_for(exc: DetenteError) -> int:
-    """The HTTP status a library error becomes."""
-    if isinstance(exc, (ApiError, LimitError)):
-        return exc.status
-    if isinstance(exc, StoreError):
-        return _STORE_STATUS.get(exc.code, 500)
-    if isinstance(exc, (ConfigError, InputError)):
-        return 400
-    if isinstance(exc, KnowledgeError):
-        return 500
-    if exc.code == "E603":  # analysis: the store has no events table
-        return 404
-    return 400  # analysis errors: a bad country code, freq, unit or date
+status_for = http_status  # the HTTP status a library error becomes: by its code in the catalogue
 
 
 def _one_line(text: str) -> str:
@@ -130,7 +100,7 @@ def _load_engine(config: Config) -> Any:
     except DetenteError:
         raise
     except Exception as exc:  # noqa: BLE001 - a missing model, a broken install: one line, 503
-        raise ApiError("E702", "coder", f"could not load: {type(exc).__name__}: {exc}", 503) from None
+        raise ApiError("E702", "coder", f"could not load: {type(exc).__name__}: {exc}") from None
 
 
 @dataclass
@@ -195,10 +165,10 @@ def _analysis(name: str) -> Callable[..., Any]:
     try:
         from detente import analysis
     except ImportError as exc:
-        raise ApiError("E703", name, f"detente.analysis cannot be imported ({exc})", 501) from None
+        raise ApiError("E703", name, f"detente.analysis cannot be imported ({exc})") from None
     fn = getattr(analysis, name, None)
     if not callable(fn):
-        raise ApiError("E703", name, f"detente.analysis has no {name}()", 501)
+        raise ApiError("E703", name, f"detente.analysis has no {name}()")
     return fn  # type: ignore[no-any-return]
 
 
@@ -402,7 +372,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return error_response(422, "E701", _validation_detail(exc))
+        return error_response(http_status("E701"), "E701", _validation_detail(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -412,7 +382,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
-        return error_response(500, "E700", f"{request.method} {request.url.path}: {type(exc).__name__}: {exc}")
+        return error_response(http_status("E700"), "E700",
+                              f"{request.method} {request.url.path}: {type(exc).__name__}: {exc}")
 
 
 def create_app(db_path: str | None = None, config: Config | None = None, engine: Any = None) -> FastAPI:

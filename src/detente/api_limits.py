@@ -21,26 +21,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from .errors import DetenteError
+from .errors import LimitError, http_status, meanings
 
-LIMIT_ERRORS = {
-    "E706": "the request body is larger than code_max_bytes",
-    "E707": "the text is longer than code_max_chars",
-    "E708": "too many POST /code requests waiting (code_queue); retry later",
-    "E709": "the request waited longer than code_wait seconds for the coder; retry later",
-    "E711": "the Host header names a host this server does not answer (allowed_hosts)",
-}
+LIMIT_ERRORS = meanings("api_limits")  # E706-E709, E711 (their statuses: detente.errors.CATALOGUE)
 
 T = TypeVar("T")
-
-
-class LimitError(DetenteError):
-    """A request refused by a limit, with its HTTP status and, when retrying helps, Retry-After."""
-
-    def __init__(self, code: str, subject: str, reason: str, status: int, retry_after: int | None = None) -> None:
-        super().__init__(code, subject, reason)
-        self.status = status
-        self.retry_after = retry_after
 
 
 async def read_body(request: Any, max_bytes: int) -> bytes:
@@ -48,13 +33,13 @@ async def read_body(request: Any, max_bytes: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > max_bytes:
         raise LimitError("E706", "body", f"{int(declared)} bytes, more than the {max_bytes} allowed "
-                                         "(setting code_max_bytes)", 413)
+                                         "(setting code_max_bytes)")
     parts: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > max_bytes:
-            raise LimitError("E706", "body", f"more than the {max_bytes} bytes allowed (setting code_max_bytes)", 413)
+            raise LimitError("E706", "body", f"more than the {max_bytes} bytes allowed (setting code_max_bytes)")
         parts.append(chunk)
     return b"".join(parts)
 
@@ -62,7 +47,7 @@ async def read_body(request: Any, max_bytes: int) -> bytes:
 def check_text(text: str, max_chars: int) -> None:
     if len(text) > max_chars:
         raise LimitError("E707", "text", f"{len(text)} characters, more than the {max_chars} allowed "
-                                         "(setting code_max_chars)", 413)
+                                         "(setting code_max_chars)")
 
 
 class CodeGate:
@@ -81,7 +66,7 @@ class CodeGate:
         with self._count_lock:
             if self._count >= self.capacity:
                 raise LimitError("E708", "code", f"{self._count} requests already coding or waiting "
-                                                 f"(setting code_queue={self.capacity - 1}); retry later", 429,
+                                                 f"(setting code_queue={self.capacity - 1}); retry later",
                                  retry_after=max(1, round(self.wait / 4)))
             self._count += 1
         try:
@@ -94,7 +79,7 @@ class CodeGate:
         """``fn(*args)`` once the coder is free (in a worker thread), or 503 E709 after ``wait`` s."""
         if not self._coder_lock.acquire(timeout=self.wait):
             raise LimitError("E709", "code", f"waited {self.wait:g} s for the coder (setting code_wait); "
-                                             "retry later", 503, retry_after=max(1, round(self.wait)))
+                                             "retry later", retry_after=max(1, round(self.wait)))
         try:
             return fn(*args)
         finally:
@@ -138,7 +123,7 @@ class HostGuard:
         shown = " ".join(raw.split())[:100] or "(none)"
         body = json.dumps({"error": "E711", "detail": f"Host: {shown}: not answered by this server "
                                                       "(setting allowed_hosts)"}).encode()
-        await send({"type": "http.response.start", "status": 421,
+        await send({"type": "http.response.start", "status": http_status("E711"),
                     "headers": [(b"content-type", b"application/json"),
                                 (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})

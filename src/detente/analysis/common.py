@@ -18,14 +18,10 @@ from typing import Any
 
 import duckdb
 
-from ..errors import DetenteError
+from ..errors import AnalysisError
 from ..store import Store, _store_error
 
 COUNTING_MODALITIES = ("actual", "intended", "future")
-
-
-class AnalysisError(DetenteError):
-    """The analysis cannot run: no events table, an unknown country code, bad options."""
 
 
 def connection(store_or_con: Any) -> duckdb.DuckDBPyConnection:

@@ -26,11 +26,10 @@ import functools
 import re
 from typing import Any
 
-from ..api import ApiError, _analysis, _AnalysisDB, _open_store
+from ..api import _analysis, _AnalysisDB, _open_store
+from ..errors import ApiError, meanings
 
-WEB_ERRORS = {
-    "E720": "no state of that name or code in the actor knowledge base",
-}
+WEB_ERRORS = meanings("web.views")  # E720; its status: detente.errors.CATALOGUE
 
 COUNTED = "polarity = 'asserted' AND modality IN ('actual', 'intended', 'future')"
 
@@ -124,7 +123,7 @@ def resolve_actor(text: str, what: str = "actor") -> str:
     if re.fullmatch(r"[A-Za-z]{3}", raw):  # a code the knowledge base lacks: let the analysis judge it
         return raw.upper()
     raise ApiError("E720", what, f"no state named {text!r} in the actor knowledge base "
-                                 "(type a few letters and pick a suggestion, or give a CAMEO code)", 400)
+                                 "(type a few letters and pick a suggestion, or give a CAMEO code)")
 
 
 # ---------------------------------------------------------------------------------------------
