@@ -723,8 +723,9 @@ class Coder:
         src_countries = {a.country for _, a in sources}
         first: tuple[int, list[Token], list[tuple[Token, Actor]]] | None = None
         # "in"/"at" name a venue ("met *in Brasilia*", "talks *in Geneva*"), not a partner, except for acts
-        # whose target is where they happen (visits, protests, fighting)
-        last_resort = _LAST_RESORT_PREPS if code.startswith(PLACE_TARGET_CODES) else _PARTNER_PREPS
+        # whose target is where they happen (visits, protests, fighting); PETRARCH's practice takes them
+        last_resort = _LAST_RESORT_PREPS if code.startswith(PLACE_TARGET_CODES) or self.config.petrarch_practice \
+            else _PARTNER_PREPS
         options = m.options + ([m.frame.preps[p] for p in last_resort if p in m.frame.preps]
                                if m.options else [])
         own_keys = {a.code or a.text for _, a in sources}
