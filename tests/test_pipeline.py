@@ -10,7 +10,7 @@ import pytest
 
 from conftest import gen_articles
 from detente.config import Config
-from detente.errors import DetenteError
+from detente.errors import DetenteError, KnowledgeError
 from detente.pipeline import Engine, code_articles, code_text
 from detente.records import Article
 
@@ -69,6 +69,8 @@ def test_a_worker_that_cannot_start_raises_the_users_error(tmp_path) -> None:
     with pytest.raises(DetenteError) as err:
         list(code_articles(gen_articles(4), Config(batch_size=2, actors=(str(bad),)), n_process=2))
     assert str(bad) in err.value.one_line()
+    # the worker's own error, pickled back: its class and code, not a wrapper
+    assert type(err.value) is KnowledgeError and err.value.code == "E342" and "not valid YAML" in err.value.reason
 
 
 def test_an_empty_stream_loads_nothing_and_starts_no_workers(monkeypatch: pytest.MonkeyPatch) -> None:

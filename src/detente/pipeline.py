@@ -36,7 +36,6 @@ from itertools import chain, islice
 
 from spacy.tokens import Doc
 
-from . import errors
 from .config import Config, load_config
 from .errors import DetenteError
 from .records import Article, CodedArticle
@@ -96,10 +95,6 @@ _ENGINE: Engine | None = None
 _START_ERROR: BaseException | None = None
 
 
-class _WorkerStartError(Exception):
-    """A worker could not build its Engine: carries the error back (DetenteError does not pickle)."""
-
-
 def _init_worker(config: Config, parent: int | None = None) -> None:
     global _ENGINE, _START_ERROR
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -136,21 +131,12 @@ def _watch_parent(pid: int, interval: float = 0.5) -> threading.Thread:
 
 
 def _work(batch: list[Article]) -> list[CodedArticle]:
-    if _START_ERROR is not None:
-        exc = _START_ERROR
-        if isinstance(exc, DetenteError):
-            raise _WorkerStartError(type(exc).__name__, exc.code, exc.subject, exc.reason)
-        raise _WorkerStartError("", "", "", f"{type(exc).__name__}: {exc}")
+    if _START_ERROR is not None:  # the worker could not build its Engine: the parent raises this
+        if isinstance(_START_ERROR, DetenteError):
+            raise _START_ERROR.with_traceback(None)  # the user's error (a bad actor file, no model): it pickles
+        raise RuntimeError(f"a coding worker could not start: {type(_START_ERROR).__name__}: {_START_ERROR}")
     assert _ENGINE is not None
     return _ENGINE.code_many(batch)
-
-
-def _start_error(exc: _WorkerStartError) -> Exception:
-    name, code, subject, reason = exc.args
-    cls = getattr(errors, name, None) if name else None
-    if isinstance(cls, type) and issubclass(cls, DetenteError):
-        return cls(code, subject, reason)
-    return RuntimeError(f"a coding worker could not start: {reason}")
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -208,9 +194,7 @@ def _code_parallel(batches: Iterator[list[Article]], config: Config, procs: int)
                 break
             batch, future = pending.popleft()
             try:
-                coded = future.result()
-            except _WorkerStartError as exc:
-                raise _start_error(exc) from None
+                coded = future.result()  # a worker's start error is raised here as it was there
             except BrokenProcessPool:
                 # a worker died: this batch is lost; fail its articles and go on with a new pool
                 # (the other batches in flight are resubmitted, not failed)
