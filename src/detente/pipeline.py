@@ -20,6 +20,7 @@ are terminated at once instead of finishing their batches.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import select
@@ -37,7 +38,7 @@ from itertools import chain, islice
 from spacy.tokens import Doc
 
 from .config import Config, load_config
-from .errors import DetenteError
+from .errors import ConfigError, DetenteError
 from .records import Article, CodedArticle
 
 
@@ -178,6 +179,8 @@ def _code_parallel(batches: Iterator[list[Article]], config: Config, procs: int)
     pool = new_pool()
     pending: deque[tuple[list[Article], Future[list[CodedArticle]]]] = deque()
     finished = False
+    progressed = False  # some batch was coded: the workers can start
+    dead_pools = 0  # pools that died before coding anything
     try:
         exhausted = False
         while pending or not exhausted:
@@ -196,9 +199,21 @@ def _code_parallel(batches: Iterator[list[Article]], config: Config, procs: int)
             try:
                 coded = future.result()  # a worker's start error is raised here as it was there
             except BrokenProcessPool:
+                pool.shutdown(wait=False, cancel_futures=True)
+                if not progressed:
+                    dead_pools += 1
+                    if dead_pools >= 2:  # not one article's fault: the workers cannot run at all
+                        raise ConfigError(
+                            "E020", f"{procs} coding worker processes",
+                            "died before coding anything, twice. From a script, call detente under "
+                            "`if __name__ == \"__main__\":` (each worker process imports the script again); "
+                            "otherwise memory is short: try --processes 1") from None
+                    pool = new_pool()  # once more, with this batch first: it may have been a crash
+                    pending.appendleft((batch, _broken_future()))
+                    pending = deque((b, pool.submit(_work, b)) for b, _ in pending)
+                    continue
                 # a worker died: this batch is lost; fail its articles and go on with a new pool
                 # (the other batches in flight are resubmitted, not failed)
-                pool.shutdown(wait=False, cancel_futures=True)
                 pool = new_pool()
                 yield from (CodedArticle(article=replace(
                     a, status="failed",
@@ -206,6 +221,7 @@ def _code_parallel(batches: Iterator[list[Article]], config: Config, procs: int)
                     for a in batch)
                 pending = deque((b, pool.submit(_work, b)) for b, _ in pending)
                 continue
+            progressed = True
             yield from coded
         finished = True
     finally:
@@ -220,10 +236,8 @@ def _stop_pool(pool: ProcessPoolExecutor, grace: float = 2.0) -> None:
     longer, and a second Ctrl-C meanwhile leaves no worker behind (all are signalled first)."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for proc in processes:
-        try:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
             proc.terminate()
-        except (OSError, ValueError, AttributeError):
-            pass
     pool.shutdown(wait=False, cancel_futures=True)
     deadline = time.monotonic() + grace
     for proc in processes:
