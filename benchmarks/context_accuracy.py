@@ -52,7 +52,7 @@ _PREFIX = re.compile(r"^(?:the\s+)?(?:(?:\w+\s+)?(?:town|city|village|province|r
 
 
 def _row(*cells: object, widths: tuple[int, ...] = (44, 12, 12)) -> str:
-    return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths))
+    return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False))
 
 
 def _same_place(gold: str, loc) -> bool:  # type: ignore[no-untyped-def]

@@ -110,7 +110,7 @@ def measure_parse(articles: list, batch_size: int) -> dict:
         parse_s, parse_cpu = time.perf_counter() - t0, time.process_time() - c0
         # everything after the parse, timed directly on the parsed docs (actors, coder, context)
         t0, c0 = time.perf_counter(), time.process_time()
-        for doc, art in zip(docs, articles):
+        for doc, art in zip(docs, articles, strict=True):
             engine.code_doc(doc, art)
         code_s, code_cpu = time.perf_counter() - t0, time.process_time() - c0
         del docs

@@ -41,7 +41,7 @@ def build_examples(paths: list[str]) -> tuple[list[dict], list[str]]:
     arts = list(gold_articles(rows))
     docs = engine.nlp.pipe([a.text for a in arts], batch_size=64)
     examples = []
-    for row, art, doc in zip(rows, arts, docs):
+    for row, art, doc in zip(rows, arts, docs, strict=True):
         gold = {(news_actor(e["source"]), news_actor(e["target"]), str(e["code"])[:2])
                 for e in row.get("expected") or []}
         gold = {g for g in gold if g[0] and g[1]}
@@ -105,7 +105,7 @@ def fit(X, y: np.ndarray, n_classes: int, l2: float) -> np.ndarray:
 def f1(examples: list[dict], probs: dict[int, np.ndarray], labels: list[str], threshold: float,
        offsets: list[int]) -> tuple[float, float, float]:
     tp = fp = fn = 0
-    for ex, off in zip(examples, offsets):
+    for ex, off in zip(examples, offsets, strict=True):
         pred = set(map(tuple, ex["rules"]))
         for k, c in enumerate(ex["cands"]):
             if c["ruled"]:
@@ -143,7 +143,7 @@ def main() -> None:
         if args.cache:
             Path(args.cache).write_text(json.dumps(examples))
     counts = Counter(c["label"] for ex in examples for c in ex["cands"])
-    labels = ["none"] + sorted(r for r, n in counts.items() if r != "none" and n >= args.min_root)
+    labels = ["none", *sorted(r for r, n in counts.items() if r != "none" and n >= args.min_root)]
     index = {r: i for i, r in enumerate(labels)}
     print(f"{len(examples)} sentences, {sum(counts.values())} candidate pairs; labels: "
           + ", ".join(f"{r} {counts[r]}" for r in labels), file=sys.stderr)

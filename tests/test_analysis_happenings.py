@@ -189,7 +189,7 @@ def test_many_small_arrivals_equal_a_rebuild(seed: int, monkeypatch: pytest.Monk
 
 def test_only_new_touches_only_affected_segments() -> None:
     events = [ev(f"d{d:02d}", "CHN", "RUS", "04", f"2025-01-{d:02d}", article=f"a{d}") for d in range(1, 31, 4)]
-    con = store(events + [ev("o1", "IND", "PAK", "04", "2025-01-05", article="o1")])
+    con = store([*events, ev("o1", "IND", "PAK", "04", "2025-01-05", article="o1")])
     cluster_happenings(con)
     before = table(con, "SELECT * FROM happenings ORDER BY happening_id")
     # a report of the 9 January meeting, a day later: joins it; nothing else is redone
@@ -207,7 +207,8 @@ def test_domestic_pairs_merge_only_for_the_same_actors() -> None:
     a = ev("d1", "USA", "USA", "11", "2024-02-01", article="x1")
     b = ev("d2", "USA", "USA", "11", "2024-02-01", article="x2")
     c = ev("d3", "USA", "USA", "11", "2024-02-01", article="x3")
-    for e, (s, t) in zip((a, b, c), (("Senate", "White House"), ("Senate", "White House"), ("Court", "Governor"))):
+    pairs = (("Senate", "White House"), ("Senate", "White House"), ("Court", "Governor"))
+    for e, (s, t) in zip((a, b, c), pairs, strict=True):
         e.source = Actor(text=s, code="USALEG", country="USA", name=s)
         e.target = Actor(text=t, code="USAGOV", country="USA", name=t)
     con = store([a, b, c])

@@ -155,8 +155,8 @@ def test_relations_keep_organisations_apart_and_show_counts(tmp_path) -> None:  
     both = relations_matrix(con, "2025-01", "2025-08", organisations=True)
     assert both.countries == ["DEU", "FRA", "IND", "JPN", "KOR", "UN"] and both.organisations == ["UN"]
     assert both.left_out == 0
-    assert rel.cooling() == [] and "none of the 1 pairs with happenings in both halves fell" == \
-        rel.why_none("cooling")
+    assert rel.cooling() == [] and rel.why_none("cooling") == \
+        "none of the 1 pairs with happenings in both halves fell"
     con.close()
     heat, counts = tmp_path / "h.png", tmp_path / "n.csv"
     r = CliRunner().invoke(app, ["relations", "--db", db, "--from", "2025-01", "--to", "2025-08",

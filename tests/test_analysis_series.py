@@ -174,7 +174,8 @@ def test_empty_periods_are_skipped_by_detection() -> None:
 
 
 def test_relations_matrix_warming_cooling_and_files(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    events = _storyline() + [
+    events = [
+        *_storyline(),
         ev("w1", "JPN", "KOR", "11", "2025-01-10", article="w1"),
         ev("w2", "KOR", "JPN", "06", "2025-07-10", article="w2"),
         ev("s1", "FRA", "DEU", "04", "2025-02-10", article="s1"),

@@ -172,7 +172,7 @@ def test_export_gdelt(filled: Path) -> None:
     code, out, _ = run("export", "--db", str(filled), "--format", "gdelt")
     lines = out.splitlines()
     assert code == 0 and len(lines) == 2  # asserted events only
-    cols = [dict(zip(GDELT_HEADER, line.split("\t"))) for line in lines]
+    cols = [dict(zip(GDELT_HEADER, line.split("\t"), strict=True)) for line in lines]
     assert all(len(line.split("\t")) == 61 for line in lines)
     first = cols[0]
     assert first["SQLDATE"] == "20220915" and first["MonthYear"] == "202209" and first["Year"] == "2022"

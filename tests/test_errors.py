@@ -241,4 +241,4 @@ def test_the_api_and_web_code_lists_come_from_the_catalogue() -> None:
 
     assert sorted(API_ERRORS) == [f"E70{i}" for i in range(10)] + ["E711"]
     assert sorted(LIMIT_ERRORS) == ["E706", "E707", "E708", "E709", "E711"]
-    assert WEB_ERRORS == {"E720": CATALOGUE["E720"].meaning}
+    assert {"E720": CATALOGUE["E720"].meaning} == WEB_ERRORS

@@ -53,7 +53,7 @@ def _gdelt(path: Path, *args: str) -> list[dict[str, str]]:
     assert r.exit_code == 0, r.output
     lines = r.stdout.splitlines()
     assert lines[0].split("\t") == GDELT_HEADER
-    return [dict(zip(GDELT_HEADER, line.split("\t"))) for line in lines[1:]]
+    return [dict(zip(GDELT_HEADER, line.split("\t"), strict=True)) for line in lines[1:]]
 
 
 def test_gdelt_counts_come_from_happenings(db: Path) -> None:

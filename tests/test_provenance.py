@@ -208,7 +208,7 @@ def test_export_filters_in_every_format(two: tuple[Path, CodedArticle, CodedArti
     code, out, _ = run(*base, "--format", "gdelt", "--pair", "CHN,USA")
     assert code == 0 and out == ""  # gdelt: counted only, and CHN-USA's one event is negated
     code, out, _ = run(*base, "--format", "gdelt", "--pair", "CHN,USA", "--all", "--header")
-    lines = [dict(zip(GDELT_HEADER, line.split("\t"))) for line in out.splitlines()[1:]]
+    lines = [dict(zip(GDELT_HEADER, line.split("\t"), strict=True)) for line in out.splitlines()[1:]]
     assert code == 0 and [r["EventCode"] for r in lines] == ["112"]
     code, out, _ = run(*base, "--format", "gdelt", "--article", "17")
     assert code == 0 and [line.split("\t")[26] for line in out.splitlines()] == ["190"]

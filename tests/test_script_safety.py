@@ -34,7 +34,7 @@ def _run(tmp_path: Path, guard: str) -> subprocess.CompletedProcess[str]:
     (tmp_path / "script.py").write_text(textwrap.dedent(SCRIPT.format(guard=guard)), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     return subprocess.run([sys.executable, "script.py"], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=600, env=env)
+                          timeout=600, env=env, check=False)
 
 
 def test_a_script_without_a_main_guard_gets_an_error_not_every_article_failed(tmp_path):

@@ -35,12 +35,13 @@ E7xx (:data:`API_ERRORS`). No traceback is ever sent.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -150,10 +151,8 @@ class _AnalysisDB:
                 self.con.execute(f'INSERT INTO "{name}" SELECT * FROM {self.alias}.main."{name}"')
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(duckdb.Error):
             self.con.close()
-        except duckdb.Error:
-            pass
 
 
 def _sql_str(text: str) -> str:
@@ -195,12 +194,12 @@ Polarity = Enum("Polarity", {p: p for p in POLARITIES}, type=str)  # type: ignor
 Modality = Enum("Modality", {m: m for m in MODALITIES}, type=str)  # type: ignore[misc]
 
 
-class Freq(str, Enum):
+class Freq(StrEnum):
     month = "month"
     week = "week"
 
 
-class Unit(str, Enum):
+class Unit(StrEnum):
     happenings = "happenings"
     events = "events"
 

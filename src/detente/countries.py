@@ -49,7 +49,7 @@ def crosswalk(path: str | None = None) -> dict[str, CountryCodes]:
             continue
         if len(cells) != len(COLUMNS):
             raise KnowledgeError("E230", f"{file}:{lineno}", f"{len(cells)} cells, expected {len(COLUMNS)}")
-        row = dict(zip(COLUMNS, cells))
+        row = dict(zip(COLUMNS, cells, strict=True))
         try:
             gw_n = int(row["gw"]) if row["gw"] else None
             cow_n = int(row["cow"]) if row["cow"] else None

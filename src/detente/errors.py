@@ -135,8 +135,8 @@ CATALOGUE: dict[str, ErrorCode] = _catalogue(
     ("E010", ConfigError, "no spaCy English pipeline is installed", "nlp"),
     ("E011", ConfigError, "the verb lemma corrections (lemmas.yaml) are not a mapping form -> lemma",
      "coding.cues"),
-    ("E020", ConfigError, "the coding worker processes died before coding anything (a script without a "
-     "`__main__` guard, or no memory)", "pipeline"),
+    ("E020", ConfigError, ("the coding worker processes died before coding anything (a script without a "
+                           "`__main__` guard, or no memory)"), "pipeline"),
     # E1xx: inputs
     ("E130", InputError, "no article to code in the input (`detente code`, POST /code)", ("api", "cli.core")),
     ("E140", InputError, "the bundled examples folder is missing", "cli.core"),

@@ -131,7 +131,7 @@ def _tuples(events: Iterable[dict[str, Any]], level: str, chars: int, gold: bool
 
 
 def _matches(g: tuple[Any, ...], p: tuple[Any, ...]) -> bool:
-    return all(gv is None or gv == pv for gv, pv in zip(g, p))
+    return all(gv is None or gv == pv for gv, pv in zip(g, p, strict=True))
 
 
 def _matching(gold: set[tuple[Any, ...]], pred: set[tuple[Any, ...]]) -> int:

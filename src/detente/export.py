@@ -482,7 +482,8 @@ def write_gdelt(store: Store, fh: IO[str], where: str, params: list[Any], header
             fh.write("\t".join(GDELT_HEADER) + "\n")
         n = 0
         while rows := cur.fetchmany(1000):
-            fh.writelines("\t".join(gdelt_row(dict(zip(names, row)), geo_codes)) + "\n" for row in rows)
+            fh.writelines("\t".join(gdelt_row(dict(zip(names, row, strict=True)), geo_codes)) + "\n"
+                          for row in rows)
             n += len(rows)
         return n
     finally:

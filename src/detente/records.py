@@ -26,10 +26,8 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-from typing_extensions import Self
 
 T = TypeVar("T", bound="Record")
 

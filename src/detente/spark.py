@@ -159,7 +159,7 @@ def _rows_of(coded: CodedArticle, input_id: str | None, warnings: list[str], dup
              now: dt.datetime) -> tuple[Any, ...]:
     """One output row: the article's columns, then its events, quantities and accounts."""
     tables = _tables()
-    article = dict(zip((c for c, _, _ in tables["articles"]), _row(tables["articles"], coded)))
+    article = dict(zip((c for c, _, _ in tables["articles"]), _row(tables["articles"], coded), strict=True))
     article["coded_at"], article["run_id"] = now, run_id
     seen: set[str] = set()
     events = []

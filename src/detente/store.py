@@ -20,6 +20,7 @@ one-line reason; a failed write is rolled back, so the store stays as it was.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -411,16 +412,12 @@ class Store:
         return ref if name == column and not alias else f'{ref} AS "{name}"'
 
     def _rollback(self) -> None:
-        try:
+        with contextlib.suppress(duckdb.Error):
             self.con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(duckdb.Error):
             self.con.close()
-        except duckdb.Error:
-            pass
 
     def __enter__(self) -> Store:  # noqa: PYI034
         return self
@@ -447,7 +444,7 @@ class Store:
     def _dicts(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
         cur = self.query(sql, params)
         names = [d[0] for d in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
     # -- writing --------------------------------------------------------------------------
     def stored_ids(self, ids: Iterable[str]) -> set[str]:
@@ -520,10 +517,8 @@ class Store:
             raise _store_error(self.path, exc, f"write {len(written)} article(s)") from None
         finally:
             for name in tables:
-                try:
+                with contextlib.suppress(duckdb.Error):
                     self.con.unregister(f"_new_{name}")
-                except duckdb.Error:
-                    pass
         return written
 
     # -- runs -----------------------------------------------------------------------------

@@ -28,7 +28,7 @@ def _ends(data: bytes, gzipped: bool) -> list[int]:
     """The offset where each record ends (the next one starts), and the file's end."""
     mark = b"\x1f\x8b\x08" if gzipped else b"WARC/1.0"
     starts = [i for i in range(len(data)) if data[i:i + len(mark)] == mark]
-    return starts[1:] + [len(data)]
+    return [*starts[1:], len(data)]
 
 
 def _read(tmp_path: Path, *inputs: Path) -> tuple[list[str], IngestReport]:

@@ -141,10 +141,7 @@ class Entry:
         """(code, sector, role, period) on ``date``."""
         if not self.roles:
             return self.code, self.sector, None, None
-        if date:
-            valid = [p for p in self.roles if p.valid(date)]
-        else:
-            valid = [p for p in self.roles if p.end is None]
+        valid = [p for p in self.roles if p.valid(date)] if date else [p for p in self.roles if p.end is None]
         if valid:
             p = max(valid, key=lambda p: p.start or "")
             return p.code, sector_of(p.code, self.country), p.role, p
@@ -261,7 +258,7 @@ class ActorKB:
         key = phrase_key(phrase)
         if not key:
             return
-        keys = [key] + ([key[:-1] + (form,) for form in _plurals(key[-1])] if plural else [])
+        keys = [key] + ([(*key[:-1], form) for form in _plurals(key[-1])] if plural else [])
         for k in keys:
             if override:
                 self.sector_nouns[k] = code
@@ -521,7 +518,7 @@ def _yaml_kind(path: str) -> str:
         raise KnowledgeError("E343", f"{os.path.basename(path)}:1", "an entry must be a mapping")
     if "nouns" in first:
         return "sectors"
-    if "roles" in first and "kind" not in first or ("country" in first and "code" not in first):
+    if ("roles" in first and "kind" not in first) or ("country" in first and "code" not in first):
         return "people"
     if "adjectives" in first or "seats" in first or ("iso3" in first):
         return "states"

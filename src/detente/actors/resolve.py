@@ -174,8 +174,8 @@ class DocActors:
             wj = words[j]
             if not wj:
                 # "al-Qaeda", "People's Republic": a hyphen or possessive inside a longer name
-                if key and j + 1 < n and (self._text[j] in HYPHENS and self._ws[j] == ""
-                                          or self._tag[j] == "POS" and key in kb.prefixes):
+                if key and j + 1 < n and ((self._text[j] in HYPHENS and self._ws[j] == "")
+                                          or (self._tag[j] == "POS" and key in kb.prefixes)):
                     j += 1
                     continue
                 break
@@ -609,8 +609,8 @@ class DocActors:
                     if self._dep[pobj] == "pobj":
                         tail = tuple(w for k in self._np_tokens(pobj) if self._dep[k] not in ("det", "poss")
                                      for w in self._words[k])
-                        code = self.kb.sector_nouns.get(words[-2:] + ("of",) + tail) or \
-                            self.kb.sector_nouns.get(words[-1:] + ("of",) + tail)
+                        code = self.kb.sector_nouns.get((*words[-2:], "of", *tail)) or \
+                            self.kb.sector_nouns.get((*words[-1:], "of", *tail))
                         if code:
                             return code
         return None

@@ -159,7 +159,7 @@ def explain_change(store_or_con: object, a: str, b: str, series: list[dict], cha
             "contribution", "article_ids")
     out = []
     for r in rows:
-        d = dict(zip(cols, r))
+        d = dict(zip(cols, r, strict=True))
         d["date"] = d["date"].isoformat() if d["date"] else None
         out.append(d)
     _add_articles(con, out)
@@ -179,7 +179,8 @@ def _add_articles(con: Any, drivers: list[dict]) -> None:
                                       f"WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids]).fetchall():
             meta[aid] = tuple(rest)
     for d in drivers:
-        d["articles"] = [dict(zip(("article_id", "title", "url", "source"), (a, *meta.get(a, (None,) * 3))))
+        d["articles"] = [dict(zip(("article_id", "title", "url", "source"), (a, *meta.get(a, (None,) * 3)),
+                                  strict=True))
                          for a in d["article_ids"] or []]
 
 

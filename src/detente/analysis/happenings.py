@@ -435,7 +435,7 @@ def happening_members(con: duckdb.DuckDBPyConnection, happening_id: str) -> list
       FROM happening_events he JOIN events e USING (event_id)
       WHERE he.happening_id = ? ORDER BY he.date_lo, he.date_hi, he.event_id""", [happening_id])
     cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r)) for r in cur.fetchall()]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
 def happening_sizes(store_or_con: object) -> pa.Table:

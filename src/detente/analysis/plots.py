@@ -59,7 +59,7 @@ def dyad_chart(series: list[dict], changes: list[dict], path: str, title: str = 
         ax1.plot(mids, ys, color="#222222", linewidth=1.6, label="index")
         counts = [r["n"] for r in series]
         top = max([1, *counts])
-        pts = [(x, y, n) for x, y, n in zip(mids, ys, counts) if n]
+        pts = [(x, y, n) for x, y, n in zip(mids, ys, counts, strict=True) if n]
         ax1.scatter([p[0] for p in pts], [p[1] for p in pts], s=[16 + 140 * p[2] / top for p in pts],
                     color="#222222", zorder=3)
         for x, y, n in pts:
@@ -79,10 +79,10 @@ def dyad_chart(series: list[dict], changes: list[dict], path: str, title: str = 
         ax1.set_title(title)
         width = max(1, int(span * 0.8))
         bottom = [0] * len(series)
-        for q, (label, colour) in enumerate(zip(QUAD_LABELS, QUAD_COLOURS), start=1):
+        for q, (label, colour) in enumerate(zip(QUAD_LABELS, QUAD_COLOURS, strict=True), start=1):
             vals = [r[f"q{q}"] for r in series]
             ax2.bar(mids, vals, width=width, bottom=bottom, color=colour, label=label, align="center")
-            bottom = [b + v for b, v in zip(bottom, vals)]
+            bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
         for ch in changes:
             ax2.axvline(_dt.date.fromisoformat(ch["period"]), color="#c0392b", linestyle="--", linewidth=1.2)
         ax2.set_ylabel("happenings")

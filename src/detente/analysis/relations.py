@@ -72,10 +72,11 @@ class Relations:
             w = csv.writer(fh)
             w.writerow(["country", *self.countries])
             if counts:
-                for c, crow in zip(self.countries, self.counts):
+                # not strict: ``counts`` defaults to empty (a Relations built without them)
+                for c, crow in zip(self.countries, self.counts, strict=False):
                     w.writerow([c, *crow])
                 return
-            for c, row in zip(self.countries, self.matrix):
+            for c, row in zip(self.countries, self.matrix, strict=True):
                 w.writerow([c, *("" if v is None else f"{v:.1f}" for v in row)])
 
     def heatmap(self, path: str) -> None:

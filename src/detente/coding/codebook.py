@@ -131,7 +131,7 @@ def _rows(text: str, name: str, columns: tuple[str, ...]):
         if len(row) > len(columns):
             raise KnowledgeError("E212", origin, f"{len(row)} columns, expected {len(columns)}")
         row = row + [""] * (len(columns) - len(row))
-        yield origin, dict(zip(columns, (c.strip() for c in row)))
+        yield origin, dict(zip(columns, (c.strip() for c in row), strict=True))
     if not header_seen:
         raise KnowledgeError("E211", name, "empty codebook file")
 

@@ -526,7 +526,7 @@ class Coder:
                         break
             if not code:
                 continue  # "prepared to attend": no class codes it; the act keeps its own code
-            pattern = Pattern(code=code, head=lemma(gov), pos="verb", words=(lemma(x),) + mx.pattern.words,
+            pattern = Pattern(code=code, head=lemma(gov), pos="verb", words=(lemma(x), *mx.pattern.words),
                               prep=mx.pattern.prep, target_is_object=False, no_target=False,
                               text=f"{lemma(gov)} + [{mx.pattern.text}]",
                               origin=f"complements.yaml:{cls.name} {mx.pattern.origin}")

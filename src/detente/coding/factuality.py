@@ -165,8 +165,8 @@ def assess(pred: Token, sent: Span, cues: Cues, quotes: list[tuple[int, int]] | 
         if i and lem in cues.belief_words and via in ("ccomp", "xcomp", "acomp", "advcl", "parataxis") \
                 and fact.modality == "future" and scope:
             fact.modality, fact.cue = "hypothetical", t.text  # "sure Ukraine *will* join": a prediction
-        if i and t.pos_ in ("VERB", "AUX") and lem in cues.speech_verbs and via in ("ccomp", "parataxis") or (
-                i and via == "xcomp" and lem in cues.denial_verbs):
+        if (i and t.pos_ in ("VERB", "AUX") and lem in cues.speech_verbs and via in ("ccomp", "parataxis")) \
+                or (i and via == "xcomp" and lem in cues.denial_verbs):
             if fact.speech_verb is None:
                 fact.speech_verb = t
                 fact.speaker = speaker_of(t, cues)

@@ -73,8 +73,8 @@ def _speaker_country(tok: Token, actors: dict[str, str], country_of: CountryOf |
         if c:
             return c
     g = gazetteer()
-    left = min(t.i for t in tok.subtree if t.i <= tok.i and t.dep_ in ("compound", "amod", "det", "poss", "case")
-               or t.i == tok.i)
+    left = min(t.i for t in tok.subtree
+               if (t.i <= tok.i and t.dep_ in ("compound", "amod", "det", "poss", "case")) or t.i == tok.i)
     phrase = tok.doc[left:tok.i + 1].text
     for cand in (phrase, tok.text):
         c = actors.get(fold(cand)) or actors.get(fold(re.sub(r"^the\s+", "", cand, flags=re.IGNORECASE)))

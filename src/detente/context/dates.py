@@ -380,8 +380,8 @@ def _is_future(verb: Token) -> bool:
 def _is_past(verb: Token) -> bool:
     if verb.tag_ == "VBD":
         return True
-    return verb.tag_ == "VBN" and any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" or c.lower_ in ("has", "have")
-                                      for c in verb.children)
+    return verb.tag_ == "VBN" and any((c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD")
+                                      or c.lower_ in ("has", "have") for c in verb.children)
 
 
 _governor = governing_verb

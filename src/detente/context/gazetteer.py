@@ -211,7 +211,7 @@ def _build() -> Gazetteer:
         cameo = g.iso2_cameo[iso2]
         p = Place(int(c["geonameid"]), c["name"], cameo, None, None, int(c.get("population") or 0), "country")
         g.countries[cameo] = p
-        names = [c["name"]] + _COUNTRY_ALIASES.get(iso2, [])
+        names = [c["name"], *_COUNTRY_ALIASES.get(iso2, [])]
         for n in names:
             add(primary, n, p)
             g.country_names[fold(n)] = cameo

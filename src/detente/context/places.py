@@ -189,7 +189,7 @@ def _analyse(doc: Doc, span: Span, by_root: dict[int, PlaceMention], g: Gazettee
         if dep == "compound" and head.i in by_root:  # "Samarkand Uzbekistan" mis-parsed
             t = head
             continue
-        if dep == "pobj" and head.dep_ in ("prep", "agent", "dative") or (dep == "pobj" and head.pos_ == "ADP"):
+        if (dep == "pobj" and head.dep_ in ("prep", "agent", "dative")) or (dep == "pobj" and head.pos_ == "ADP"):
             prep = head.lower_
             above = head.head
             if prep == "of" and above.lower_ == "outside":
@@ -275,7 +275,7 @@ def place_mentions(doc: Doc) -> _DocPlaces:
         mentions.append(m)
         by_root[sp.root.i] = m
     # analyse containers first so that the contained city sees them (order: right to left)
-    for sp, m in sorted(zip(spans, mentions), key=lambda p: -p[0].start):
+    for sp, m in sorted(zip(spans, mentions, strict=True), key=lambda p: -p[0].start):
         _analyse(doc, sp, by_root, g, m)
     by_sent: dict[int, list[PlaceMention]] = {}
     for m in mentions:
@@ -302,8 +302,8 @@ def _pick(m: PlaceMention, sentence: set[str], article: set[str]) -> Place | Non
     if not cands:
         return None
     if m.containers:
-        inside = [c for c in cands if c.country in m.containers or (c.admin1 in m.containers and c.country == "USA")
-                  and c.feature != "country"]
+        inside = [c for c in cands if c.country in m.containers
+                  or (c.admin1 in m.containers and c.country == "USA" and c.feature != "country")]
         if inside:
             cands = inside
     primary = [c for c in cands if c.primary]

@@ -263,7 +263,8 @@ class _Ctx:
         if self._pair is None:
             counts: Counter[str] = Counter()
             for t in self.doc:
-                if t.ent_type_ in ("GPE", "NORP") and t.ent_iob_ == "B" or (t.pos_ == "PROPN" and t.dep_ != "compound"):
+                if (t.ent_type_ in ("GPE", "NORP") and t.ent_iob_ == "B") or (t.pos_ == "PROPN"
+                                                                              and t.dep_ != "compound"):
                     c = self.country(t)
                     if c:
                         counts[c] += 1
@@ -335,8 +336,8 @@ def extract_quantities(doc: Doc, article_id: str, country_of: CountryOf,
     for tok in doc:
         if tok.i in seen or not (tok.like_num or (tok.lower_ in _WORD_NUMBERS and tok.pos_ == "NUM")):
             continue
-        if tok.ent_type_ in ("DATE", "TIME", "ORDINAL") or re.match(r"^(?:1[89]|20)\d\d$", tok.text) and \
-                tok.ent_type_ != "MONEY":
+        if tok.ent_type_ in ("DATE", "TIME", "ORDINAL") or (re.match(r"^(?:1[89]|20)\d\d$", tok.text)
+                                                             and tok.ent_type_ != "MONEY"):
             continue
         phrase, node = _number_phrase(doc, tok)
         seen.update(t.i for t in phrase)
