@@ -115,10 +115,13 @@ def test_binary_file_mostly_undecodable(tmp_path: Path, good: tuple[Path, Path])
 
 
 def test_invalid_utf8_is_replaced_with_a_warning(tmp_path: Path, good: tuple[Path, Path]) -> None:
-    path = tmp_path / "latin1.txt"
-    path.write_bytes(GOOD_3.replace("island of Brenna", "island of Brønna").encode("latin-1"))
+    # UTF-8 with one damaged byte (a Latin-1 file is decoded as Latin-1: test_ingest_encoding.py)
+    path = tmp_path / "damaged.txt"
+    text = GOOD_3.replace("island of Brenna", "island of Brønna").replace("rescue boats", "Tromsø boats")
+    path.write_bytes(text.encode("utf-8").replace("Brønna".encode(), b"Br\xf8nna", 1) + "ø.".encode())
     (article,), report = read_between(good, path)
-    assert "island of Br\ufffdnna" in article.text and article.status == "ok"
+    assert "island of Br\ufffdnna" in article.text and "Tromsø boats" in article.text
+    assert article.status == "ok"
     assert report.one_lines() == [f"{path}: invalid UTF-8 (1 bytes replaced)"]
     assert report.read == 3 and report.failed == 0
 

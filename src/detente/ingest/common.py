@@ -1,14 +1,26 @@
 """What every format shares: decoding bytes, truncating, and turning fields into an Article.
 
-Decoding (:func:`decode_bytes`):
+Decoding (:func:`decode_bytes`; :class:`LineDecoder` does the same line by line for JSON Lines):
 
 - an empty input fails with ``empty file``;
-- a UTF-16 byte-order mark decodes as UTF-16; otherwise NUL bytes in the first 8 KB mean
-  a binary file (failure ``binary file (NUL bytes), not text``);
-- UTF-8 is decoded strictly; if that fails it is decoded with U+FFFD replacement and a
-  warning ``invalid UTF-8 (N bytes replaced)``, unless over 30% of the characters come out
-  as replacements or control characters: then it is a binary file (failure
-  ``binary file (mostly undecodable bytes), not text``).
+- a UTF-16 byte-order mark decodes as UTF-16 (so do NUL bytes under a declared UTF-16 charset);
+  otherwise NUL bytes in the first 8 KB mean a binary file (failure ``binary file (NUL bytes),
+  not text``);
+- UTF-8 is decoded strictly, a UTF-8 byte-order mark dropped;
+- bytes that are not UTF-8 are decoded in a charset the document declares (an HTML page's
+  HTTP or ``<meta>`` charset) when it fits them, without a warning; ``iso-8859-1`` and
+  ``us-ascii`` mean ``windows-1252``, as browsers read them;
+- else the encoding is detected (:func:`detect_encoding`, charset-normalizer on at most
+  :data:`DETECT_BYTES` around the first byte that is not UTF-8) and the text decoded in it, with
+  a warning ``not UTF-8; decoded as 'cp1252' (detected)`` (``; N undecodable bytes replaced``
+  added when some bytes do not fit it). Bytes that are mostly valid UTF-8 (more valid multi-byte
+  characters than invalid bytes) are UTF-8 with damage, not another encoding: no detection;
+- as a last resort, UTF-8 with U+FFFD replacement and a warning ``invalid UTF-8 (N bytes
+  replaced)``; either way, over 30% of the characters coming out as replacements or control
+  characters make it a binary file (failure ``binary file (mostly undecodable bytes), not text``).
+
+The warnings are the record of a non-UTF-8 input: the run keeps them with its counts (the
+``runs`` table); an Article has no field for its encoding.
 
 Truncation (:func:`truncate_text`), for an article longer than ``config.max_chars``
 characters: keep the first ``max_chars`` characters and cut them back to the last paragraph
@@ -32,7 +44,9 @@ in the report.
 
 from __future__ import annotations
 
+import codecs
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -63,25 +77,214 @@ class DecodeError(Exception):
     """Bytes that are not text; ``str(exc)`` is the one-line reason."""
 
 
-def decode_bytes(data: bytes, origin: str, report: IngestReport) -> str:
-    """Text from ``data``; raises DecodeError (empty, binary), warns on invalid UTF-8."""
+DETECT_BYTES = 65536  # encoding detection reads at most this many bytes (a window of the input)
+# The legacy encodings browsers know (WHATWG Encoding Standard) as Python codecs: what detection
+# chooses from (charset-normalizer alone also offers DOS and Mac code pages that fit short
+# samples as well as the right one does).
+LEGACY_CODECS = (
+    "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258", "cp874",
+    "iso8859_2", "iso8859_3", "iso8859_4", "iso8859_5", "iso8859_6", "iso8859_7", "iso8859_8",
+    "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16", "koi8_r", "koi8_u", "cp866",
+    "mac_roman", "mac_cyrillic", "gb18030", "big5", "euc_jp", "iso2022_jp", "shift_jis", "euc_kr",
+)
+WESTERN = "cp1252"
+# how much more mess (charset-normalizer's measure) windows-1252 may make than the best candidate
+# and still be chosen: on a short sample the measure is noisy ("€5 – “cheap”" scores 0.095)
+WESTERN_MARGIN = 0.1
+# Besides letters, the non-ASCII characters Western text has: the symbols and punctuation of
+# windows-1252 but for ¹ ³ ¤ ¦ ¨ ¯ ¬ and the cedilla, and no Icelandic ð þ Ý. Windows-1252
+# output with any of those (¹ ³ for Polish ą ł, ð þ for Turkish ğ ş) is another encoding.
+_WESTERN_SYMBOLS = (frozenset(bytes(range(0x80, 0xC0)).decode(WESTERN, errors="ignore"))
+                    - frozenset("\u00b9\u00b3\u00a4\u00a6\u00a8\u00af\u00b8\u00ac") | {"\u00d7", "\u00f7"})
+_NOT_WESTERN_LETTERS = frozenset("\u00f0\u00fe\u00d0\u00de\u00dd")
+_UTF8_CHAR = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xef][\x80-\xbf]{2}"
+                        rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf4][\x80-\xbf]{3}")
+_UTF8_NAMES = frozenset({"utf-8", "utf-8-sig"})
+_WESTERN_ALIASES = frozenset({"latin-1", "iso8859-1", "ascii"})  # codecs.lookup names
+
+
+def codec_name(charset: str | None) -> str | None:
+    """The Python codec for a declared charset (``windows-1252`` -> ``cp1252``), ``iso-8859-1`` and
+    ``us-ascii`` read as windows-1252 as browsers do; ``None`` for a name Python does not know."""
+    if not charset:
+        return None
+    try:
+        name = codecs.lookup(charset.strip()).name
+    except (LookupError, ValueError):
+        return None
+    return WESTERN if name in _WESTERN_ALIASES else name
+
+
+def _western_plausible(text: str) -> bool:
+    """Whether every non-ASCII character of ``text`` is one Western (windows-1252) text has."""
+    return all((ch not in _NOT_WESTERN_LETTERS) if ch.isalpha() else (ch in _WESTERN_SYMBOLS)
+               for ch in text if ord(ch) > 127)
+
+
+def detect_encoding(sample: bytes) -> str | None:
+    """The legacy encoding (a Python codec name) of ``sample``, bytes that are not UTF-8; ``None``
+    when no encoding fits (binary data).
+
+    charset-normalizer ranks :data:`LEGACY_CODECS` on ``sample[:DETECT_BYTES]``. Windows-1252 is
+    taken over its first choice when its text is as clean (within :data:`WESTERN_MARGIN`) and has
+    only characters Western text has: on English news that is what a legacy file almost always
+    is, and the detector cannot tell it from cp1250 or cp1257 on a few accented names (it reads
+    "São" as "Săo"). When windows-1252 gives characters Western text lacks, the detector's first
+    choice that reads the bytes differently is taken."""
+    from charset_normalizer import from_bytes
+    from charset_normalizer.md import mess_ratio
+
+    sample = sample[:DETECT_BYTES]
+    results = from_bytes(sample, cp_isolation=list(LEGACY_CODECS))
+    best = results.best()
+    if best is None:
+        return None
+    try:
+        western: str | None = sample.decode(WESTERN)
+    except UnicodeDecodeError:
+        western = None
+    if western is not None and _western_plausible(western):
+        if WESTERN in best.could_be_from_charset or mess_ratio(western, 1.0) <= best.chaos + WESTERN_MARGIN:
+            return WESTERN
+    elif western is not None:  # windows-1252 reads it wrong: the best reading that is not the same
+        other = next((m for m in results if WESTERN not in m.could_be_from_charset), None)
+        if other is not None:
+            return str(other.encoding)
+    return str(best.encoding)
+
+
+def detection_window(data: bytes, bad: int) -> bytes:
+    """At most :data:`DETECT_BYTES` of ``data`` around position ``bad`` (the first byte that is not
+    UTF-8), cut at line breaks when there are any, so no character is split."""
+    half = DETECT_BYTES // 2
+    start, end = max(0, bad - half), bad + half
+    if start > 0:
+        cut = data.find(b"\n", start, bad)
+        start = cut + 1 if cut >= 0 else start
+    if end < len(data):
+        cut = data.rfind(b"\n", bad, end)
+        end = cut + 1 if cut >= 0 else end
+    return data[start:end]
+
+
+def mostly_utf8(data: bytes) -> bool:
+    """Whether ``data`` (not valid UTF-8) is UTF-8 with damage: more valid multi-byte UTF-8
+    characters than invalid bytes. Text in a legacy encoding almost never forms them."""
+    valid = _UTF8_CHAR.subn(b"", data)[1]  # counted without a list of the matches
+    if not valid:
+        return False
+    invalid = data.decode("utf-8", errors="replace").count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    return valid > invalid
+
+
+def _decode_in(data: bytes, encoding: str) -> tuple[str, int]:
+    """``data`` decoded in ``encoding`` with U+FFFD for what does not fit, and how many did not."""
+    try:
+        return data.decode(encoding), 0
+    except UnicodeDecodeError:
+        text = data.decode(encoding, errors="replace")
+        return text, text.count("\ufffd") - data.decode(encoding, errors="ignore").count("\ufffd")
+
+
+def _check_not_binary(text: str) -> None:
+    sample = text[:65536]
+    if len(_CONTROL.findall(sample)) > BINARY_SHARE * len(sample):
+        raise DecodeError("binary file (mostly undecodable bytes), not text")
+
+
+def decode_bytes(data: bytes, origin: str, report: IngestReport, declared: Iterable[str | None] = ()) -> str:
+    """Text from ``data``, decoded as the module docstring says; ``declared`` are the charsets the
+    document names (HTTP, ``<meta>``), first first. Raises DecodeError (empty, binary); warns when
+    the encoding was detected or bytes were replaced."""
     if not data:
         raise DecodeError("empty file")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return data.decode("utf-16", errors="replace")
+    names = [name for name in (codec_name(c) for c in declared) if name and name not in _UTF8_NAMES]
+    wide = next((name for name in names if name.startswith(("utf-16", "utf-32"))), None)
     if b"\x00" in data[:8192]:
+        if wide:  # declared UTF-16 without a byte-order mark
+            return data.decode(wide, errors="replace")
         raise DecodeError("binary file (NUL bytes), not text")
+    charsets = [name for name in names if name != wide]  # no NUL bytes: a UTF-16 label is wrong
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    for name in charsets:  # a declared charset that fits: as good as UTF-8
+        try:
+            return data.decode(name)
+        except UnicodeDecodeError:
+            continue
+    if not mostly_utf8(data):
+        detected = detect_encoding(detection_window(data, bad))
+        how = "detected" if detected else "declared"
+        encoding = detected or (charsets[0] if charsets else None)
+        if encoding:
+            text, replaced = _decode_in(data, encoding)
+            _check_not_binary(text)
+            extra = f"; {replaced} undecodable bytes replaced" if replaced else ""
+            report.warn(origin, f"not UTF-8; decoded as '{encoding}' ({how}{extra})")
+            return text
     text = data.decode("utf-8-sig", errors="replace")
-    replaced = text.count("\ufffd")
-    sample = text[:65536]
-    if len(_CONTROL.findall(sample)) > BINARY_SHARE * len(sample):
-        raise DecodeError("binary file (mostly undecodable bytes), not text")
+    _check_not_binary(text)
+    replaced = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
     report.warn(origin, f"invalid UTF-8 ({replaced} bytes replaced)")
     return text
+
+
+class LineDecoder:
+    """Decodes the lines of one JSON Lines stream as :func:`decode_bytes` decodes a document,
+    keeping it streaming: a line that is not UTF-8 is decoded in the encoding detected on the
+    first such line (at most :data:`DETECT_BYTES` of it), detected again for a line that encoding
+    does not fit. :meth:`finish` gives one warning per encoding used (``not UTF-8; decoded as
+    'cp1252' (detected; 12 lines)``, at the first such line) and one for lines decoded with
+    replacement (``invalid UTF-8 (bytes replaced in 2 lines)``)."""
+
+    def __init__(self) -> None:
+        self.encoding: str | None = None
+        # encoding (or "" for UTF-8 with replacement) -> [first origin, lines, bytes replaced]
+        self.used: dict[str, list[Any]] = {}
+
+    def _count(self, key: str, origin: str, replaced: int) -> None:
+        entry = self.used.setdefault(key, [origin, 0, 0])
+        entry[1] += 1
+        entry[2] += replaced
+
+    def decode(self, raw: bytes, origin: str) -> str:
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            bad = exc.start
+        if not mostly_utf8(raw):
+            if self.encoding is not None:
+                try:
+                    text = raw.decode(self.encoding)
+                except UnicodeDecodeError:
+                    pass
+                else:
+                    self._count(self.encoding, origin, 0)
+                    return text
+            detected = detect_encoding(detection_window(raw, bad))
+            if detected is not None:
+                self.encoding = detected
+                text, replaced = _decode_in(raw, detected)
+                self._count(detected, origin, replaced)
+                return text
+        text = raw.decode("utf-8-sig", errors="replace")
+        self._count("", origin, text.count("\ufffd") - raw.count(b"\xef\xbf\xbd"))
+        return text
+
+    def finish(self, report: IngestReport) -> None:
+        """The warnings for the lines that were not UTF-8; call once, at the end of the stream."""
+        for key, (origin, lines, replaced) in self.used.items():
+            counted = f"{lines} line{'s' if lines != 1 else ''}"
+            if key:
+                extra = f"; {replaced} undecodable bytes replaced" if replaced else ""
+                report.warn(origin, f"not UTF-8; decoded as '{key}' (detected; {counted}{extra})")
+            else:
+                report.warn(origin, f"invalid UTF-8 (bytes replaced in {counted})")
+        self.used.clear()
 
 
 def valid_record(record: Any, origin: str, report: IngestReport) -> Any:

@@ -17,7 +17,6 @@ supply one (the WARC-Date of a crawl, the date in a feed entry).
 
 from __future__ import annotations
 
-import codecs
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -171,21 +170,18 @@ def strip_html(fragment: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+def meta_charset(data: bytes) -> str | None:
+    """The charset a page's ``<meta charset>`` or ``<meta http-equiv content="...; charset=">``
+    declares in its first 4 KB, or None."""
+    m = _META_CHARSET.search(data[:4096])
+    return m.group(1).decode("ascii", "replace") if m else None
+
+
 def decode_html(data: bytes, origin: str, report: IngestReport, charset: str | None = None) -> str:
-    """Text of an HTML document: the HTTP or ``<meta>`` charset when valid, else UTF-8."""
-    if not charset:
-        m = _META_CHARSET.search(data[:4096])
-        charset = m.group(1).decode("ascii", "replace") if m else None
-    if charset:
-        try:
-            name = codecs.lookup(charset).name
-        except LookupError:
-            name = None
-        if name and name not in ("utf-8", "utf-8-sig"):
-            if b"\x00" in data[:8192] and not name.startswith("utf-16"):
-                raise DecodeError("binary file (NUL bytes), not text")
-            return data.decode(name, errors="replace")
-    return decode_bytes(data, origin, report)
+    """Text of an HTML document: UTF-8 when the bytes are UTF-8; else the HTTP ``charset`` or the
+    ``<meta>`` charset when it fits them; else the detected encoding (a warning); else UTF-8 with
+    replacement (a warning). See :func:`~detente.ingest.common.decode_bytes`."""
+    return decode_bytes(data, origin, report, declared=(charset, meta_charset(data)))
 
 
 def article_from_html(

@@ -14,6 +14,9 @@ goes on with the next line:
 - ``file.jsonl:19: record has no text (looked for text, body, content)``
 - a warning ``file.jsonl:20: invalid Unicode (1 lone surrogates replaced with U+FFFD)`` for a
   ``\\ud800`` escape: the record is kept, the character replaced
+- lines that are not UTF-8 are decoded in the encoding detected on the first of them
+  (:class:`~detente.ingest.common.LineDecoder`), with one warning at the end of the file for
+  each encoding used: ``file.jsonl:3: not UTF-8; decoded as 'cp1252' (detected; 120 lines)``
 - a gzip stream that is corrupt or cut short stops the file with a failure naming the line
   it reached; the records before it are kept.
 
@@ -36,7 +39,7 @@ from typing import IO, Any
 
 from ..config import Config
 from ..records import Article
-from .common import MAX_DOCUMENT_BYTES, DecodeError, build_article, decode_bytes, valid_record
+from .common import MAX_DOCUMENT_BYTES, DecodeError, LineDecoder, build_article, decode_bytes, valid_record
 from .html import strip_html
 from .report import IngestReport
 
@@ -89,43 +92,40 @@ def read_jsonl_lines(lines: Iterable[bytes], name: str, config: Config,
     """Articles from JSON Lines; ``name`` prefixes the ``name:line`` origins."""
     lineno = 0
     seen_any = False
-    warned_utf8 = False
+    decoder = LineDecoder()
     iterator = iter(lines)
-    while True:
-        try:
-            raw = next(iterator)
-        except StopIteration:
-            break
-        except (OSError, EOFError, zlib.error) as exc:
-            report.fail(f"{name}:{lineno + 1}", f"compressed data is corrupt or cut short ({exc}); "
-                                                f"stopped reading this file")
-            return
-        lineno += 1
-        if not raw.strip():
-            continue
-        seen_any = True
-        origin = f"{name}:{lineno}"
-        if lineno == 1 and b"\x00" in raw[:8192]:
-            report.fail(name, "binary file (NUL bytes), not JSON Lines")
-            return
-        try:
-            line = raw.decode("utf-8-sig").rstrip("\r\n")
-        except UnicodeDecodeError:
-            line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
-            if not warned_utf8:
-                report.warn(origin, "invalid UTF-8 (bytes replaced; later lines not reported)")
-                warned_utf8 = True
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            report.fail(origin, f"not valid JSON ({exc.msg}: column {exc.colno})")
-            continue
-        if not isinstance(record, dict):
-            report.fail(origin, f"not a JSON object (got {type(record).__name__})")
-            continue
-        article = record_to_article(record, origin, config, report)
-        if article is not None:
-            yield article
+    try:
+        while True:
+            try:
+                raw = next(iterator)
+            except StopIteration:
+                break
+            except (OSError, EOFError, zlib.error) as exc:
+                report.fail(f"{name}:{lineno + 1}", f"compressed data is corrupt or cut short ({exc}); "
+                                                    f"stopped reading this file")
+                return
+            lineno += 1
+            if not raw.strip():
+                continue
+            seen_any = True
+            origin = f"{name}:{lineno}"
+            if lineno == 1 and b"\x00" in raw[:8192]:
+                report.fail(name, "binary file (NUL bytes), not JSON Lines")
+                return
+            line = decoder.decode(raw, origin).rstrip("\r\n")
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                report.fail(origin, f"not valid JSON ({exc.msg}: column {exc.colno})")
+                continue
+            if not isinstance(record, dict):
+                report.fail(origin, f"not a JSON object (got {type(record).__name__})")
+                continue
+            article = record_to_article(record, origin, config, report)
+            if article is not None:
+                yield article
+    finally:
+        decoder.finish(report)
     if not seen_any:
         report.fail(name, "empty file" if lineno == 0 else "empty file (only white space)")
 

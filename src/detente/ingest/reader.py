@@ -247,7 +247,7 @@ class _Reader:
             yield from read_warc_stream(io.BytesIO(data), url, config, report)
         else:
             try:
-                text = decode_bytes(data, url, report)
+                text = decode_bytes(data, url, report, declared=(page.charset,))
             except DecodeError as exc:
                 report.fail(url, str(exc))
                 return
@@ -284,7 +284,10 @@ class _Reader:
     def _stdin_document(self, data: bytes, fmt: str) -> Iterator[Article]:
         config, report = self.config, self.report
         try:
-            text = decode_bytes(data, STDIN_ORIGIN, report)
+            if fmt == "html":  # a <meta charset> counts
+                text = decode_html(data, STDIN_ORIGIN, report)
+            else:
+                text = decode_bytes(data, STDIN_ORIGIN, report)
         except DecodeError as exc:
             report.fail(STDIN_ORIGIN, str(exc))
             return

@@ -133,13 +133,25 @@ def article_from_text(
     return build_article(body, origin=origin, config=config, report=report, **fields)
 
 
+def drop_split_utf8(data: bytes) -> bytes:
+    """``data`` without the incomplete UTF-8 sequence it ends with, if any (a file read in part).
+    Other bytes are kept, so a file in a legacy encoding is decoded as it is."""
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte & 0xC0 == 0x80:  # a continuation byte: look further back for the lead
+            continue
+        need = 2 if 0xC2 <= byte <= 0xDF else 3 if 0xE0 <= byte <= 0xEF else 4 if 0xF0 <= byte <= 0xF4 else 0
+        return data[:-back] if need > back else data
+    return data
+
+
 def read_text_file(path: Path, config: Config, report: IngestReport) -> Article | None:
     origin = str(path)
     limit = 4 * config.max_chars + 4
     with path.open("rb") as fh:
         data = fh.read(limit)
     if len(data) == limit:  # cut mid-file: drop a UTF-8 sequence split at the end
-        data = data[:-4] + data[-4:].decode("utf-8", "ignore").encode("utf-8")
+        data = drop_split_utf8(data)
     try:
         text = decode_bytes(data, origin, report)
     except DecodeError as exc:
