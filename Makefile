@@ -39,8 +39,11 @@ browser:
 bench: install
 	@$(BIN)/python benchmarks/throughput.py --limit $(BENCH_LIMIT)
 
+# ruff (its default rules plus the ones [tool.ruff.lint] in pyproject.toml adds) and mypy, over the
+# code and the tests; .ci/run runs it after the tests
 lint: install
 	@$(BIN)/ruff check src tests benchmarks
+	@$(BIN)/mypy src tests
 
 # After changing dependencies in pyproject.toml: pin what .venv now holds.
 lock:

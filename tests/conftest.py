@@ -106,6 +106,13 @@ def engine():
     return Engine(load_config(n_process=1))
 
 
+def one(cursor: Any) -> tuple[Any, ...]:
+    """The row of a query that returns exactly one (``fetchone()`` is typed ``| None``)."""
+    row = cursor.fetchone()
+    assert row is not None
+    return row
+
+
 class FakeEngine:
     """Stands in for :class:`detente.pipeline.Engine` where the test is about the plumbing, not the
     coding: each ok article gets ``1 + len(text) % 4`` events; a text containing ``FAIL`` fails."""

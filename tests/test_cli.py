@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT, make_coded, make_event, write_corpus
+from conftest import ROOT, make_coded, make_event, one, write_corpus
 from detente.cli import app
 from detente.export import GDELT_HEADER
 from detente.store import Store
@@ -298,9 +298,9 @@ def test_sigkill_during_detente_ingest_then_rerun_equals_an_uninterrupted_run(tm
     proc.wait()
 
     with Store(db, read_only=True) as s:
-        stored = s.query("SELECT count(*) FROM articles").fetchone()[0]
-        half = s.query("SELECT count(*) FROM articles a WHERE n_events <> "
-                       "(SELECT count(*) FROM events e WHERE e.article_id = a.article_id)").fetchone()[0]
+        stored = one(s.query("SELECT count(*) FROM articles"))[0]
+        half = one(s.query("SELECT count(*) FROM articles a WHERE n_events <> "
+                           "(SELECT count(*) FROM events e WHERE e.article_id = a.article_id)"))[0]
     assert 24 <= stored < 60 and half == 0
 
     code, _, _ = run("ingest", str(corpus), "--db", str(db), "-j", "1", "--batch-size", "3", "--quiet")

@@ -4,6 +4,8 @@ named in docs/cli.md, and docs/schema.md lists the GDELT columns in order and ev
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
 import typer
 
@@ -30,7 +32,8 @@ def test_schema_md_lists_gdelt_columns_in_order_and_the_store_columns() -> None:
     doc = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| (\d+) \| `(\w+)` \|", doc, flags=re.MULTILINE)
     assert [(int(i), n) for i, n in rows] == [(i, n) for i, (n, _) in enumerate(GDELT_COLUMNS, 1)]
-    for table, cols in [*TABLES.items(), ("runs", RUN_COLUMNS)]:
+    tables: list[tuple[str, Sequence[tuple[Any, ...]]]] = [*TABLES.items(), ("runs", RUN_COLUMNS)]
+    for table, cols in tables:
         section = doc.split(f"### `{table}`", 1)[1].split("###", 1)[0]
         for col in cols:
             assert f"| `{col[0]}` |" in section, f"{table}.{col[0]}"

@@ -12,6 +12,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -59,7 +60,7 @@ NEWS_FRENCH = (
 )
 
 
-def read(inputs: list[str], **settings: object) -> tuple[list[Article], IngestReport]:
+def read(inputs: Sequence[str | Path], **settings: object) -> tuple[list[Article], IngestReport]:
     report = IngestReport()
     config = Config(allow_private_urls=True).with_(**settings)  # the test site is on 127.0.0.1
     articles = list(read_inputs([str(i) for i in inputs], config, report))
@@ -374,7 +375,7 @@ def test_warc_file(tmp_path: Path, gzipped: bool) -> None:
     assert vienna.published == "2024-03-05"  # the page's own date
     assert port.published == "2023-11-18"  # none on the page: WARC-Date
     assert port.source == "Harbour Gazette" and "six percent" in port.text
-    assert vienna.origin.startswith(f"{path}#urn:uuid:")
+    assert vienna.origin is not None and vienna.origin.startswith(f"{path}#urn:uuid:")
     assert vienna.article_id == article_id_for("https://news.example.org/world/vienna", "")
     assert report.read == 2 and report.one_lines() == []
 

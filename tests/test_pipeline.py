@@ -32,7 +32,7 @@ def test_single_process_keeps_order_and_isolates_a_failure(engine: Engine, monke
     out = list(code_articles(arts, Config(batch_size=3), n_process=1, engine=engine))
     assert [c.article.article_id for c in out] == [a.article_id for a in arts]
     assert [c.article.status for c in out] == ["ok", "ok", "ok", "failed", "ok", "skipped", "ok"]
-    assert out[3].article.status_reason.startswith("coding failed: ValueError: exploded at ")
+    assert (out[3].article.status_reason or "").startswith("coding failed: ValueError: exploded at ")
 
 
 def test_code_text(engine: Engine) -> None:

@@ -22,15 +22,18 @@ from detente.runner import ingest, ingest_articles
 from detente.store import Store
 
 CONFIG = Config(batch_size=4, n_process=1)
+# FakeEngine stands in for an Engine (the runner calls only its code_many): hence the
+# "type: ignore[arg-type]" where one is passed
 
 
 def test_codes_and_stores_everything_then_skips_it(store: Store) -> None:
     arts = gen_articles(10)
-    s1 = ingest_articles(arts, CONFIG, store, engine=FakeEngine())
+    s1 = ingest_articles(arts, CONFIG, store, engine=FakeEngine())  # type: ignore[arg-type]
     assert (s1.read, s1.new, s1.skipped_existing, s1.failed, s1.status) == (10, 10, 0, 0, "done")
     assert s1.events == store.stats()["events"] > 10 and s1.ok
     eng = FakeEngine()
-    s2 = ingest_articles(arts + gen_articles(2, start=10), CONFIG, store, engine=eng)
+    s2 = ingest_articles(arts + gen_articles(2, start=10), CONFIG, store,
+                         engine=eng)  # type: ignore[arg-type]
     assert (s2.read, s2.new, s2.skipped_existing) == (12, 2, 10)
     assert len(eng.seen) == 2  # stored articles are not coded again
     runs = store.runs()
@@ -39,10 +42,10 @@ def test_codes_and_stores_everything_then_skips_it(store: Store) -> None:
 
 def test_recode_codes_again_and_replaces(store: Store) -> None:
     arts = gen_articles(5)
-    ingest_articles(arts, CONFIG, store, engine=FakeEngine())
+    ingest_articles(arts, CONFIG, store, engine=FakeEngine())  # type: ignore[arg-type]
     before = store.stats()["events"]
     eng = FakeEngine()
-    s = ingest_articles(arts, CONFIG, store, recode=True, engine=eng)
+    s = ingest_articles(arts, CONFIG, store, recode=True, engine=eng)  # type: ignore[arg-type]
     assert (s.new, s.skipped_existing, len(eng.seen)) == (5, 0, 5)
     assert store.stats()["events"] == before  # replaced, not duplicated
 
@@ -50,7 +53,7 @@ def test_recode_codes_again_and_replaces(store: Store) -> None:
 def test_duplicates_within_one_run_are_coded_once(store: Store) -> None:
     arts = gen_articles(3)
     eng = FakeEngine()
-    s = ingest_articles(arts + arts[:2], CONFIG, store, engine=eng)
+    s = ingest_articles(arts + arts[:2], CONFIG, store, engine=eng)  # type: ignore[arg-type]
     assert (s.read, s.new, s.skipped_existing, len(eng.seen)) == (5, 3, 2, 3)
 
 
@@ -67,7 +70,8 @@ def test_failures_are_counted_by_reason_and_never_stop_the_run(store: Store) -> 
         yield from arts[3:]
         report.fail("bad.jsonl:9", "not valid JSON (Unterminated string)")
 
-    s = ingest_articles(reader(), CONFIG, store, engine=FakeEngine(), report=report, inputs=["bad.jsonl"])
+    s = ingest_articles(reader(), CONFIG, store, engine=FakeEngine(),  # type: ignore[arg-type]
+                        report=report, inputs=["bad.jsonl"])
     assert (s.read, s.new, s.skipped, s.failed, s.status) == (6, 4, 1, 3, "done")
     assert s.failures_by_reason == {"not valid JSON": 2, "coding failed: ValueError: boom at x.py:N": 1}
     assert s.skips_by_reason == {"language de": 1}
@@ -78,13 +82,14 @@ def test_failures_are_counted_by_reason_and_never_stop_the_run(store: Store) -> 
     statuses = dict(store.query("SELECT origin, status FROM articles").fetchall())
     assert statuses["gen:2"] == "failed" and statuses["gen:4"] == "skipped"
     # a failed article is tried again next time; a skipped one is read again and skipped again
-    s2 = ingest_articles(arts, CONFIG, store, engine=FakeEngine())
+    s2 = ingest_articles(arts, CONFIG, store, engine=FakeEngine())  # type: ignore[arg-type]
     assert (s2.skipped_existing, s2.failed) == (4, 1)
 
 
 def test_progress_is_reported(store: Store) -> None:
     seen: list[int] = []
-    ingest_articles(gen_articles(9), CONFIG, store, engine=FakeEngine(), progress=lambda s: seen.append(s.done))
+    ingest_articles(gen_articles(9), CONFIG, store, engine=FakeEngine(),  # type: ignore[arg-type]
+                    progress=lambda s: seen.append(s.done))
     assert seen == sorted(seen) and seen[-1] == 9 and len(seen) >= 3
 
 
@@ -94,7 +99,7 @@ def test_ctrl_c_keeps_what_was_coded(store: Store) -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        ingest_articles(reader(), CONFIG, store, engine=FakeEngine())
+        ingest_articles(reader(), CONFIG, store, engine=FakeEngine())  # type: ignore[arg-type]
     run = store.runs()[0]
     assert run["status"] == "interrupted" and store.stats()["articles"] == run["new"] >= 4
 
@@ -104,7 +109,7 @@ def test_ingest_reads_files_with_read_inputs(tmp_path: Path, store: Store) -> No
     (tmp_path / "b.jsonl").write_text('{"text": "India met France.", "url": "https://x.example/b"}\n{oops\n',
                                       encoding="utf-8")
     s = ingest([str(tmp_path / "a.txt"), str(tmp_path / "b.jsonl"), str(tmp_path / "missing.txt")], CONFIG, store,
-               engine=FakeEngine())
+               engine=FakeEngine())  # type: ignore[arg-type]
     assert (s.read, s.new, s.failed) == (2, 2, 2)
     assert {o.split(":")[0].rsplit("/", 1)[-1] for o, _ in s.failures} == {"b.jsonl", "missing.txt"}
 
@@ -164,7 +169,8 @@ def test_sigkill_at_random_moments_never_half_stores(tmp_path: Path) -> None:
     n = 60
     ref = tmp_path / "ref.duckdb"
     with Store(ref) as s:  # the uninterrupted run, in this process
-        ingest_articles(gen_articles(n), Config(batch_size=3, n_process=1), s, engine=FakeEngine())
+        ingest_articles(gen_articles(n), Config(batch_size=3, n_process=1), s,
+                        engine=FakeEngine())  # type: ignore[arg-type]
     db = tmp_path / "killed.duckdb"
     script = KILL_SCRIPT.format(tests=str(ROOT / "tests"), db=str(db), n=n)
     rnd = random.Random(7)

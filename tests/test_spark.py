@@ -119,7 +119,7 @@ def test_events_are_flattened_records(job) -> None:
         assert ev.event_id == e["event_id"] and ev.cameo == e["cameo"] and ev.cameo_root == e["cameo_root"]
         assert articles[e["article_id"]]["status"] == "ok"
         assert e["source_code"] == (ev.source.code if ev.source else None)
-        assert e["date"] is None or e["date"].isoformat() == ev.date[:10]
+        assert e["date"] is None or e["date"].isoformat() == (ev.date or "")[:10]
 
 
 def test_rerun_overwrites(spark, job) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import make_coded, make_event
+from conftest import make_coded, make_event, one
 from detente import store as store_mod
 from detente.dates import parse_bound, to_date
 from detente.errors import ConfigError, StoreError
@@ -28,7 +28,8 @@ def test_write_then_read_back_is_lossless(store: Store) -> None:
     back = {c.article.article_id: c for c in store.coded_articles()}
     for coded in batch:
         assert back[coded.article.article_id].to_dict() == coded.to_dict()
-    assert store.article(batch[2].article.article_id).to_dict() == batch[2].to_dict()
+    again = store.article(batch[2].article.article_id)
+    assert again is not None and again.to_dict() == batch[2].to_dict()
     next(store.coded_articles())  # a half-read stream does not block the next query
     assert store.stats()["articles"] == 4
 
@@ -43,12 +44,12 @@ def test_flattened_columns(store: Store) -> None:
     assert (row["source_code"], row["source_country"], row["target_country"]) == ("CHNGOV", "CHN", "RUS")
     assert row["location_name"] == "Samarkand" and row["location_geonames_id"] == 1216265
     assert json.loads(row["record"]) == ev.to_dict()
-    art = store.query("SELECT published, status, coder, run_id, n_events, coded_at FROM articles").fetchone()
+    art = one(store.query("SELECT published, status, coder, run_id, n_events, coded_at FROM articles"))
     assert art[:5] == (dt.date(2022, 9, 16), "ok", art[2], "r1", 2) and art[2].startswith("detente-")
     assert isinstance(art[5], dt.datetime)
-    q = store.query("SELECT measure, value, date, record FROM quantities").fetchone()
+    q = one(store.query("SELECT measure, value, date, record FROM quantities"))
     assert q[:3] == ("trade", 30.0, dt.date(2022, 9, 1))  # month precision -> first of month
-    acc = store.query("SELECT parties, event_ids FROM accounts").fetchone()
+    acc = one(store.query("SELECT parties, event_ids FROM accounts"))
     assert acc[0] == ["CHN", "RUS"] and len(acc[1]) == 2
 
 
@@ -74,10 +75,10 @@ def test_rewriting_an_article_replaces_all_its_rows(store: Store) -> None:
     recoded.quantities = []
     store.write(recoded)
     aid = first.article.article_id
-    assert store.query("SELECT count(*) FROM events WHERE article_id = ?", [aid]).fetchone()[0] == 1
-    assert store.query("SELECT count(*) FROM quantities WHERE article_id = ?", [aid]).fetchone()[0] == 0
-    assert store.query("SELECT count(*) FROM articles").fetchone()[0] == 2
-    assert store.query("SELECT count(*) FROM events").fetchone()[0] == 3  # the other article untouched
+    assert one(store.query("SELECT count(*) FROM events WHERE article_id = ?", [aid]))[0] == 1
+    assert one(store.query("SELECT count(*) FROM quantities WHERE article_id = ?", [aid]))[0] == 0
+    assert one(store.query("SELECT count(*) FROM articles"))[0] == 2
+    assert one(store.query("SELECT count(*) FROM events"))[0] == 3  # the other article untouched
 
 
 def test_same_article_twice_in_a_batch_and_repeated_event_ids(store: Store) -> None:
@@ -85,7 +86,7 @@ def test_same_article_twice_in_a_batch_and_repeated_event_ids(store: Store) -> N
     b = make_coded(1, n_events=3)
     b.events.append(b.events[0])  # a coder emitting one event twice
     store.write_many([a, b])
-    assert store.query("SELECT count(*) FROM events").fetchone()[0] == 3
+    assert one(store.query("SELECT count(*) FROM events"))[0] == 3
 
 
 def test_stored_ids_only_counts_ok_articles(store: Store) -> None:
@@ -104,10 +105,10 @@ def test_a_record_with_a_bad_value_fails_only_its_article(store: Store) -> None:
     bad.events[0].quad_class = "very cooperative"  # type: ignore[assignment]
     written = store.write_many([good, bad])
     assert [c.article.status for c in written] == ["ok", "failed"]
-    assert "cannot store" in written[1].article.status_reason
+    assert "cannot store" in (written[1].article.status_reason or "")
     rows = dict(store.query("SELECT article_id, status FROM articles").fetchall())
     assert rows == {good.article.article_id: "ok", bad.article.article_id: "failed"}
-    assert store.query("SELECT count(*) FROM events").fetchone()[0] == len(good.events)
+    assert one(store.query("SELECT count(*) FROM events"))[0] == len(good.events)
 
 
 def test_a_failed_recode_keeps_the_stored_coding(store: Store) -> None:
@@ -286,6 +287,7 @@ def test_locked_store_says_another_process_has_it(tmp_path: Path) -> None:
         sys.stdin.read()
     """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
+        assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "ready"
         with pytest.raises(StoreError) as err:
             Store(path)

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, cast
 
 import pytest
 from typer.testing import CliRunner
@@ -31,7 +31,8 @@ class _Handler(BaseHTTPRequestHandler):
         type(self).hits.append(self.path)
         if self.path.startswith("/hop"):
             self.send_response(302)
-            self.send_header("Location", f"http://localhost:{self.server.server_address[1]}/secret")
+            port = cast(tuple[str, int], self.server.server_address)[1]
+            self.send_header("Location", f"http://localhost:{port}/secret")
             self.end_headers()
             return
         body = f"<html><head><title>Admin</title></head><body><article><p>{SECRET}</p>" \

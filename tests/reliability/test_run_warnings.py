@@ -47,7 +47,8 @@ def _run(tmp_path: Path, store: Store):
     config = Config(batch_size=2, n_process=1, max_chars=1000)
     report = IngestReport()
     inputs = _inputs(tmp_path)
-    summary = ingest_articles(read_inputs(inputs, config, report), config, store, engine=FakeEngine(),
+    summary = ingest_articles(read_inputs(inputs, config, report), config, store,
+                              engine=FakeEngine(),  # type: ignore[arg-type]  # stands in for an Engine
                               report=report, inputs=inputs)
     return summary, report
 
