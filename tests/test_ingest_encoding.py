@@ -256,6 +256,11 @@ def test_detect_encoding_prefers_windows_1252_for_western_text() -> None:
     assert detect_encoding("The mayor of Łódź spoke in Wrocław and Gdańsk.".encode("cp1250")) == "cp1250"
     assert detect_encoding("Türkiye Cumhurbaşkanı Erdoğan İstanbul'da konuştu.".encode("cp1254")) == "cp1254"
     assert detect_encoding(bytes(range(0x80, 0x100)) * 40) is None
+    # two stray bytes windows-1252 reads as "ÿþ": damage, not evidence of another encoding
+    assert detect_encoding(b"China and Russia signed a deal. \xff\xfe broken bytes.") is None
+    report = IngestReport()
+    assert decode_bytes(b"A deal. \xff\xfe broken.", "x", report) == "A deal. \ufffd\ufffd broken."
+    assert report.one_lines() == ["x: invalid UTF-8 (2 bytes replaced)"]
 
 
 # --- the command line -----------------------------------------------------------------------------

@@ -14,7 +14,8 @@ Decoding (:func:`decode_bytes`; :class:`LineDecoder` does the same line by line 
   :data:`DETECT_BYTES` around the first byte that is not UTF-8) and the text decoded in it, with
   a warning ``not UTF-8; decoded as 'cp1252' (detected)`` (``; N undecodable bytes replaced``
   added when some bytes do not fit it). Bytes that are mostly valid UTF-8 (more valid multi-byte
-  characters than invalid bytes) are UTF-8 with damage, not another encoding: no detection;
+  characters than invalid bytes) are UTF-8 with damage, not another encoding: no detection; so
+  are a few stray bytes (:data:`MIN_FOREIGN_BYTES`) that windows-1252 does not read;
 - as a last resort, UTF-8 with U+FFFD replacement and a warning ``invalid UTF-8 (N bytes
   replaced)``; either way, over 30% of the characters coming out as replacements or control
   characters make it a binary file (failure ``binary file (mostly undecodable bytes), not text``).
@@ -91,6 +92,10 @@ WESTERN = "cp1252"
 # how much more mess (charset-normalizer's measure) windows-1252 may make than the best candidate
 # and still be chosen: on a short sample the measure is noisy ("€5 – “cheap”" scores 0.095)
 WESTERN_MARGIN = 0.1
+# Fewer non-ASCII bytes than this are too little to guess an encoding other than windows-1252
+# from: "\xff\xfe" in ASCII text is damage (replaced), not two Cyrillic letters.
+MIN_FOREIGN_BYTES = 4
+_ASCII = bytes(range(0x80))
 # Besides letters, the non-ASCII characters Western text has: the symbols and punctuation of
 # windows-1252 but for ¹ ³ ¤ ¦ ¨ ¯ ¬ and the cedilla, and no Icelandic ð þ Ý. Windows-1252
 # output with any of those (¹ ³ for Polish ą ł, ð þ for Turkish ğ ş) is another encoding.
@@ -130,7 +135,8 @@ def detect_encoding(sample: bytes) -> str | None:
     only characters Western text has: on English news that is what a legacy file almost always
     is, and the detector cannot tell it from cp1250 or cp1257 on a few accented names (it reads
     "São" as "Săo"). When windows-1252 gives characters Western text lacks, the detector's first
-    choice that reads the bytes differently is taken."""
+    choice that reads the bytes differently is taken, if the sample has at least
+    :data:`MIN_FOREIGN_BYTES` non-ASCII bytes to go on (else ``None``: replacement)."""
     from charset_normalizer import from_bytes
     from charset_normalizer.md import mess_ratio
 
@@ -143,10 +149,12 @@ def detect_encoding(sample: bytes) -> str | None:
         western: str | None = sample.decode(WESTERN)
     except UnicodeDecodeError:
         western = None
-    if western is not None and _western_plausible(western):
-        if WESTERN in best.could_be_from_charset or mess_ratio(western, 1.0) <= best.chaos + WESTERN_MARGIN:
-            return WESTERN
-    elif western is not None:  # windows-1252 reads it wrong: the best reading that is not the same
+    if western is not None and _western_plausible(western) and (
+            WESTERN in best.could_be_from_charset or mess_ratio(western, 1.0) <= best.chaos + WESTERN_MARGIN):
+        return WESTERN
+    if len(sample.translate(None, _ASCII)) < MIN_FOREIGN_BYTES:
+        return None  # a few stray bytes are damage, not evidence of another encoding
+    if western is not None:  # windows-1252 reads it wrong: the best reading that is not the same
         other = next((m for m in results if WESTERN not in m.could_be_from_charset), None)
         if other is not None:
             return str(other.encoding)
