@@ -1,5 +1,7 @@
 """The Typer application object. Command modules register on it; ``detente.cli`` imports them all.
 
+``detente --version`` prints ``detente <version>`` (the installed package's metadata) and exits 0.
+
 Every command runs inside :class:`DetenteGroup`, which turns a :class:`~detente.errors.DetenteError`
 into one line on stderr (``error E301: detente.duckdb: ...``) and exit code 1 (2 for a bad
 setting or option value, :class:`~detente.errors.ConfigError`), with no traceback.
@@ -9,7 +11,9 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -44,3 +48,28 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def detente_version() -> str:
+    """The installed package's version (``importlib.metadata``); ``detente.__version__`` when the
+    package is imported from a source tree that was never installed."""
+    try:
+        return package_version("detente")
+    except PackageNotFoundError:
+        from .. import __version__
+        return __version__
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"detente {detente_version()}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    # no docstring: the group's help is the one given to typer.Typer above
+    pass
