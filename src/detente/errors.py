@@ -196,6 +196,8 @@ CATALOGUE: dict[str, ErrorCode] = _catalogue(
     ("E312", ConfigError, "a pair that is not two actor codes (CHN,RUS)", "store"),
     ("E313", ConfigError, "a QuadClass that is not 1..4", "store"),
     ("E314", ConfigError, "an unknown column", "store"),
+    ("E315", ConfigError, "no actor of that code or name in the actor knowledge base (--actor, --pair, a dyad side)",
+     "actors.lookup", 400),
     ("E316", ConfigError, "--article names no stored article", "store"),
     ("E317", ConfigError, "--article names more than one article", "store"),
     # E320-E327: export
@@ -248,7 +250,8 @@ CATALOGUE: dict[str, ErrorCode] = _catalogue(
      "cli.serve"),
     ("E711", LimitError, "the Host header names a host this server does not answer (allowed_hosts)",
      "api_limits", 421),
-    ("E720", ApiError, "no state of that name or code in the actor knowledge base", "web.views", 400),
+    ("E720", ApiError, "no actor of that name or code in the actor knowledge base (web pages)", "web.views",
+     400),
 )
 
 
