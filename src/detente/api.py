@@ -13,6 +13,10 @@ function and returns its result as JSON:
 ``GET /events``           rows of :meth:`detente.store.Store.events` (filters ``actor``,
                           ``pair=CHN,RUS``, ``from``, ``to``, ``root``, ``quad``, ``polarity``,
                           ``modality``, ``counts_only``, ``limit``), ``record`` parsed to JSON.
+                          ``actor``, ``pair`` and the dyad routes' ``{a}``/``{b}`` take codes in
+                          any case or names (``china,russia``, ``NATO``:
+                          :func:`detente.actors.lookup.actor_arg`); an unknown one is 400 ``E315``
+                          ("no actor 'Chna' — did you mean China (CHN)?").
 ``GET /stats``            :meth:`detente.store.Store.stats`.
 ``GET /dyad/{a}/{b}``     :func:`detente.analysis.dyad_series` (``freq``, ``from``, ``to``,
                           ``unit``, ``directed``, ``weighted``, ``include_all``).
@@ -206,7 +210,7 @@ class Unit(StrEnum):
 
 FromQ = Annotated[str | None, Query(alias="from", description="First day: YYYY, YYYY-MM or YYYY-MM-DD.")]
 ToQ = Annotated[str | None, Query(alias="to", description="Last day (inclusive): YYYY, YYYY-MM or YYYY-MM-DD.")]
-CodeP = Annotated[str, PathParam(description="Country or actor code, e.g. CHN.")]
+CodeP = Annotated[str, PathParam(description="Country or actor code, or a name, any case: CHN, china, NATO.")]
 
 router = APIRouter()
 _PARAMS = {"start": "from", "end": "to", "quad_class": "quad"}  # the store's names -> the query's
@@ -282,9 +286,10 @@ def _install_code_limits(app: FastAPI, config: Config) -> None:
 @router.get("/events", summary="Events from the store, filtered")
 def events(
     request: Request,
-    actor: Annotated[str | None, Query(description="Either side's code starts with it or its country is it.")] = None,
-    pair: Annotated[str | None, Query(description="Two codes, comma-separated (CHN,RUS): events between "
-                                                  "them, either direction.")] = None,
+    actor: Annotated[str | None, Query(description="Either side's code starts with it or its country is it; "
+                                                   "a code in any case or a name (china, Chinese, NATO).")] = None,
+    pair: Annotated[str | None, Query(description="Two codes or names, comma-separated (CHN,RUS or "
+                                                  "china,russia): events between them, either direction.")] = None,
     start: FromQ = None,
     end: ToQ = None,
     root: Annotated[str | None, Query(description="CAMEO root code 01..20.")] = None,
@@ -294,8 +299,11 @@ def events(
     counts_only: Annotated[bool, Query(description="Only asserted actual/intended/future events.")] = False,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
 ) -> dict[str, Any]:
+    from .actors.lookup import actor_arg, pair_arg
+
     filters: dict[str, Any] = {
-        "actor": actor, "pair": pair.split(",") if pair is not None else None, "start": start, "end": end,
+        "actor": actor_arg(actor, what="actor") if actor else actor,
+        "pair": pair_arg(pair, what="pair") if pair is not None else None, "start": start, "end": end,
         "root": root, "quad_class": quad, "polarity": polarity.value if polarity else None,
         "modality": modality.value if modality else None, "counts_only": counts_only}
     with _open_store(_state(request).db) as store:
@@ -314,12 +322,20 @@ def stats(request: Request, top: Annotated[int, Query(ge=1, le=1000)] = 10) -> d
         return jsonable_encoder(store.stats(top=top))  # type: ignore[no-any-return]
 
 
+def _actors(a: str, b: str) -> tuple[str, str]:
+    """The path's two sides as stored codes (names and lower case accepted; unknown: 400 E315)."""
+    from .actors.lookup import actor_arg
+
+    return actor_arg(a, what="a"), actor_arg(b, what="b")
+
+
 @router.get("/dyad/{a}/{b}", summary="Cooperation–conflict series for a pair of countries")
 def dyad(
     request: Request, a: CodeP, b: CodeP, freq: Freq = Freq.month, start: FromQ = None, end: ToQ = None,
     unit: Unit = Unit.happenings, directed: bool = False, weighted: bool = False, include_all: bool = False,
 ) -> dict[str, Any]:
     dyad_series = _analysis("dyad_series")
+    a, b = _actors(a, b)
     db = _AnalysisDB(_state(request).db)
     try:
         if unit is Unit.happenings:
@@ -341,6 +357,7 @@ def changes(
     top: Annotated[int, Query(ge=1, le=100, description="Drivers listed per change.")] = 5,
 ) -> dict[str, Any]:
     dyad_changes = _analysis("dyad_changes")
+    a, b = _actors(a, b)
     db = _AnalysisDB(_state(request).db)
     try:
         _analysis("cluster_happenings")(db.con, only_new=True, include_all=include_all)

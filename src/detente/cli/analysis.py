@@ -49,8 +49,8 @@ def _fmt(v: object) -> str:
 
 @app.command()
 def dyad(
-    a: str = typer.Argument(..., metavar="A", help="first country (CAMEO code, e.g. CHN)"),
-    b: str = typer.Argument(..., metavar="B", help="second country (e.g. RUS)"),
+    a: str = typer.Argument(..., metavar="A", help="first country (CAMEO code or name, any case: CHN, china)"),
+    b: str = typer.Argument(..., metavar="B", help="second country (e.g. RUS, Russia)"),
     freq: str = typer.Option("month", "--freq", help="month or week"),
     start: str | None = typer.Option(None, "--from", help="first date (YYYY-MM-DD, YYYY-MM or YYYY)"),
     end: str | None = typer.Option(None, "--to", help="last date, inclusive (2025-09: to 30 September)"),
@@ -64,9 +64,11 @@ def dyad(
 ) -> None:
     """The A–B relation period by period: counts by QuadClass (raw, and per 1,000 coded articles of the
     period), Goldstein, cooperation–conflict index."""
+    from ..actors.lookup import actor_arg
     from ..analysis import cluster_happenings, detect_changes, dyad_series, write_series
     from ..analysis.dyads import dyad_sources, series_caption
     console = _console()
+    a, b = actor_arg(a, what="A"), actor_arg(b, what="B")
 
     with _opened(db) as con:
         cluster_happenings(con, only_new=True, include_all=include_all)
@@ -105,8 +107,8 @@ def dyad(
 
 @app.command()
 def changes(
-    a: str = typer.Argument(..., metavar="A", help="first country (e.g. CHN)"),
-    b: str = typer.Argument(..., metavar="B", help="second country (e.g. RUS)"),
+    a: str = typer.Argument(..., metavar="A", help="first country (code or name, any case: CHN, china)"),
+    b: str = typer.Argument(..., metavar="B", help="second country (e.g. RUS, Russia)"),
     penalty: float | None = typer.Option(None, "--penalty",
                                             help="ruptures l2 penalty (default: 2 sigma^2 log n)"),
     freq: str = typer.Option("month", "--freq", help="month or week"),
@@ -116,9 +118,11 @@ def changes(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """When the A–B relation changed, from what level to what, and the happenings that moved it."""
+    from ..actors.lookup import actor_arg
     from ..analysis import cluster_happenings, dyad_changes
     from ..analysis.changes import no_change_hint
     console = _console()
+    a, b = actor_arg(a, what="A"), actor_arg(b, what="B")
 
     with _opened(db) as con:
         cluster_happenings(con, only_new=True)

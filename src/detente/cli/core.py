@@ -56,9 +56,11 @@ BatchOpt = Annotated[int | None, typer.Option("--batch-size", min=1,
 
 # the event filters `events` and `export` share (one definition each: STYLE 16)
 ActorFilter = Annotated[str | None, typer.Option("--actor", help="Either side is this actor (code prefix or "
-                                                                 "country): CHN, RUSGOV.", show_default=False)]
-PairFilter = Annotated[str | None, typer.Option("--pair", help="Events between two actors, either direction: "
-                                                               "CHN,RUS.", show_default=False)]
+                                                                 "country; any case, or a name): CHN, RUSGOV, "
+                                                                 "china, Chinese, NATO.", show_default=False)]
+PairFilter = Annotated[str | None, typer.Option("--pair", help="Events between two actors, either direction "
+                                                               "(codes or names, any case): CHN,RUS or "
+                                                               "china,russia.", show_default=False)]
 FromFilter = Annotated[str | None, typer.Option("--from", help="From this event date (YYYY, YYYY-MM or "
                                                               "YYYY-MM-DD).", show_default=False)]
 ToFilter = Annotated[str | None, typer.Option("--to", help="Up to this event date, inclusive.", show_default=False)]
@@ -78,13 +80,15 @@ def event_filters(actor: str | None, pair: str | None, start: str | None, end: s
                   article: str | None) -> dict[str, Any]:
     """The shared filter options as keyword arguments of :meth:`detente.store.Store.event_where`
     (``counts_only`` left to the command)."""
+    from ..actors.lookup import actor_arg, pair_arg
     from ..records import MODALITIES, POLARITIES
 
     if polarity is not None and polarity not in POLARITIES:
         raise ConfigError("E331", "--polarity", f"one of {', '.join(POLARITIES)}, got {polarity!r}")
     if modality is not None and modality not in MODALITIES:
         raise ConfigError("E332", "--modality", f"one of {', '.join(MODALITIES)}, got {modality!r}")
-    return {"actor": actor, "pair": pair.split(",") if pair else None, "start": start, "end": end, "root": root,
+    return {"actor": actor_arg(actor, what="--actor") if actor else None,
+            "pair": pair_arg(pair, what="--pair") if pair else None, "start": start, "end": end, "root": root,
             "quad_class": quad, "polarity": polarity, "modality": modality, "article": article}
 
 

@@ -13,8 +13,9 @@ Contract (each takes the store path and returns plain dicts the templates and JS
 * ``suggest_actors(q, limit, db) -> list[dict]``: states of the actor knowledge base
   (:func:`detente.actors.load_kb`) whose name, alias, adjective, demonym or code starts with (or
   contains) ``q``, with the number of counted events in the store when there is one.
-* ``resolve_actor(text) -> str``: a code from what the user typed: ``CHN``, ``China (CHN)``,
-  ``China``, ``Chinese``; an unknown name is ``E720``.
+* ``resolve_actor(text) -> str``: a code from what the user typed: ``CHN``, ``chn``, ``China (CHN)``,
+  ``China``, ``Chinese``, ``NATO`` (:func:`detente.actors.lookup.actor_arg`); an unknown name is
+  ``E720``, with the closest name as a suggestion.
 
 Like the HTTP API, every read opens the store read-only and closes it, and the happening tables are
 updated in memory (``detente.api._AnalysisDB``), never in the store file.
@@ -27,7 +28,7 @@ import re
 from typing import Any
 
 from ..api import _analysis, _AnalysisDB, _open_store
-from ..errors import ApiError, meanings
+from ..errors import ApiError, ConfigError, meanings
 
 WEB_ERRORS = meanings("web.views")  # E720; its status: detente.errors.CATALOGUE
 
@@ -108,22 +109,19 @@ def suggest_actors(q: str, limit: int = 10, db: str | None = None) -> list[dict[
 
 
 def resolve_actor(text: str, what: str = "actor") -> str:
-    """The state code ``text`` names: a code, ``Name (CODE)``, a name, alias, adjective or demonym."""
+    """The code ``text`` names: a code (any case), ``Name (CODE)``, a name, alias, adjective or
+    demonym of a state or an organisation (:func:`detente.actors.lookup.actor_arg`)."""
+    from ..actors.lookup import actor_arg
+
     raw = (text or "").strip()
-    m = re.fullmatch(r".*\(([A-Za-z]{3})\)\s*", raw)
-    if m:
-        raw = m.group(1)
-    codes = {s["code"] for s in _states()}
-    if raw.upper() in codes:
-        return raw.upper()
-    needle = _norm(raw)
-    for s in _states():
-        if needle and (needle == s["name"].lower() or needle in s["phrases"]):
-            return str(s["code"])
-    if re.fullmatch(r"[A-Za-z]{3}", raw):  # a code the knowledge base lacks: let the analysis judge it
-        return raw.upper()
-    raise ApiError("E720", what, f"no state named {text!r} in the actor knowledge base "
-                                 "(type a few letters and pick a suggestion, or give a CAMEO code)")
+    try:
+        code = actor_arg(raw, what=what)
+    except ConfigError as exc:  # the page's own code, with the library's reason (and its suggestion)
+        raise ApiError("E720", what, f"{exc.reason} (type a few letters and pick a suggestion, or give a "
+                                     "CAMEO code)") from None
+    if not code:
+        raise ApiError("E720", what, "no actor given (type a few letters and pick a suggestion)")
+    return code
 
 
 # ---------------------------------------------------------------------------------------------
