@@ -124,7 +124,9 @@ class _Server:
 
 
 def test_queue_is_bounded_and_health_stays_responsive(tmp_path: Path) -> None:
-    engine = SlowEngine(delay=0.3)
+    # the coder is busy for >= 4 s (1 coding + 3 waiting, 1 s each); /health must not wait for it. The bound
+    # leaves room for a loaded 2-core machine (1.0-1.4 s seen there) and is still far below the busy time
+    engine = SlowEngine(delay=1.0)
     config = Config(db=str(tmp_path / "none.duckdb"), code_queue=3, code_wait=30.0)
     with _Server(create_app(config=config, engine=engine)) as url:
         def post(_: int):
@@ -136,8 +138,10 @@ def test_queue_is_bounded_and_health_stays_responsive(tmp_path: Path) -> None:
             t0 = time.monotonic()
             health = httpx.get(f"{url}/health", timeout=10)
             health_s = time.monotonic() - t0
+            coding_still = sum(not f.done() for f in futures)
             answers = [f.result() for f in futures]
-    assert health.status_code == 200 and health_s < 1.0, health_s
+    assert health.status_code == 200 and health_s < 2.5, health_s
+    assert coding_still >= 1  # /health answered while admitted requests were still being coded
     statuses = sorted(r.status_code for r in answers)
     assert set(statuses) <= {200, 429}, statuses
     assert 1 <= statuses.count(200) <= 10 and statuses.count(429) >= 30  # at most 1 coding + 3 waiting at a time
