@@ -27,7 +27,10 @@ from detente.store import Store
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 
 SCRIPT = """
-import sys, time
+import signal, sys, time
+# as a terminal starts it: Ctrl-C raises KeyboardInterrupt. A test run started in the background by a
+# non-interactive shell (`cmd &`) passes SIGINT on ignored, and Python then never raises it
+signal.signal(signal.SIGINT, signal.default_int_handler)
 sys.path.insert(0, {tests!r})
 from conftest import gen_articles
 from detente.config import Config
