@@ -199,6 +199,8 @@ def _code_parallel(batches: Iterator[list[Article]], config: Config, procs: int)
             try:
                 coded = future.result()  # a worker's start error is raised here as it was there
             except BrokenProcessPool:
+                # a worker died. Once it has coded something, this batch is lost: its articles fail and
+                # the other batches in flight go to a new pool. Before that, the batch is tried once more
                 pool.shutdown(wait=False, cancel_futures=True)
                 if not progressed:
                     dead_pools += 1
@@ -208,18 +210,15 @@ def _code_parallel(batches: Iterator[list[Article]], config: Config, procs: int)
                             "died before coding anything, twice. From a script, call detente under "
                             "`if __name__ == \"__main__\":` (each worker process imports the script again); "
                             "otherwise memory is short: try --processes 1") from None
-                    pool = new_pool()  # once more, with this batch first: it may have been a crash
-                    pending.appendleft((batch, _broken_future()))
-                    pending = deque((b, pool.submit(_work, b)) for b, _ in pending)
-                    continue
-                # a worker died: this batch is lost; fail its articles and go on with a new pool
-                # (the other batches in flight are resubmitted, not failed)
                 pool = new_pool()
-                yield from (CodedArticle(article=replace(
-                    a, status="failed",
-                    status_reason="coding failed: the worker process died (out of memory or a crash)"))
-                    for a in batch)
-                pending = deque((b, pool.submit(_work, b)) for b, _ in pending)
+                retry: list[list[Article]] = [batch]
+                if progressed:
+                    retry = []
+                    yield from (CodedArticle(article=replace(
+                        a, status="failed",
+                        status_reason="coding failed: the worker process died (out of memory or a crash)"))
+                        for a in batch)
+                pending = deque((b, pool.submit(_work, b)) for b in [*retry, *(b for b, _ in pending)])
                 continue
             progressed = True
             yield from coded

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import ConfigError
-from .kb import SECTOR_CODES, ActorKB, phrase_key
+from .kb import SECTOR_CODES, ActorKB, Entry, phrase_key
 
 # the forms of a phrase that name an actor as a whole (seats name its government: "Beijing" is CHNGOV)
 _FORMS = ("name", "adjective", "demonym")
@@ -61,6 +61,11 @@ def _build(kb: ActorKB) -> _Index:
     states = {code for code, e in kb.states.items() if e.sector is None}
     idx.sectors = set(kb.sectors) | set(SECTOR_CODES) | {e.sector for e in kb.entries if e.sector}
 
+    def named(e: Entry) -> bool:
+        """An entry that is an actor of its own: not a state's sector, not a US state or a province."""
+        return e.kind in _RANK and not (e.kind == "state" and e.sector is not None) \
+            and not (e.kind == "region" and e.code in states)
+
     def stored(entry_kind: str, code: str | None, country: str | None) -> str | None:
         if entry_kind == "state":
             return code
@@ -76,11 +81,7 @@ def _build(kb: ActorKB) -> _Index:
         phrase = " ".join(key)
         for h in hits:
             e = h.entry
-            if h.form not in _FORMS or e.kind not in _RANK or e.context_required:
-                continue
-            if e.kind == "state" and e.sector is not None:
-                continue
-            if e.kind == "region" and e.code in states:  # a US state or a province: not an actor of its own
+            if h.form not in _FORMS or e.context_required or not named(e):
                 continue
             code = stored(e.kind, e.code, e.country)
             if not code:
@@ -90,8 +91,7 @@ def _build(kb: ActorKB) -> _Index:
                 idx.phrases[phrase] = best
     for e in sorted(kb.entries, key=lambda e: (_RANK.get(e.kind, 9), e.order)):  # the first name of each code
         code = stored(e.kind, e.code, e.country)
-        if code and e.kind in _RANK and not (e.kind == "state" and e.sector is not None) \
-                and not (e.kind == "region" and e.code in states):
+        if code and named(e):
             idx.labels.setdefault(code, f"{e.name} ({code})")
     for phrase, (_r, _o, code) in idx.phrases.items():
         idx.candidates[phrase] = code

@@ -26,7 +26,7 @@ import math
 import sys
 from array import array
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -218,21 +218,19 @@ class PairModel:
     Python lists took seconds and a hundred."""
 
     labels: list[str]
-    weights: dict[str, list[float]] = field(default_factory=dict, repr=False)
+    weights: InitVar[dict[str, list[float]] | None] = None
     threshold: float = 0.5
     meta: dict[str, Any] = field(default_factory=dict)
     index: dict[str, int] = field(default_factory=dict, repr=False)
     matrix: array = field(default_factory=lambda: array("f"), repr=False)
 
-    def __post_init__(self) -> None:
-        if self.weights:
-            k = len(self.labels)
-            for name, w in self.weights.items():
-                if len(w) != k:
-                    raise ValueError(f"pair model: feature {name!r} has {len(w)} weights for {k} labels")
-                self.index[name] = len(self.index)
-                self.matrix.extend(w)
-            self.weights = {}
+    def __post_init__(self, weights: dict[str, list[float]] | None) -> None:
+        k = len(self.labels)
+        for name, w in (weights or {}).items():
+            if len(w) != k:
+                raise ValueError(f"pair model: feature {name!r} has {len(w)} weights for {k} labels")
+            self.index[name] = len(self.index)
+            self.matrix.extend(w)
 
     def probabilities(self, feats: Iterable[str]) -> list[float]:
         k = len(self.labels)
@@ -261,27 +259,25 @@ class PairModel:
         if sys.byteorder != "little":
             m.byteswap()
         return {"labels": self.labels, "threshold": self.threshold, "meta": self.meta,
-                "features": sorted(self.index, key=self.index.__getitem__),
+                "features": list(self.index),  # in row order: built in order, never reordered
                 "weights_f32": base64.b64encode(m.tobytes()).decode("ascii")}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PairModel:
         labels = list(data["labels"])
-        model = cls(labels=labels, threshold=float(data.get("threshold", 0.5)), meta=dict(data.get("meta") or {}))
-        if "weights_f32" in data:
-            m = array("f")
-            m.frombytes(base64.b64decode(data["weights_f32"]))
-            if sys.byteorder != "little":
-                m.byteswap()
-            features = list(data["features"])
-            if len(m) != len(features) * len(labels):
-                raise ValueError(f"pair model: {len(m)} weights for {len(features)} features x {len(labels)} labels")
-            model.index = {f: j for j, f in enumerate(features)}
-            model.matrix = m
-        else:  # the first format: {feature: [weight per label]}
-            model.__init__(labels=labels, weights={k: list(v) for k, v in data["weights"].items()},  # type: ignore[misc]
-                           threshold=model.threshold, meta=model.meta)
-        return model
+        threshold, meta = float(data.get("threshold", 0.5)), dict(data.get("meta") or {})
+        if "weights_f32" not in data:  # the first format: {feature: [weight per label]}
+            return cls(labels=labels, weights={k: list(v) for k, v in data["weights"].items()},
+                       threshold=threshold, meta=meta)
+        m = array("f")
+        m.frombytes(base64.b64decode(data["weights_f32"]))
+        if sys.byteorder != "little":
+            m.byteswap()
+        features = list(data["features"])
+        if len(m) != len(features) * len(labels):
+            raise ValueError(f"pair model: {len(m)} weights for {len(features)} features x {len(labels)} labels")
+        return cls(labels=labels, threshold=threshold, meta=meta,
+                   index={f: j for j, f in enumerate(features)}, matrix=m)
 
 
 def load_pair_model(path: str | None = None) -> PairModel | None:
