@@ -267,7 +267,12 @@ def ingest(
                                      progress=lambda s: bar.update(task, completed=s.done))
     finally:
         store.close()
-    if not quiet:
+    if quiet:  # nothing but errors: each failure, one line on stderr
+        for origin, reason in summary.failures:
+            typer.echo(f"failed: {origin}: {reason}", err=True)
+        if summary.failed > len(summary.failures):
+            typer.echo(f"failed: {summary.failed - len(summary.failures):,} more (not listed)", err=True)
+    else:
         out = _console()
         out.print(_summary_table(summary, config.db))
         if summary.failures_by_reason:
