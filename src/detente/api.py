@@ -146,7 +146,7 @@ class _AnalysisDB:
             raise _store_error(db, exc, "open the store") from None
         tables = {name: sql for name, sql in self.con.execute(
             "SELECT table_name, sql FROM duckdb_tables() WHERE database_name = ?", [self.alias]).fetchall()}
-        for name in ("events", "articles"):
+        for name in ("events", "articles", "dyad_counts", "article_days"):  # the dyad table: read where fresh
             if name in tables:
                 self.con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {self.alias}.main."{name}"')
         for name in ("happenings", "happening_events", "happenings_meta"):

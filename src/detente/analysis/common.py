@@ -46,19 +46,26 @@ def open_db(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     ``read_only=False``: the store itself, so :func:`cluster_happenings` saves its tables in it.
     ``read_only=True``: an in-memory database with the store attached read-only: ``events`` and
     ``articles`` are views on the store, the happening tables are copies (when the store has
-    them) that the analysis brings up to date here, never in the file. Several readers can
+    them) that the analysis brings up to date here, never in the file; ``dyad_counts`` and
+    ``article_days`` are views (used while they match the events, dyadcounts.py). Several readers can
     share a store, and a reading command cannot change it.
     """
     Store(path, read_only=True).close()  # E306 no store, E305 not a store, E307 schema, E301 in use
     if not read_only:
         return Store(path).con
+    return attach_read_only(path)
+
+
+def attach_read_only(path: str) -> duckdb.DuckDBPyConnection:
+    """:func:`open_db` ``read_only=True`` for a DuckDB file already known to hold the tables
+    (not checked as a store: benchmarks' synthetic files)."""
     con = duckdb.connect(":memory:")
     try:
         quoted = path.replace("'", "''")
         con.execute(f"ATTACH '{quoted}' AS {_ALIAS} (READ_ONLY)")
         tables = dict(con.execute("SELECT table_name, sql FROM duckdb_tables() WHERE database_name = ?",
                                   [_ALIAS]).fetchall())
-        for name in ("events", "articles"):
+        for name in ("events", "articles", "dyad_counts", "article_days"):
             if name in tables:
                 con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {_ALIAS}.main."{name}"')
         for name in ("happenings", "happening_events", "happenings_meta"):

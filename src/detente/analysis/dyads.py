@@ -10,7 +10,8 @@ or ``YYYY``/``YYYY-MM``/``YYYY-MM-DD``, an end month or year meaning its last da
 week), ``n`` (happenings, or events with ``unit="events"``), ``mentions``, ``q1``..``q4``
 (counts by CAMEO QuadClass: verbal cooperation, material cooperation, verbal conflict,
 material conflict), ``goldstein_sum``, ``goldstein_mean``, ``coop`` and ``conflict``
-(Goldstein mass, below) and ``index``. A period without happenings has ``n = 0`` and
+(Goldstein mass, below) and ``index`` (the index and the mean rounded to 2 decimals, the
+Goldstein sums to the 1 decimal Goldstein values have). A period without happenings has ``n = 0`` and
 ``index = goldstein_mean = None``: missing, not neutral (an index of 0 is a period whose
 cooperation and conflict balance).
 
@@ -26,7 +27,10 @@ and a single mild event does not swing it to an extreme.
 
 By default the items are happenings (``unit="happenings"``, see happenings.py), asserted
 only; ``include_all=True`` also counts negated, hypothetical and denied ones;
-``unit="events"`` counts event records directly (both halves of a symmetric event count).
+``unit="events"`` counts event records directly (both halves of a symmetric event count), read
+from the materialised ``dyad_counts`` table (:mod:`detente.analysis.dyadcounts`: the pair's rows
+only; built or brought up to date first on a store open for writing; where it cannot be kept, a
+read-only or in-memory connection without an up-to-date saved table, ``events`` is scanned).
 ``directed=True`` keeps only a -> b (for happenings: those with at least one a -> b report).
 
 Normalisation (as GDELT's and ICEWS's aggregates offer): ``articles`` is the number of coded
@@ -42,6 +46,8 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
+import duckdb
+
 from ..dates import parse_bound
 from .common import (
     AnalysisError,
@@ -52,6 +58,8 @@ from .common import (
     require_events,
     table_exists,
 )
+from .dyadcounts import article_volume, usable_dyad_counts
+from .dyadcounts import series_sql as dyad_counts_sql
 from .happenings import ensure_happenings
 
 SMOOTHING = 5.0
@@ -60,6 +68,7 @@ SERIES_COLUMNS = ("period", "n", "mentions", "q1", "q2", "q3", "q4", "goldstein_
                   "coop", "conflict", "index", "articles", "n_per_1000", "q1_per_1000", "q2_per_1000",
                   "q3_per_1000", "q4_per_1000")
 PER = 1000  # normalised counts: per this many coded articles of the period
+DECIMALS = 2  # of the index and the mean Goldstein (sums keep Goldstein's 1 decimal; per-1,000 counts 3)
 
 
 def cooperation_index(coop: float, conflict: float, k: float = SMOOTHING) -> float:
@@ -114,6 +123,16 @@ def _items_sql(a: str, b: str, unit: str, directed: bool, include_all: bool, wei
     return sql, params
 
 
+def _counted_rows(con: duckdb.DuckDBPyConnection, a: str, b: str, directed: bool, include_all: bool, trunc: str,
+                  where: list[str], wparams: list) -> list[tuple] | None:
+    """``unit="events"``: the per-period sums from the materialised ``dyad_counts`` (the pair's rows
+    only); ``None`` when it cannot be used here (:func:`detente.analysis.dyadcounts.usable_dyad_counts`)."""
+    if not usable_dyad_counts(con):
+        return None
+    sql, params = dyad_counts_sql(a, b, directed, include_all, trunc, where)
+    return con.execute(sql, params + wparams).fetchall()
+
+
 def dyad_series(store_or_con: object, a: str, b: str, freq: str = "month", start: Any = None,
                 end: Any = None, directed: bool = False, weighted: bool = False,
                 include_all: bool = False, unit: str = "happenings",
@@ -127,7 +146,6 @@ def dyad_series(store_or_con: object, a: str, b: str, freq: str = "month", start
     start_d, end_d = parse_bound(start, what="from"), parse_bound(end, end=True, what="to")
     if unit == "happenings":
         ensure_happenings(con, include_all=include_all)
-    items, params = _items_sql(a, b, unit, directed, include_all, weighted)
     where, wparams = [], []
     if start_d:
         where.append("date >= ?")
@@ -135,18 +153,21 @@ def dyad_series(store_or_con: object, a: str, b: str, freq: str = "month", start
     if end_d:
         where.append("date <= ?")
         wparams.append(end_d)
-    filt = ("WHERE " + " AND ".join(where)) if where else ""
     trunc = "week" if freq == "week" else "month"
-    rows = con.execute(f"""
-      SELECT CAST(date_trunc('{trunc}', date) AS DATE) AS period, count(*) AS n,
-             sum(mentions) AS mentions,
-             count(*) FILTER (quad_class = 1) AS q1, count(*) FILTER (quad_class = 2) AS q2,
-             count(*) FILTER (quad_class = 3) AS q3, count(*) FILTER (quad_class = 4) AS q4,
-             sum(w * goldstein) AS gsum, sum(w) FILTER (goldstein IS NOT NULL) AS wsum,
-             coalesce(sum(w * goldstein) FILTER (goldstein > 0), 0) AS coop,
-             coalesce(-sum(w * goldstein) FILTER (goldstein < 0), 0) AS conflict
-      FROM ({items}) {filt}
-      GROUP BY 1 ORDER BY 1""", params + wparams).fetchall()
+    rows = _counted_rows(con, a, b, directed, include_all, trunc, where, wparams) if unit == "events" else None
+    if rows is None:
+        items, params = _items_sql(a, b, unit, directed, include_all, weighted)
+        filt = ("WHERE " + " AND ".join(where)) if where else ""
+        rows = con.execute(f"""
+          SELECT CAST(date_trunc('{trunc}', date) AS DATE) AS period, count(*) AS n,
+                 sum(mentions) AS mentions,
+                 count(*) FILTER (quad_class = 1) AS q1, count(*) FILTER (quad_class = 2) AS q2,
+                 count(*) FILTER (quad_class = 3) AS q3, count(*) FILTER (quad_class = 4) AS q4,
+                 sum(w * goldstein) AS gsum, sum(w) FILTER (goldstein IS NOT NULL) AS wsum,
+                 coalesce(sum(w * goldstein) FILTER (goldstein > 0), 0) AS coop,
+                 coalesce(-sum(w * goldstein) FILTER (goldstein < 0), 0) AS conflict
+          FROM ({items}) {filt}
+          GROUP BY 1 ORDER BY 1""", params + wparams).fetchall()
     by_period = {r[0]: r for r in rows}
     if not rows and not (start_d and end_d):
         return []
@@ -163,11 +184,14 @@ def dyad_series(store_or_con: object, a: str, b: str, freq: str = "month", start
                    "index": None}  # no happening: missing, not neutral
         else:
             _, n, mentions, q1, q2, q3, q4, gsum, wsum, coop, conflict = r
+            # Goldstein values have 1 decimal, and so have their (integer-weighted) sums: rounding
+            # them first makes the results independent of the order the sums were added in
+            gsum, coop, conflict = (round(float(x or 0.0), 1) for x in (gsum, coop, conflict))
             row = {"period": p.isoformat(), "n": int(n), "mentions": int(mentions or 0), "q1": int(q1),
-                   "q2": int(q2), "q3": int(q3), "q4": int(q4), "goldstein_sum": float(gsum or 0.0),
-                   "goldstein_mean": (float(gsum) / float(wsum)) if wsum else None,
-                   "coop": float(coop), "conflict": float(conflict),
-                   "index": cooperation_index(float(coop), float(conflict), smoothing)}
+                   "q2": int(q2), "q3": int(q3), "q4": int(q4), "goldstein_sum": gsum,
+                   "goldstein_mean": round(gsum / float(wsum), DECIMALS) if wsum else None,
+                   "coop": coop, "conflict": conflict,
+                   "index": round(cooperation_index(coop, conflict, smoothing), DECIMALS)}
         arts = volume.get(p, 0) if volume is not None else None
         row["articles"] = arts
         for col in ("n", "q1", "q2", "q3", "q4"):
@@ -177,7 +201,11 @@ def dyad_series(store_or_con: object, a: str, b: str, freq: str = "month", start
 
 
 def _coded_articles(con: Any, trunc: str) -> dict[_dt.date, int] | None:
-    """Coded articles published per period (``None`` without an ``articles`` table)."""
+    """Coded articles published per period (``None`` without an ``articles`` table): from the
+    materialised ``article_days`` when it is up to date (dyadcounts.py), else counted here."""
+    volume = article_volume(con, trunc)
+    if volume is not None:
+        return volume
     if not table_exists(con, "articles"):
         return None
     has_status = fetch_one(con, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'articles' "

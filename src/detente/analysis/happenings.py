@@ -54,6 +54,8 @@ import duckdb
 import pyarrow as pa
 
 from .common import connection, counting_sql, fetch_one, require_events, table_exists
+from .dyadcounts import TABLE as DYAD_TABLE
+from .dyadcounts import persistent, update_dyad_counts
 
 # CAMEO roots that may report the same happening. Any root not listed is its own family.
 ROOT_FAMILIES: dict[str, tuple[str, ...]] = {
@@ -358,6 +360,8 @@ def cluster_happenings(store_or_con: object, only_new: bool = False,
     except Exception:
         con.execute("ROLLBACK")
         raise
+    if table_exists(con, DYAD_TABLE) and persistent(con):  # the saved dyad table, kept beside the happenings
+        update_dyad_counts(con)
     total_e, total_h = fetch_one(  # type: ignore[misc]
         con, "SELECT (SELECT count(*) FROM happening_events), (SELECT count(*) FROM happenings)")
     return ClusterSummary(events=rows.num_rows, happenings=int(rows.column("seed").to_numpy(

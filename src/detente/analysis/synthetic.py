@@ -35,7 +35,7 @@ EVENT_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 ARTICLE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("article_id", "VARCHAR PRIMARY KEY"), ("url", "VARCHAR"), ("title", "VARCHAR"), ("source", "VARCHAR"),
-    ("published", "DATE"),
+    ("published", "DATE"), ("coded_at", "TIMESTAMP"),
 )
 
 

@@ -218,12 +218,15 @@ def happenings(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Group events that report the same happening and save them in the store (tables happenings,
-    happening_events); dyad, changes and relations then only cluster what is new since."""
+    happening_events, and the dyad table dyad_counts); dyad, changes and relations then only cluster what
+    is new since."""
     from ..analysis import cluster_happenings
+    from ..analysis.dyadcounts import update_dyad_counts
     console = _console()
 
     with _opened(db, read_only=False) as con:  # this command saves the clustering in the store
         summary = cluster_happenings(con, only_new=not rebuild, include_all=include_all)
+        update_dyad_counts(con, force=rebuild)  # and the dyad table unit=events series read
         rows = con.execute("""SELECT date, pair, cameo, num_mentions, num_articles, num_sources, sentence
                               FROM happenings ORDER BY num_mentions DESC, date, happening_id LIMIT ?""",
                            [top]).fetchall()
