@@ -25,11 +25,13 @@ function and returns its result as JSON:
 ``GET /health``           version, store path and whether it exists, whether the coder is loaded.
 ========================  ===================================================================
 
-The store is only ever read: each request opens it read-only and closes it before answering,
-so ``detente ingest`` can write between requests (while it writes, store routes answer 503
-``E301``). The dyad and change routes bring the happening tables up to date the way the CLI
-does (``cluster_happenings(only_new=True)``), but in an in-memory database attached to the
-read-only store, so the store file is never changed.
+The store is only ever read, and never held: each request opens this process's latest copy of it
+read-only (:mod:`detente.api_snapshot`: the copy is made again once a writer has committed a batch
+and let go of the file), so ``detente ingest`` writes to the store while the API answers, and
+requests during an ingest read the last committed batch instead of failing. The dyad and change
+routes bring the happening tables up to date the way the CLI does
+(``cluster_happenings(only_new=True)``), but in an in-memory database attached to the read-only
+copy, so the store file is never changed.
 
 Errors are JSON ``{"error": code, "detail": one line}``: a :class:`~detente.errors.DetenteError`
 keeps its code and gets the HTTP status :data:`detente.errors.CATALOGUE` gives it (``E311`` a bad
@@ -43,7 +45,7 @@ import contextlib
 import json
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from pathlib import Path
@@ -120,12 +122,13 @@ def _state(request: Request) -> _State:
 
 
 # ---------------------------------------------------------------------------------------------
-# Store access: read-only, one connection per request
+# Store access: read-only, one connection per request, to this process's latest copy of the store
+# (detente.api_snapshot: reading never holds a lock on the store file, so ingest can write to it)
 
 def _open_store(db: str) -> Any:
-    from .store import Store
+    from .api_snapshot import open_store
 
-    return Store(db, read_only=True)
+    return open_store(db)
 
 
 class _AnalysisDB:
@@ -136,13 +139,13 @@ class _AnalysisDB:
     def __init__(self, db: str) -> None:
         from .store import _store_error
 
-        _open_store(db).close()  # says E306 (no store) / E305 / E307 (schema) in the usual words
+        self._store = _open_store(db)  # says E306 (no store) / E305 / E307 (schema) in the usual words
         self.con = duckdb.connect(":memory:")
         self.alias = f"detente_store_{uuid.uuid4().hex[:8]}"
-        try:
-            self.con.execute(f"ATTACH '{_sql_str(db)}' AS {self.alias} (READ_ONLY)")
+        try:  # the copy the lease pins (kept until close)
+            self.con.execute(f"ATTACH '{_sql_str(getattr(self._store, 'snapshot', db))}' AS {self.alias} (READ_ONLY)")
         except duckdb.Error as exc:
-            self.con.close()
+            self.close()
             raise _store_error(db, exc, "open the store") from None
         tables = {name: sql for name, sql in self.con.execute(
             "SELECT table_name, sql FROM duckdb_tables() WHERE database_name = ?", [self.alias]).fetchall()}
@@ -157,6 +160,7 @@ class _AnalysisDB:
     def close(self) -> None:
         with contextlib.suppress(duckdb.Error):
             self.con.close()
+        self._store.close()
 
 
 def _sql_str(text: str) -> str:
@@ -402,6 +406,16 @@ def _install_error_handlers(app: FastAPI) -> None:
                               f"{request.method} {request.url.path}: {type(exc).__name__}: {exc}")
 
 
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """At shutdown, delete this process's copies of the store (uvicorn ends a SIGTERM'd process
+    with the signal, so ``atexit`` would not run)."""
+    yield
+    from .api_snapshot import close_all
+
+    close_all()
+
+
 def create_app(db_path: str | None = None, config: Config | None = None, engine: Any = None) -> FastAPI:
     """The FastAPI application over the store at ``db_path`` (default: ``config.db``, i.e.
     ``$DETENTE_DB`` or ``./detente.duckdb``). ``engine``: an already loaded
@@ -409,6 +423,7 @@ def create_app(db_path: str | None = None, config: Config | None = None, engine:
     config = (config or load_config()).with_(n_process=1)
     db = str(db_path) if db_path is not None else config.db
     app = FastAPI(title="detente", version=__version__,
+                  lifespan=_lifespan,
                   description="Political event data: who did what to whom, when, where, and who says so. "
                               "Errors are JSON {\"error\": code, \"detail\": one line}.")
     app.state.detente = _State(db=db, config=config, coder=_Coder(config=config, engine=engine))

@@ -16,6 +16,19 @@ Tables (columns in :data:`TABLES`, documented in docs/schema.md):
 
 Every DuckDB failure (locked, read-only, disk full) becomes a :class:`StoreError` with a
 one-line reason; a failed write is rolled back, so the store stays as it was.
+
+Sharing the file (DuckDB: one process has it open for writing, and then no other process may
+open it at all): opening waits up to :data:`LOCK_WAIT` seconds (``$DETENTE_LOCK_WAIT``) for another
+process's lock (``detente serve`` copying the file, a ``detente stats``, a run between its batches)
+before E301. A run (``start_run`` .. ``close``) keeps the store for its one writer with an
+``flock`` on the file (a second ingest is E301 at once) and lets go of DuckDB's lock between
+batches: at the end of ``stored_ids`` (before the articles are coded) and of ``update_run`` (a
+batch and its run record committed), the connection is closed, which checkpoints every committed
+transaction into the file, and reopened by the next statement. It lets go only while closing and
+reopening have cost at most :data:`RELEASE_BUDGET` of the run's time so far, so tiny fast batches
+let go less often. In between, other processes read a committed state (docs/api.md); while its
+run holds the store, a reopen waits longer (:data:`LOCK_WAIT` plus the time a copy of the file
+takes at :data:`COPY_RATE`), as a server copying a large store may hold the file that long.
 """
 
 from __future__ import annotations
@@ -23,8 +36,10 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import errno
 import json
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -41,6 +56,9 @@ from .records import Account, Article, CodedArticle, Event, Quantity
 
 SCHEMA_VERSION = "1"
 DEFAULT_PATH = "detente.duckdb"
+LOCK_WAIT = 5.0  # seconds an open waits for another process's lock before E301 ($DETENTE_LOCK_WAIT)
+RELEASE_BUDGET = 0.05  # a run lets go of the file while letting go and reopening cost <= 5% of its time
+COPY_RATE = 20e6  # bytes/s: a reopen within a run also waits as long as copying the file at this rate takes
 
 
 def default_path() -> str:
@@ -327,23 +345,108 @@ def _store_error(path: str, exc: BaseException, doing: str) -> StoreError:
     return StoreError("E300", path, f"cannot {doing}: {msg}")
 
 
+def _env_lock_wait() -> float:
+    """``$DETENTE_LOCK_WAIT`` (seconds, >= 0), else :data:`LOCK_WAIT`."""
+    try:
+        return max(0.0, float(os.environ.get("DETENTE_LOCK_WAIT") or LOCK_WAIT))
+    except ValueError:
+        return LOCK_WAIT
+
+
 class Store:
     """One DuckDB file. Open with ``Store(path)`` (``read_only=True`` for queries only); close or use ``with``."""
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, read_only: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike[str] | None = None, read_only: bool = False,
+                 lock_wait: float | None = None) -> None:
         self.path = str(path) if path is not None else default_path()
         self.read_only = read_only
         self._missing: dict[str, set[str]] = {}  # columns this store lacks (made by an earlier detente)
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
             raise StoreError("E306", self.path, "no store here yet; run `detente ingest` first (or pass --db)")
-        try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.Error as exc:
-            raise _store_error(self.path, exc, "open the store") from None
+        self.lock_wait = lock_wait if lock_wait is not None else _env_lock_wait()
+        self._run_fd: int | None = None  # the run's flock on the file (start_run .. close)
+        self._spare_fds: list[int] = []  # handles on the file closed only with the store (see _hold_for_run)
+        self._run_started = 0.0  # time.monotonic() when the run took the store
+        self._sharing_cost = 0.0  # seconds the run has spent letting go of the file and reopening it
+        self._con: duckdb.DuckDBPyConnection | None = None  # None while a run has let go of the file
+        self.con = self._connect()
         if not read_only:
             self._create()
         else:
             self._check_schema()
+
+    # -- opening and sharing the file (module docstring) -----------------------------------
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection; reopened (waiting for the lock) if a run let go of the file."""
+        if self._con is None:
+            self._con = self._connect()
+        return self._con
+
+    @con.setter
+    def con(self, value: duckdb.DuckDBPyConnection | None) -> None:
+        self._con = value
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        """Open the file, waiting while another process holds its lock: ``lock_wait`` seconds, and
+        within a run as long again as a copy of the file could take (module docstring)."""
+        started = time.monotonic()
+        wait = self.lock_wait
+        if self._run_fd is not None:
+            with contextlib.suppress(OSError):
+                wait += os.fstat(self._run_fd).st_size / COPY_RATE
+        delay = 0.005
+        while True:
+            try:
+                con = duckdb.connect(self.path, read_only=self.read_only)
+            except duckdb.Error as exc:
+                err = _store_error(self.path, exc, "open the store")
+                left = started + wait - time.monotonic()
+                if err.code != "E301" or left <= 0:
+                    raise err from None
+                time.sleep(min(delay, left))
+                delay = min(delay * 2, 0.1)
+                continue
+            if self._run_fd is not None:
+                self._sharing_cost += time.monotonic() - started
+            return con
+
+    def _hold_for_run(self) -> None:
+        """Take the run's flock: one writer per store, while it lets go of DuckDB's lock between batches."""
+        if self.read_only or self.path == ":memory:" or self._run_fd is not None:
+            return
+        import fcntl
+
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            # Not closed now: closing any handle on the file drops this process's POSIX locks on
+            # it, DuckDB's own included (the connection is still open).
+            self._spare_fds.append(fd)
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise StoreError("E301", self.path, "store is in use by another detente process "
+                                                    "(another ingest is writing to it)") from None
+            raise _store_error(self.path, exc, "open the store") from None
+        self._run_fd = fd
+        self._run_started = time.monotonic()
+        self._sharing_cost = 0.0
+
+    def _let_go_if_due(self) -> None:
+        """Between a run's batches: close the connection (DuckDB checkpoints) so that other processes
+        can read, while sharing has cost at most RELEASE_BUDGET of the run's time."""
+        if self._run_fd is None or self._con is None:
+            return
+        started = time.monotonic()
+        if self._sharing_cost > RELEASE_BUDGET * (started - self._run_started):
+            return
+        con, self._con = self._con, None
+        try:
+            con.close()
+        except duckdb.Error as exc:
+            raise _store_error(self.path, exc, "write the store") from None
+        finally:
+            self._sharing_cost += time.monotonic() - started
 
     # -- plumbing -------------------------------------------------------------------------
     def _exec(self, sql: str, params: Sequence[Any] | None = None) -> duckdb.DuckDBPyConnection:
@@ -416,8 +519,14 @@ class Store:
             self.con.execute("ROLLBACK")
 
     def close(self) -> None:
-        with contextlib.suppress(duckdb.Error):
-            self.con.close()
+        if self._con is not None:
+            with contextlib.suppress(duckdb.Error):
+                self._con.close()
+        # After DuckDB's own handle: closing any handle on a file drops the process's POSIX locks on it.
+        for fd in [*([self._run_fd] if self._run_fd is not None else []), *self._spare_fds]:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._run_fd, self._spare_fds = None, []
 
     def __enter__(self) -> Store:  # noqa: PYI034
         return self
@@ -448,12 +557,18 @@ class Store:
 
     # -- writing --------------------------------------------------------------------------
     def stored_ids(self, ids: Iterable[str]) -> set[str]:
-        """Those of ``ids`` already coded and stored with ``status="ok"``."""
+        """Those of ``ids`` already coded and stored with ``status="ok"``. Within a run, the last
+        statement before articles are coded: it may let go of the file (module docstring)."""
+        found = self._stored_ids(ids)
+        self._let_go_if_due()
+        return found
+
+    def _stored_ids(self, ids: Iterable[str]) -> set[str]:
         ids = list(ids)
         if not ids:
             return set()
         rows = self.query("SELECT article_id FROM articles WHERE status = 'ok' AND article_id IN "
-                           "(SELECT unnest(?::VARCHAR[]))", [ids]).fetchall()
+                          "(SELECT unnest(?::VARCHAR[]))", [ids]).fetchall()
         return {r[0] for r in rows}
 
     def has_article(self, article_id: str) -> bool:
@@ -494,7 +609,7 @@ class Store:
                 parts.append(part)
             tables = _arrow_tables(parts)
         not_ok = [c.article.article_id for c in written if c.article.status != "ok"]
-        keep = self.stored_ids(not_ok) if not_ok else set()
+        keep = self._stored_ids(not_ok) if not_ok else set()
         if keep:
             tables = {name: tbl.filter(pc.invert(pc.is_in(tbl["article_id"], pa.array(sorted(keep)))))
                       for name, tbl in tables.items()}
@@ -525,8 +640,9 @@ class Store:
     def start_run(self, inputs: Sequence[str], config: dict[str, Any] | None = None,
                   recode: bool = False) -> str:
         """Record a new run (``status="running"``); runs left ``running`` by a killed process become
-        ``interrupted`` (DuckDB's lock means no other process can be writing)."""
+        ``interrupted`` (the run's flock means no other process can be writing)."""
         run_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
+        self._hold_for_run()
         try:
             self._exec("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
             self._exec("INSERT INTO runs (run_id, started_at, status, inputs, coder, config, recode) "
@@ -575,6 +691,7 @@ class Store:
             self._exec(f"UPDATE runs SET {', '.join(sets)} WHERE run_id = ?", [*params, run_id])
         except duckdb.Error as exc:
             raise _store_error(self.path, exc, "record the run") from None
+        self._let_go_if_due()
 
     finish_run = update_run
 

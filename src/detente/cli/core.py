@@ -124,7 +124,6 @@ class ExportTable(str, Enum):
     articles = "articles"
     quantities = "quantities"
     accounts = "accounts"
-    happenings = "happenings"  # clustered reports of one happening (detente.analysis.happenings)
 
 
 class StatsFormat(str, Enum):
