@@ -11,7 +11,9 @@ Contract: ``export(store, fmt, out=None, table="events", header=False, counts_on
   ``article_url``, ``article_title``, ``article_source`` (outlet), ``article_published`` and
   ``article_origin`` (:data:`detente.store.EVENT_ARTICLE_COLUMNS`), and the countries' codes
   for merging, ISO 3166 alpha-3, Gleditsch–Ward and COW numbers (:data:`COUNTRY_CODE_COLUMNS`,
-  from :mod:`detente.countries`). CAMEO codes are text ("042"): read them as strings.
+  from :mod:`detente.countries`). CAMEO codes are text ("042"): read them as strings. Floats
+  have the precision they carry (:data:`ROUNDED`: Goldstein 1 decimal, confidence 3,
+  coordinates 5), not binary noise.
 - ``parquet``: the same columns as csv, typed (CAMEO codes as strings, GW/COW as integers);
   without ``record``, which would repeat every row as JSON: the lossless form is ``jsonl``
   (``table="articles"``: whole coded articles).
@@ -22,6 +24,9 @@ Contract: ``export(store, fmt, out=None, table="events", header=False, counts_on
   clustering of :mod:`detente.analysis.happenings`, run in memory); ``*Geo_CountryCode`` in
   FIPS 10-4 as GDELT has them, or ``geo_codes="iso3"``/``"iso2"``/``"cameo"``.
   How each column is filled: :data:`GDELT_COLUMNS` and docs/schema.md.
+- ``table="happenings"`` (jsonl, csv, parquet): the clustered happenings
+  (:func:`write_happenings`, :data:`HAPPENING_COLUMNS` and their ``event_ids``), clustered in
+  memory as ``detente happenings`` would; asserted ones unless ``counts_only=False``.
 
 Filters (``actor``, ``pair``, ``start``, ``end``, ``root``, ``quad_class``, ``polarity``,
 ``modality``, ``counts_only``, ``article``) apply to events in every format, through the query
@@ -141,14 +146,19 @@ def export(store: Store, fmt: str, out: str | None = None, table: str = "events"
     if geo_codes not in GEO_CODES:
         raise ConfigError("E320", "geo_codes", f"unknown country code scheme {geo_codes!r}; "
                                                f"one of {', '.join(GEO_CODES)}")
-    if table not in TABLES:
-        raise ConfigError("E321", "table", f"unknown table {table!r}; one of {', '.join(TABLES)}")
+    if table not in TABLES and table != "happenings":
+        raise ConfigError("E321", "table", f"unknown table {table!r}; one of {', '.join(TABLES)}, happenings")
     if out and out != "-":
         refuse_database(out, store.path)
     if fmt == "gdelt":
         where, params = store.event_where(counts_only=True if counts_only is None else counts_only, **filters)
         with _opened(out) as fh:
             return write_gdelt(store, fh, where, params, header=header, limit=limit, geo_codes=geo_codes)
+    if table == "happenings":
+        if fmt == "parquet" and not out:
+            raise ConfigError("E322", "out", "Parquet is binary: give a file with --out")
+        where, params = store.event_where(**filters)
+        return write_happenings(store, fmt, out, where, params, include_all=counts_only is False, limit=limit)
     where, params = store.event_where(counts_only=bool(counts_only), **filters) if table == "events" \
         else _table_filter(store, {**filters, "counts_only": counts_only})
     if fmt == "parquet":
@@ -258,6 +268,10 @@ def _opened(out: str | None) -> Iterator[IO[str]]:
 
 _CODES_VIEW = "_detente_country_codes"
 
+# Event floats in csv/parquet, rounded to the precision they have (decimals): Goldstein values have
+# one, the coder's confidences two (three kept), GeoNames coordinates five (about a metre).
+ROUNDED = {"goldstein": 1, "confidence": 3, "location_lat": 5, "location_lon": 5}
+
 
 def _codes_cte() -> str:
     """The crosswalk as a WITH clause (written into the query, so the store is not written and any
@@ -287,6 +301,8 @@ def _select_sql(store: Store, table: str, columns: Sequence[str], where: str, li
                 src, field = code_cols[c]
                 typ = "VARCHAR" if field == "iso3" else "INTEGER"
                 return f'(SELECT CAST(k.{field} AS {typ}) FROM {_CODES_VIEW} k WHERE k.cameo = e."{src}") AS "{c}"'
+            if c in ROUNDED:
+                return f'round(e."{c}", {ROUNDED[c]}) AS "{c}"'
             return f'e."{c}"'
         select = ", ".join(expr(c) for c in columns)
         with_codes = _codes_cte() if any(c in code_cols for c in columns) else ""
@@ -355,20 +371,81 @@ def write_csv(store: Store, table: str, fh: IO[str], where: str, params: list[An
 def write_parquet(store: Store, table: str, out: str, where: str, params: list[Any],
                   limit: int | None = None) -> int:
     """Streamed in Arrow record batches: memory stays flat however many rows."""
+    sql = _select_sql(store, table, _columns(table, with_record=False), where, limit)
+    return _write_parquet_sql(store.con, store.path, sql, params, out)
+
+
+# --- happenings ----------------------------------------------------------------------------
+
+HAPPENING_COLUMNS = ("happening_id", "pair", "country_a", "country_b", "family", "cameo", "cameo_root",
+                     "quad_class", "goldstein", "date", "date_precision", "date_lo", "date_hi", "location_country",
+                     "num_events", "num_mentions", "num_articles", "num_sources", "first_seen", "has_ab", "has_ba",
+                     "asserted", "historical", "rep_event_id", "article_id", "sentence")
+
+
+def write_happenings(store: Store, fmt: str, out: str | None, where: str, params: list[Any],
+                     include_all: bool = False, limit: int | None = None) -> int:
+    """The ``happenings`` table (docs/analysis.md), brought up to date as ``detente happenings`` would,
+    but in memory: the store is not written. A happening is exported when one of its reports
+    (events) passes the event filters ``where``; asserted happenings only unless ``include_all``.
+    Columns: :data:`HAPPENING_COLUMNS` then ``event_ids`` (its reports; JSON in csv)."""
+    from .analysis.common import open_db
+    from .analysis.happenings import cluster_happenings
+
+    con = store.con if store.path == ":memory:" else open_db(store.path, read_only=True)
+    try:
+        cluster_happenings(con, only_new=True, include_all=include_all)
+        cols = ", ".join(f'round(h."{c}", 1) AS goldstein' if c == "goldstein" else f'h."{c}"'
+                         for c in HAPPENING_COLUMNS)
+        sql = (f"SELECT {cols}, m.event_ids FROM happenings h JOIN (SELECT happening_id, "
+               f"list(event_id ORDER BY date_lo, date_hi, event_id) AS event_ids FROM happening_events "
+               f"GROUP BY happening_id) m USING (happening_id) "
+               f"WHERE h.happening_id IN (SELECT happening_id FROM happening_events WHERE event_id IN "
+               f"(SELECT event_id FROM events WHERE {where}))"
+               + ("" if include_all else " AND h.asserted")
+               + " ORDER BY h.date, h.pair, h.happening_id"
+               + (f" LIMIT {int(limit)}" if limit is not None else ""))
+        if fmt == "parquet":
+            return _write_parquet_sql(con, store.path, sql, params, str(out))
+        cur = con.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        with _opened(out) as fh:
+            writer = csv.writer(fh, lineterminator="\n") if fmt == "csv" else None
+            if writer:
+                writer.writerow(names)
+            n = 0
+            while rows := cur.fetchmany(1000):
+                for row in rows:
+                    if writer:
+                        writer.writerow([_cell(v) for v in row])
+                    else:
+                        fh.write(json.dumps({k: _cell_json(v) for k, v in zip(names, row, strict=True)},
+                                            ensure_ascii=False) + "\n")
+                n += len(rows)
+            return n
+    finally:
+        if con is not store.con:
+            con.close()
+
+
+def _cell_json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
+
+
+def _write_parquet_sql(con: Any, store_path: str, sql: str, params: list[Any], out: str) -> int:
     import duckdb
     import pyarrow.parquet as pq
 
-    sql = _select_sql(store, table, _columns(table, with_record=False), where, limit)
     n = 0
     with written_whole(out) as path:
         try:
-            reader = store.con.sql(sql, params=params or None).to_arrow_reader(50_000)
+            reader = con.sql(sql, params=params or None).to_arrow_reader(50_000)
             with pq.ParquetWriter(path, reader.schema) as writer:
                 for batch in reader:
                     writer.write_batch(batch)
                     n += batch.num_rows
         except duckdb.Error as exc:
-            raise StoreError("E300", store.path, f"cannot read the store: {exc}") from None
+            raise StoreError("E300", store_path, f"cannot read the store: {exc}") from None
         except OSError as exc:
             raise StoreError("E324", out, f"cannot write the export: {exc}") from None
     return n

@@ -124,6 +124,7 @@ class ExportTable(str, Enum):
     articles = "articles"
     quantities = "quantities"
     accounts = "accounts"
+    happenings = "happenings"  # clustered reports of one happening (detente.analysis.happenings)
 
 
 class StatsFormat(str, Enum):
