@@ -193,3 +193,32 @@ def test_counts_per_thousand_coded_articles_beside_raw_counts(tmp_path) -> None:
     con.close()
     r = CliRunner().invoke(app, ["dyad", "BRA", "ARG", "--db", db])
     assert r.exit_code == 0 and "per 1k articles" in r.output and "250.0" in r.output
+
+
+def test_heatmap_greys_pairs_without_happenings_and_whitens_neutral_ones(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from matplotlib.colors import to_rgba
+
+    from detente.analysis.plots import NO_HAPPENINGS, heatmap_colours
+
+    events = [ev("n1", "FRA", "DEU", "01", "2025-02-10", article="n1", goldstein=0.0, cameo="010"),  # neutral
+              ev("c1", "JPN", "KOR", "06", "2025-02-10", article="c1"),  # cooperation
+              ev("x1", "JPN", "FRA", "17", "2025-02-11", article="x1")]  # conflict
+    db = _write(str(tmp_path / "c.duckdb"), events)
+    con = open_db(db, read_only=True)
+    rel = relations_matrix(con, "2025-01", "2025-03")
+    con.close()
+    ix = {c: i for i, c in enumerate(rel.countries)}
+    rgba = heatmap_colours(rel)
+    deu, fra, jpn, kor = (ix[c] for c in ("DEU", "FRA", "JPN", "KOR"))
+    assert rel.matrix[deu][fra] == 0.0 and rel.counts[deu][fra] == 1  # neutral, not missing
+    assert rel.matrix[deu][kor] is None and rel.counts[deu][kor] == 0
+    neutral, none = tuple(rgba[deu][fra]), tuple(rgba[deu][kor])
+    assert none == pytest.approx(to_rgba(NO_HAPPENINGS))  # no events: grey
+    assert min(neutral[:3]) > 0.95  # neutral: white (RdBu's middle)
+    r, _, b, _ = rgba[jpn][kor]
+    assert b > r  # cooperation: blue
+    r, _, b, _ = rgba[jpn][fra]
+    assert r > b  # conflict: red
+    path = tmp_path / "h.png"
+    rel.heatmap(str(path))
+    assert path.read_bytes()[:4] == b"\x89PNG"

@@ -101,8 +101,12 @@ def dyad_chart(series: list[dict], changes: list[dict], path: str, title: str = 
     return path
 
 
-def relations_heatmap(relations: Any, path: str) -> str:
-    plt = _pyplot()
+NO_HAPPENINGS = "#d0d0d0"  # the heatmap's grey: a pair without happenings (white is a neutral index)
+
+
+def heatmap_colours(relations: Any) -> Any:
+    """The RGBA colour of every heatmap cell (``n × n × 4``, as drawn): RdBu from red (−100)
+    through white (0, neutral) to blue (+100), :data:`NO_HAPPENINGS` grey where the index is missing."""
     import matplotlib
     import numpy as np
 
@@ -112,24 +116,35 @@ def relations_heatmap(relations: Any, path: str) -> str:
         for j, v in enumerate(row):
             if v is not None:
                 data[i, j] = v
+    cmap = matplotlib.colormaps["RdBu"].with_extremes(bad=NO_HAPPENINGS)
+    return cmap(matplotlib.colors.Normalize(vmin=-100, vmax=100)(np.ma.masked_invalid(data)))
+
+
+def relations_heatmap(relations: Any, path: str) -> str:
+    plt = _pyplot()
+    import matplotlib
+
+    n = len(relations.countries)
+    colours = heatmap_colours(relations)
     counts = getattr(relations, "counts", None)
     size = max(4.0, 0.35 * n + 2)
     fig, ax = plt.subplots(figsize=(size + 1, size))
     try:
-        # no happenings: grey; neutral (index 0) is the white middle of RdBu
-        cmap = matplotlib.colormaps["RdBu"].with_extremes(bad="#d0d0d0")
-        im = ax.imshow(np.ma.masked_invalid(data), cmap=cmap, vmin=-100, vmax=100)
+        ax.imshow(colours)  # no happenings: grey; neutral (index 0) is the white middle of RdBu
         if counts is not None and n <= 40:
             for i in range(n):
                 for j in range(n):
                     if counts[i][j]:
+                        v = relations.matrix[i][j]
                         ax.text(j, i, str(counts[i][j]), ha="center", va="center", fontsize=6,
-                                color="white" if abs(data[i, j]) > 60 else "#222222")
+                                color="white" if v is not None and abs(v) > 60 else "#222222")
         ax.set_xticks(range(n), relations.countries, rotation=90, fontsize=8)
         ax.set_yticks(range(n), relations.countries, fontsize=8)
         ax.set_title(f"Relations {relations.start} – {relations.end}")
         ax.set_xlabel("grey: no happenings · white: neutral · numbers: happenings", fontsize=7)
-        fig.colorbar(im, ax=ax, label="cooperation – conflict index")
+        scale = matplotlib.cm.ScalarMappable(matplotlib.colors.Normalize(vmin=-100, vmax=100),
+                                             matplotlib.colormaps["RdBu"])
+        fig.colorbar(scale, ax=ax, label="cooperation – conflict index")
         fig.tight_layout()
         fig.savefig(path)
     finally:
