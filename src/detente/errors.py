@@ -133,8 +133,7 @@ CATALOGUE: dict[str, ErrorCode] = _catalogue(
     ("E003", ConfigError, "the config file is not valid TOML", "config"),
     ("E004", ConfigError, "an unknown setting (in the config file or the arguments)", "config"),
     ("E010", ConfigError, "no spaCy English pipeline is installed", "nlp"),
-    ("E011", ConfigError, "the verb lemma corrections (lemmas.yaml) are not a mapping form -> lemma",
-     "coding.cues"),
+    ("E011", ConfigError, "the verb lemma corrections (lemmas.yaml) are not a mapping form -> lemma", "nlp"),
     ("E020", ConfigError, ("the coding worker processes died before coding anything (a script without a "
                            "`__main__` guard, or no memory)"), "pipeline"),
     # E1xx: inputs
@@ -143,10 +142,10 @@ CATALOGUE: dict[str, ErrorCode] = _catalogue(
     ("E141", InputError, "the examples folder has no articles", "cli.core"),
     # E2xx: knowledge files
     ("E200", KnowledgeError, "a synonym-class file is not valid YAML", "coding.lexicon"),
-    ("E201", KnowledgeError, "lexicon: a CAMEO code is not 2-4 digits", "coding.lexicon"),
-    ("E202", KnowledgeError, "lexicon: an empty pattern", "coding.lexicon"),
-    ("E203", KnowledgeError, "lexicon: the head of a pattern is not a lemma", "coding.lexicon"),
-    ("E204", KnowledgeError, "lexicon: a word of a pattern is not a lemma", "coding.lexicon"),
+    ("E201", KnowledgeError, "lexicon: a CAMEO code is not 2-4 digits", "coding.patterns"),
+    ("E202", KnowledgeError, "lexicon: an empty pattern", "coding.patterns"),
+    ("E203", KnowledgeError, "lexicon: the head of a pattern is not a lemma", "coding.patterns"),
+    ("E204", KnowledgeError, "lexicon: a word of a pattern is not a lemma", "coding.patterns"),
     ("E205", KnowledgeError, "a lexicon file is not found (or is a directory)", "coding.lexicon"),
     ("E206", KnowledgeError, "a lexicon file is not UTF-8, or a line is not code<TAB>pattern", "coding.lexicon"),
     ("E207", KnowledgeError, "a PETRARCH verb dictionary is not found (or is a directory)",

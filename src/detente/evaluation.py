@@ -65,16 +65,17 @@ def _cameo_actor(a: Any) -> str | None:
 
 def prediction_events(events: Iterable[Event], plover: bool = False, include_all: bool = False,
                       actor_chars: int = 0, countries: Mapping[str, str] | None = None,
-                      unplaced: bool = False) -> list[dict[str, str]]:
+                      unplaced: bool = False, trace: Mapping[str, list[str]] | None = None) -> list[dict[str, Any]]:
     """Scorer-format events (``{source, target, code}``) of the events that count.
 
     Like the dyad analyses, only events whose two actors are placed: an actor known only by its
     sector ("the police" in a sentence naming no state, or two) is left out unless ``unplaced``,
     and then written with CAMEO's unknown-country prefix (``---COP``). ``countries`` rewrites the
     3-letter country prefix of actor codes (CAMEO ``ROM`` -> ISO ``ROU`` for PLOVER, whose actors
-    use ISO 3166 country codes).
+    use ISO 3166 country codes). ``trace`` (event id -> the rules that made it, :attr:`Coder.trace`)
+    adds each event's ``pattern`` and ``rules``.
     """
-    out = []
+    out: list[dict[str, Any]] = []
     seen = set()
     for e in events:
         if not include_all and not e.counts:
@@ -98,7 +99,10 @@ def prediction_events(events: Iterable[Event], plover: bool = False, include_all
         if key in seen:
             continue
         seen.add(key)
-        out.append({"source": src, "target": tgt, "code": code})
+        row: dict[str, Any] = {"source": src, "target": tgt, "code": code}
+        if trace is not None:
+            row.update(pattern=e.pattern, rules=trace.get(e.event_id, []))
+        out.append(row)
     return out
 
 

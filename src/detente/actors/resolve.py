@@ -14,8 +14,9 @@ How (all precomputed once per document, so each call is a few dictionary look-up
    the same person named in full earlier, roles valid on the date);
 2. named entities (PERSON/ORG/GPE/NORP) that the KB does not know become ``kind="unknown"``
    mentions that keep their text; a person's surname later in the text refers back to them;
-3. each noun phrase: the name at its head, else modifier (adjective, possessor, compound) +
-   sector noun ("Chinese state media" -> CHNMED), else "sector of/from Name", else the apposition;
+3. each noun phrase: the named rules of :mod:`detente.actors.np_rules`, in order: the name at its
+   head, else modifier (adjective, possessor, compound) + sector noun ("Chinese state media" ->
+   CHNMED), else "sector of/from Name", else the apposition (``explain`` names the rule);
 4. pronouns and definite descriptions ("he", "the president", "the two countries") look back
    for the last compatible actor.
 """
@@ -29,8 +30,10 @@ from typing import Any
 
 from ..records import Actor
 from .compose import FORMER, compose, hit_actor, rank_hits
-from .kb import ActorKB, Hit, norm_words
+from .model import ActorKB, Hit
+from .np_rules import _copy, resolve_phrase
 from .places import city_country
+from .words import norm_words
 
 EXCLUDED_DEPS = {"conj", "cc", "relcl", "acl", "appos", "prep", "punct", "advcl", "ccomp", "xcomp",
                  "parataxis", "dep", "preconj", "mark", "advmod", "npadvmod", "case"}
@@ -44,17 +47,7 @@ PAIR_NOUNS = {"country": None, "nation": None, "state": None, "side": "GOV", "go
               "leader": "GOV", "president": "GOV", "minister": "GOV", "capital": "GOV", "army": "MIL",
               "military": "MIL", "power": None, "neighbour": None, "neighbor": None, "party": None}
 TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "madam", "mister", "miss"}
-# sectors whose "X in Country" names a body of that country (a court in Guyana); armed ones do not
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "within", "into"}
-IN_SECTORS = {"JUD", "COP", "GOV", "LEG", "CVL", "EDU", "BUS", "MED", "REL", "OPP", "LAB", "HLH"}
-
-
-# relational nouns whose nationality modifier may be their own ("a Chinese partner")
-_MEMBERS = frozenset({"partner", "partners"})
-
-
-def _copy(a: Actor, text: str | None = None) -> Actor:
-    return Actor(a.text if text is None else text, a.code, a.country, a.sector, a.name, a.kind, a.role)
 
 
 @dataclass
@@ -78,6 +71,8 @@ class DocActors:
         self.date = date
         self._cache: dict[int, list[Actor]] = {}
         self._why: dict[int, str] = {}
+        self._rule: dict[int, str] = {}  # the NP rule that decided each cached phrase (explain)
+        self._last_rule = ""
         n = len(doc)
         # one pass over the tokens (creating spaCy Token objects is the expensive part)
         texts: list[str] = []
@@ -311,9 +306,9 @@ class DocActors:
         i = token.i
         got = self._cache.get(i)
         if got is None:
-            got, why = self._resolve(i, allow_coref=True)
+            got, why = self.resolve(i, allow_coref=True)
             self._cache[i] = got
-            self._why[i] = why
+            self._why[i], self._rule[i] = why, self._last_rule
         return [_copy(a) for a in got]
 
     def country_of(self, token: Any) -> str | None:
@@ -325,7 +320,8 @@ class DocActors:
             self.actors_for(token)
         actors = self._cache.get(token.i) or []
         got = ", ".join(f"{a.code or '-'}/{a.country or '-'}" for a in actors) or "no actor"
-        return f"{token.text!r} -> {got}: {self._why.get(token.i, '')}"
+        rule = self._rule.get(token.i)
+        return f"{token.text!r} -> {got}: {self._why.get(token.i, '')}" + (f" [rule {rule}]" if rule else "")
 
     def _np_tokens(self, i: int) -> list[int]:
         """The head and its dependents, without the excluded branches, in text order."""
@@ -348,225 +344,13 @@ class DocActors:
         idx = self._mention_at[i]
         return self._mentions[idx] if idx is not None else None
 
-    def _resolve(self, i: int, allow_coref: bool) -> tuple[list[Actor], str]:
-        lower, pos, dep = self._lower, self._pos, self._dep
-        low = lower[i]
-        if pos[i] == "PRON" or low in ALL_PRONOUNS:
-            if not allow_coref:
-                return [], "pronoun"
-            return self._pronoun(i)
-        if low in self.kb.quantity_heads:
-            # "thousands of Egyptian demonstrators", "a group of Moroccan diplomats"
-            for prep in self._children[i]:
-                if dep[prep] == "prep" and lower[prep] == "of":
-                    for pobj in self._children[prep]:
-                        if dep[pobj] == "pobj":
-                            got, why = self._resolve(pobj, allow_coref)
-                            if got:
-                                return got, f"'{self._text[i]} of ...': {why}"
-        np = self._np_tokens(i)
-        former = any(lower[k] in FORMER or lower[k].startswith("ex-") for k in np)
-        text = self._span_text(np[0], np[-1] + 1)
-        head_m = self._mention(i)
-        # 1. a name at the head
-        if head_m is not None and head_m.actor is not None:
-            a = _copy(head_m.actor, head_m.text)
-            if former and a.kind == "person" and a.country and len(a.country) == 3:
-                a.code, a.sector, a.role = f"{a.country}ELI", "ELI", None
-            if head_m.form == "seat" and not self._locative(i):
-                # "Rwanda's Senate": a seat name other states' institutions share, owned by its modifier
-                base = self._modifier_base(np, exclude=head_m)
-                if base is not None and base.kind == "state" and base.country and base.country != a.country:
-                    comp = compose(base, a.sector, text, former)
-                    if comp is not None:
-                        return [comp], head_m.why + f"; the institution of its modifier '{base.text}'"
-            if dep[i] in ("compound", "nmod", "amod") and self._head[i] != i \
-                    and self._lemma[self._head[i]].lower() in self.kb.currencies:
-                # "millions of U.S. dollars", "Russian roubles": money, not the state
-                return [], head_m.why + f"; it names the {self._text[self._head[i]]}, not an actor"
-            h = self._head[i]
-            if h != i and self._text[h][:1].isupper() and self._lemma[h].lower() in self.kb.geographic_features \
-                    and dep[i] in ("compound", "amod", "nmod"):
-                return [], head_m.why + f"; it names the {self._text[h]}, not an actor"
-            if h != i and dep[i] == "pobj" and lower[h] == "of" and self._head[h] != h \
-                    and self._text[self._head[h]][:1].isupper() \
-                    and self._lemma[self._head[h]].lower() in self.kb.geographic_features:
-                return [], head_m.why + f"; it names the {self._text[self._head[h]]} of ..., not an actor"
-            if head_m.form == "seat" and dep[i] == "compound" and self._head[i] != i \
-                    and self._lemma[self._head[i]].lower() in self.kb.named_after_place:
-                # "the Paris accord", "the Minsk agreement": the city only names the document
-                return [], head_m.why + f"; it names the {self._text[self._head[i]]}, not an actor"
-            if head_m.form == "seat" and self._locative(i) and a.country and len(a.country) == 3:
-                # "talks in Beijing": the capital is a place here, not the government
-                a.code, a.sector = a.country, None
-                return [a], head_m.why + f"; after '{self._text[self._head[i]]}' it is a place: the country"
-            if a.kind in ("person", "state") and head_m.form == "name" and not a.sector and a.country \
-                    and a.code == a.country:
-                # a person the dictionary gives only a country: the title says the rest
-                # ("Prime Minister X" -> XXXGOV)
-                sector = self._title_sector(np, head_m)
-                if sector:
-                    comp = compose(a, sector, a.text, former)
-                    if comp is not None:
-                        comp.kind, comp.name = "person", a.name
-                        return [comp], head_m.why + f"; the title before the name gives {sector}"
-            if a.kind == "unknown" and head_m.label == "ORG":
-                # an unknown organisation named for what it is, owned by a state: "Russia's Black Sea
-                # Fleet" -> RUSMIL, "Ukraine's Security Service" -> UKRSPY
-                sector = self.kb.sector_for(tuple(self._lemma[k].lower() for k in range(head_m.start, i + 1)))[0] \
-                    or self._title_sector(np, head_m)  # "the opposition newspaper La Prensa"
-                base = self._modifier_base(np, exclude=head_m)
-                if sector and base is None:
-                    return [compose(None, sector, a.text, former) or a], head_m.why + f"; described as {sector}"
-                if sector and base is not None and base.kind == "state":
-                    comp = compose(base, sector, a.text, former)
-                    if comp is not None:
-                        return [comp], head_m.why + f"; '{self._text[i]}' of {base.text}: {sector}"
-            if a.kind == "unknown" and head_m.label == "PERSON":
-                # an unknown person: country and sector from the words around the name
-                base = self._modifier_base(np, exclude=head_m)
-                sector = self._title_sector(np, head_m)
-                if base is not None or sector:
-                    comp = compose(base, sector, a.text, former)
-                    if comp is not None:
-                        comp.kind, comp.name = "person", a.name
-                        return [comp], head_m.why + "; country/sector from the words before the name"
-                for c in self._children[i]:
-                    # "Salaheddine Sidhoum, Algeria's leading human rights activist, ..."
-                    if dep[c] == "appos" and pos[c] == "NOUN":  # a description, not a name (a list member)
-                        got, why = self._resolve(c, allow_coref)
-                        if got and got[0].country and got[0].kind != "person":
-                            comp = _copy(got[0], a.text)
-                            comp.kind, comp.name = "person", a.name
-                            return [comp], head_m.why + f"; from its apposition: {why}"
-            return [a], head_m.why
-        # 2. the two countries / both sides
-        if allow_coref:
-            pair = self._pair(i, np)
-            if pair is not None:
-                return pair
-        # 3. modifier + sector noun
-        if self._text[i][:1].isupper() and self._lemma[i].lower() in self.kb.geographic_features:
-            return [], f"'{text}' names a sea, strait or other feature, not an actor"
-        words = self._np_words(np, i)
-        sector = self.kb.sector_for(words)[0] if words else None
-        # "the Saudi-led coalition", "a French-led force", "the US-led war": the leader acts
-        for k in np:
-            if k < i and self._lemma[k].lower() == "lead" and self._tag[k] == "VBN" and self._head[k] == i:
-                leader = self._modifier_base([c for c in self._children[k] if c < k] or [k])
-                if leader is not None:
-                    comp = compose(leader, sector, text, former)
-                    if comp is not None:
-                        return [comp], f"'{self._text[k]}' by {leader.text}: the leader acts"
-        for k in self._children[i]:
-            # "the coalition, led by Saudi Arabia, ..."
-            if dep[k] == "acl" and self._lemma[k].lower() == "lead" and self._tag[k] == "VBN":
-                for agent in self._children[k]:
-                    if dep[agent] == "agent":
-                        for pobj in self._children[agent]:
-                            got, why = self._resolve(pobj, allow_coref) if dep[pobj] == "pobj" else ([], "")
-                            if got and got[0].country:
-                                comp = compose(got[0], sector, text, former)
-                                if comp is not None:
-                                    return [comp], f"led by {self._text[pobj]}: {why}"
-        if sector is None and self._stands_in(i):  # "military sources", not "military cooperation"
-            mods = self.kb.sector_modifiers
-            for k in np:
-                if k != i and dep[k] == "amod" and lower[k] in mods and self._mention_at[k] is None:
-                    sector = mods[lower[k]]
-        if sector is None:
-            sector = self._of_sector(i, words)
-        base = self._modifier_base(np)
-        relation = self._lemma[i].lower()
-        by_poss = any(dep[k] == "poss" for k in np if k < i)
-        by_modifier = any(self._mention(k) is not None and dep[k] in ("compound", "amod", "nmod") for k in np if k < i)
-        if base is not None and sector is None and relation in self.kb.relational_nouns \
-                and ((by_poss and not by_modifier) or (by_modifier and not by_poss and relation not in _MEMBERS)):
-            # "US allies" and "Syria's ally" are not the US or Syria ("Chinese partners" may be Chinese)
-            for c in self._children[i]:
-                if dep[c] == "appos":
-                    got, why = self._resolve(c, allow_coref)
-                    if got:
-                        return got, f"apposition of '{self._text[i]}': {why}"
-            return [], f"'{text}' is a relation of {base.text}, not {base.text} itself"
-        if base is not None and sector is None and not self._stands_in(i):
-            # "Israeli army bulldozers", "Iranian police vans": a sector noun as the compound owns the thing
-            for k in np:
-                if dep[k] == "compound" and self._head[k] == i and self._mention_at[k] is None:
-                    owner = self.kb.sector_for((self._lemma[k].lower(),))[0]
-                    if owner:
-                        comp = compose(base, owner, text, former)
-                        if comp is not None:
-                            return [comp], f"modifier '{base.text}' ({base.country}) + '{self._text[k]}' -> {owner}"
-        if base is not None and sector is None and not self._stands_in(i):
-            return [], f"'{self._text[i]}' is not an actor noun ('{base.text}' only modifies it)"
-        if base is not None and sector in ("CVL", "REF") and by_modifier and not by_poss:
-            # "the Albanian population of the province", "the Russian minority in Estonia": an
-            # ethnic adjective on a population living in another state's territory; the state counts
-            for prep in self._children[i]:
-                if dep[prep] == "prep" and lower[prep] in ("of", "in"):
-                    for pobj in self._children[prep]:
-                        got, _ = self._resolve(pobj, allow_coref) if dep[pobj] == "pobj" else ([], "")
-                        if got and got[0].kind in ("state", "place") and got[0].country \
-                                and got[0].country != base.country and not got[0].sector:
-                            comp = compose(got[0], sector, text, former)
-                            if comp is not None:
-                                return [comp], (f"'{base.text}' people living in {self._text[pobj]}: "
-                                                f"{got[0].country} + {sector}")
-        if base is not None:
-            comp = compose(base, sector, text, former)
-            if comp is not None:
-                return [comp], f"modifier '{base.text}' ({base.country})" + (
-                    f" + sector noun -> {sector}" if sector else "")
-        children = self._children
-        # 3b. "the Danish media and government": a bare conjunct shares the first conjunct's modifiers
-        if sector is not None and np == [i] and dep[i] == "conj":
-            first = i
-            while dep[first] == "conj" and self._head[first] != first:
-                first = self._head[first]
-            if first < i and self._mention(first) is None:
-                shared = self._modifier_base(self._np_tokens(first))
-                if shared is not None:
-                    comp = compose(shared, sector, text, former)
-                    if comp is not None:
-                        return [comp], (f"modifier '{shared.text}' of '{self._text[first]}' shared by the "
-                                        f"coordination + sector noun -> {sector}")
-        # 4. sector of/from/in Name
-        if sector is not None:
-            for prep in children[i]:
-                if dep[prep] != "prep":
-                    continue
-                if lower[prep] in ("of", "from") or (lower[prep] == "in" and sector in IN_SECTORS):
-                    for pobj in children[prep]:
-                        if dep[pobj] == "pobj":
-                            got, _ = self._resolve(pobj, allow_coref)
-                            if got and got[0].country:
-                                comp = compose(got[0], sector, text, former)
-                                if comp is not None:
-                                    return [comp], (f"'{self._text[prep]} {self._text[pobj]}' gives "
-                                                    f"{got[0].country} + {sector}")
-        # 5. apposition of a bare common noun (one the knowledge base places)
-        for c in children[i]:
-            if dep[c] == "appos":
-                got, why = self._resolve(c, allow_coref)
-                if got and (got[0].country or got[0].code):
-                    return got, f"apposition: {why}"
-        # 6. definite description: look back
-        if sector is not None:
-            if allow_coref and self._is_definite(np, i):
-                found = self._lookback(i, sector)
-                if found is not None:
-                    return [_copy(found, text)], f"definite description '{text}' -> earlier {found.text}"
-            if not allow_coref and self._is_definite(np, i):
-                return [], "definite description (needs look-back)"
-            comp = compose(None, sector, text, former)
-            return ([comp] if comp else []), f"sector noun only ({sector}), no country"
-        # 7. an unknown entity inside the phrase
-        for k in np:
-            m = self._mention(k)
-            if m is not None and m.actor is not None and m.label:
-                return [_copy(m.actor)], m.why
-        return [], "no name, demonym or sector noun in the phrase"
+    def resolve(self, i: int, allow_coref: bool) -> tuple[list[Actor], str]:
+        """The phrase headed by token ``i``: its actors and why (:mod:`detente.actors.np_rules`), uncached."""
+        got, why, self._last_rule = resolve_phrase(self, i, allow_coref)
+        return got, why
+
+    def _is_pronoun(self, i: int) -> bool:
+        return self._pos[i] == "PRON" or self._lower[i] in ALL_PRONOUNS
 
     def _np_words(self, np: list[int], head: int) -> tuple[str, ...]:
         """Words of the phrase up to its head, without determiners, names and possessors."""
@@ -658,9 +442,9 @@ class DocActors:
         for i in self._nominal:
             got = self._cache.get(i)
             if got is None:
-                got, why = self._resolve(i, allow_coref=False)
+                got, why = self.resolve(i, allow_coref=False)
                 if got:  # found without looking back: the same answer actors_for would give
-                    self._cache[i], self._why[i] = got, why
+                    self._cache[i], self._why[i], self._rule[i] = got, why, self._last_rule
             if got:  # built incrementally: resolving one phrase may look back at earlier ones
                 self._np.append((i, got[0]))
                 self._np_heads.append(i)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -53,6 +53,8 @@ def eval_cmd(
     misses_out: str | None = typer.Option(None, "--misses", help="write each miss (no event, wrong root, wrong "
                                                                  "source, wrong target, extra) with its "
                                                                  "sentence as JSONL"),
+    trace: bool = typer.Option(False, "--trace", help="with --out: each predicted event's pattern and the "
+                                                      "event rules that made it (detente.coding.rules)"),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
 ) -> None:
     """Code each gold record and score the predictions (exact, root, presence; per root; confusions)."""
@@ -78,13 +80,15 @@ def eval_cmd(
     # PLOVER codes actors' countries in ISO 3166, where CAMEO differs in four places (ROM, MTN, TMP, IMY)
     countries = {e.code: e.iso3 for e in engine.kb.states.values() if e.code and e.iso3 and e.iso3 != e.code} \
         if (use_plover if iso is None else iso) else None
-    preds: dict[str, list[dict[str, str]]] = {}
+    preds: dict[str, list[dict[str, Any]]] = {}
     lines = []
+    if trace:
+        engine.coder.trace = {}
     for row, article in zip(rows, gold_articles(rows)):
         coded = engine.code_article(article)
         events = prediction_events([e for e in coded.events if e.confidence >= min_confidence],
                                    plover=use_plover, include_all=include_all, countries=countries,
-                                   unplaced=unplaced)
+                                   unplaced=unplaced, trace=engine.coder.trace)
         preds[str(row.get("id"))] = events
         lines.append(json.dumps({"id": row.get("id"), "events": events}))
     if out:

@@ -27,56 +27,28 @@ from spacy.tokens import Doc, Span, Token
 
 from .. import CODER_VERSION
 from ..config import Config, load_config
+from ..context import dates, places
+from ..context.accounts import find_accounts
+from ..context.quantities import extract_quantities
 from ..nlp import sentence_index, sentences
-from ..records import Account, Actor, Article, CodedArticle, Event, Location, Quantity, event_id_for
+from ..records import Actor, Article, CodedArticle, Event, Location, event_id_for
 from .codebook import Codebook, load_codebook
 from .cues import ComplementClass, Cues, load_complements, load_cues
 from .factuality import Factuality, assess, quote_ranges
 from .frames import Frame, candidate_tokens, conjuncts, lemma, noun_frame, verb_frame
 from .lexicon import Lexicon, Pattern, load_lexicon
 from .pairs import Candidate, PairModel, candidates, load_pair_model, party_key
+from .rules import CONFLICT_ACTS, DOMESTIC_SECTORS, PLACE_PREPS, VIOLENT_ACTS, SentenceContext, events_for
 
-# events whose target, when no actor is named, is the country where they happen: visits
-# ("a visit to the city of Nanping in China"), protests, assaults and fighting ("shelling in Gaza")
-PLACE_TARGET_CODES = ("042", "043", "044", "14", "18", "19", "20")
-
-
-# where a target may hide when every other option names only the source's own country:
-# "recalled its ambassador *from* Buenos Aires", "expelled diplomats *from* the embassy of X"
-_LAST_RESORT_PREPS = ("from", "to", "in", "at")
-_PARTNER_PREPS = ("from", "to")
 _TEMPORAL_MARKS = frozenset({"after", "before", "since", "until", "till", "when", "while", "once", "as"})
-# sectors that are nearly always domestic actors of the country the sentence is about
-_DOMESTIC_SECTORS = frozenset({"REB", "OPP", "CVL", "COP", "JUD", "LEG", "INS", "SEP", "CRM", "REF", "LAB", "EDU", "RAD",
-                               "HRI", "REL", "AGR"})
 # a complement clause with these is a claim about the future, not what the governor demands
 _CLAIM_AUX = frozenset({"would", "will", "could", "might", "may", "'ll", "wo"})
-# acts whose victims a passive clause names ("were killed in an air strike")
-_VIOLENT_ACTS = ("18", "19", "20")
-# entity types that name someone: an object of these that the knowledge base does not know is still
-# the target, and no other phrase is searched for one
-_NAMED_ENTITIES = frozenset({"ORG", "PERSON", "NORP", "FAC"})
 # prepositions of venue and time: "met *at the Mercosur summit*" names where, not whom
 _VENUE_PREPS = frozenset({"at", "in", "during", "on", "before", "after", "inside", "outside"})
-# the state's own forces and offices: their blockades are no protest against their authorities
-_STATE_FORCES = frozenset({"GOV", "MIL", "COP", "SPY", "JUD", "LEG", "ELI"})
 _PURPOSE_WORDS = frozenset({"protest", "demand", "defiance", "opposition", "denounce", "condemn", "press", "oppose"})
-# conflict acts that, announced by their own source or set against a condition, are threats
-_CONFLICT_ACTS = ("14", "16", "17", "18", "19", "20")
 # cooperative acts that, planned or announced, are expressions of intent (03x)
 _COOPERATIVE_ACTS = ("04", "05", "06", "07", "08")
 _NESTED_DEPS = frozenset({"prep", "pobj", "poss", "compound", "amod", "nmod", "appos", "acl"})
-
-
-_PLACE_PREPS = frozenset({"on", "along", "near", "at", "across", "in", "inside", "beyond"})
-
-
-def _own_part(tok: Token, actor: Actor, own_keys: set[str]) -> bool:
-    """A part of the source named through a possessive pronoun: the UN rejecting a call for *its*
-    peacekeeping forces (IGOUNOMIL) is not acting on itself."""
-    code = actor.code or ""
-    return bool(code) and any(code.startswith(k) for k in own_keys if k) and any(
-        c.dep_ == "poss" and c.lower_ in ("its", "their", "his", "her", "our") for c in tok.children)
 
 
 def _is_claim(clause: Token) -> bool:
@@ -107,12 +79,6 @@ def _clause_of(tok: Token) -> int:
             break
         t = t.head
     return t.i
-
-
-def _bare_definite(tok: Token) -> bool:
-    """"the government", "the authorities": a definite noun with nothing else to say whose it is."""
-    return tok.pos_ == "NOUN" and all(c.dep_ == "det" and c.lower_ == "the" for c in tok.children) \
-        and any(c.dep_ == "det" for c in tok.children)
 
 
 def in_dateline(tok: Token) -> bool:
@@ -192,12 +158,10 @@ class Coder:
         self.lexicon_roots = {h: frozenset(r) for h, r in roots.items()}
         self.verb_heads = frozenset(heads["verb"])
         self.noun_heads = frozenset(heads["noun"])
-        try:
-            from ..context import dates, places
-            self._dates: Any = dates
-            self._places: Any = places
-        except ImportError:  # pragma: no cover - context stage not installed
-            self._dates = self._places = None
+        self._dates = dates  # each event's own date and place (detente.context)
+        self._places = places
+        # set to a dict to collect each event's trail of rules, event id -> rule names (detente eval --trace)
+        self.trace: dict[str, list[str]] | None = None
 
     def _word(self, tok: Token) -> str:
         """A token's lemma as lexicon patterns spell it (synonym classes applied)."""
@@ -221,13 +185,13 @@ class Coder:
                 continue
             if pat.no_target:
                 found = [self._purpose_targets(frame)] if pat.code.startswith("14") else []
-                if frame.victims and pat.code.startswith(_VIOLENT_ACTS):
+                if frame.victims and pat.code.startswith(VIOLENT_ACTS):
                     found.append(frame.victims)
                 found += self._complement_arguments(frame)
                 found = [o for o in found if o]
                 return Match(frame, pat, found[0] if found else [], options=found)
             options: list[list[Token]] = []
-            if frame.victims and pat.code.startswith(_VIOLENT_ACTS):
+            if frame.victims and pat.code.startswith(VIOLENT_ACTS):
                 options.append(frame.victims)
             if pat.prep is not None:
                 options.append(frame.preps[pat.prep])
@@ -359,20 +323,8 @@ class Coder:
             events.extend(found)
             if self.pair_model is not None and len(named) >= 2:
                 events.extend(self._pair_events(sent, s_index, article, named, found))
-        quantities: list[Quantity] = []
-        accounts: list[Account] = []
-        try:
-            from ..context.quantities import extract_quantities
-
-            quantities = extract_quantities(doc, article.article_id, actors.country_of, published=article.published)
-        except ImportError:  # pragma: no cover
-            pass
-        try:
-            from ..context.accounts import find_accounts
-
-            accounts = find_accounts(article.article_id, events, doc, country_of=actors.country_of)
-        except ImportError:  # pragma: no cover
-            pass
+        quantities = extract_quantities(doc, article.article_id, actors.country_of, published=article.published)
+        accounts = find_accounts(article.article_id, events, doc, country_of=actors.country_of)
         return CodedArticle(article=article, events=events, quantities=quantities, accounts=accounts)
 
     def code_sentence(self, sent: Span, s_index: int, article: Article, actors: Any,
@@ -409,12 +361,12 @@ class Coder:
                     consumed.add(lv.i)
         matches = matches + self._compose(matches, consumed)
         matches = matches + self._obligations(sent, matches, consumed, actors)
+        ctx = SentenceContext(self, sent, s_index, article, actors, countries, quotes, sent_countries)
         events: list[Event] = []
         for m in matches:
             if m.frame.pred.i in consumed and not m.composed:
                 continue
-            events.extend(self._events_for(m, sent, s_index, article, actors, countries, quotes,
-                                           sent_countries))
+            events.extend(events_for(ctx, m, self.trace))  # the event rules (detente.coding.rules)
         return events
 
     def _pair_events(self, sent: Span, s_index: int, article: Article, mentions: list[tuple[int, int, Actor]],
@@ -440,6 +392,8 @@ class Coder:
             if quotes is None:
                 quotes = quote_ranges(sent)
             out.append(self._pair_event(cand, root, prob, sent, s_index, article, quotes))
+            if self.trace is not None:
+                self.trace[out[-1].event_id] = ["pair_model"]
         return out
 
     def _pair_event(self, cand: Candidate, root: str, prob: float, sent: Span, s_index: int, article: Article,
@@ -447,9 +401,8 @@ class Coder:
         join = cand.join
         fact = assess(join, sent, self.cues, quotes)
         code = root + "0"
-        date_info = self._dates.resolve_date(sent.doc, join.i, article.published, self.config.historical_days) \
-            if self._dates is not None else None
-        location = self._places.resolve_location(sent.doc, join.i, []) if self._places is not None else None
+        date_info = self._dates.resolve_date(sent.doc, join.i, article.published, self.config.historical_days)
+        location = self._places.resolve_location(sent.doc, join.i, [])
         return self._new_event(
             sent, s_index, article, join, code, code, (cand.src_tok, cand.src), (cand.tgt_tok, cand.tgt), cand.tgt,
             fact, None, date_info, location, confidence=round(prob, 2), coder=f"{self.version}+pairs",
@@ -513,10 +466,10 @@ class Coder:
             if lemma(gov) in cls.addressed_only and not addressed:
                 # "wants to attack": no addressee, so no appeal; a conflict act may still be a threat
                 taker = next((o for o in self.complements.values() if lemma(gov) in o.takes_over), None)
-                if taker is None or not mx.pattern.code.startswith(_CONFLICT_ACTS):
+                if taker is None or not mx.pattern.code.startswith(CONFLICT_ACTS):
                     continue
             code = cls.code_for(mx.pattern.code)
-            if mx.pattern.code.startswith(_CONFLICT_ACTS) and not addressed and code == cls.default:
+            if mx.pattern.code.startswith(CONFLICT_ACTS) and not addressed and code == cls.default:
                 # a conflict act the governor's class has no code of its own for: the class that takes the
                 # governor over ("vowed to attack" -> threaten; "prepared to shell" stays mobilize 154,
                 # "prepared to impose sanctions" -> threaten)
@@ -678,196 +631,10 @@ class Coder:
     def _placed(actor: Actor, sent_countries: set[str]) -> Actor:
         """A domestic sector with no country ("Shona rebels", "police", "the opposition") takes the
         country of the sentence when exactly one state is named there."""
-        if actor.country or actor.sector not in _DOMESTIC_SECTORS or len(sent_countries) != 1:
+        if actor.country or actor.sector not in DOMESTIC_SECTORS or len(sent_countries) != 1:
             return actor
         (country,) = sent_countries
         return replace(actor, country=country, code=f"{country}{actor.code or actor.sector}")
-
-    def _events_for(self, m: Match, sent: Span, s_index: int, article: Article, actors: Any,
-                    countries: list[str], quotes: list[tuple[int, int]],
-                    sent_countries: set[str]) -> list[Event]:
-        frame, pat = m.frame, m.pattern
-        code = pat.code
-        fact = assess(frame.pred, sent, self.cues, quotes)
-        if fact.refusal or (fact.polarity == "negated" and fact.local_negation):
-            # "refused to meet", "would not provide support": CAMEO's refusal code for the act
-            refusal = self.codebook.refusal_for(code)
-            if refusal:
-                code, fact.polarity = refusal, "asserted"
-            elif fact.refusal:
-                fact.polarity = "negated"
-        sources = self._actors(frame.subjects, actors)
-        if not sources and frame.passive and frame.pos == "verb" and code.startswith(_VIOLENT_ACTS):
-            # "four children were killed in Israeli tank shelling": with no agent, armed forces named in
-            # the "in" phrase did it
-            sources = [(t, a) for t, a in self._actors(frame.preps.get("in", []), actors, nested=True)
-                       if a.sector == "MIL" and a.country]
-        if sources and code.startswith(self.cues.riot_codes) and all(
-                lemma(t) in self.cues.riot_sources for t, _ in sources):
-            code = "145"  # "protesters clashed with police": CAMEO's violent protest, not an armed assault
-        threat = self._threat_code(code, fact, frame.pred, sources, actors)
-        if threat is not None:
-            code, fact.modality, fact.cue = threat, "actual", "threat"
-        elif not m.composed and fact.polarity == "asserted" and (
-                self._announced_by_source(fact, sources, actors)
-                or (not self.config.petrarch_practice and fact.modality in ("future", "intended")
-                    and not self._foreign_speaker(fact, sources, actors))):
-            # the cooperative counterpart of a threat: "Israel announced it would free 150 prisoners"
-            # is an expression of intent (0353) that was made, as CAMEO codes announcements; so is a plan
-            # as the news reports it ("Canada plans to send aid", "Norway will host talks, officials
-            # said"), while another state's forecast ("Japan said China will send aid") stays the act
-            intent = self._promise_code(code, fact)
-            if intent is not None:
-                code, fact.modality, fact.cue = intent, "actual", "announced intent"
-        targets: list[tuple[Token, Actor]] = []
-        src_countries = {a.country for _, a in sources}
-        first: tuple[int, list[Token], list[tuple[Token, Actor]]] | None = None
-        # "in"/"at" name a venue ("met *in Brasilia*", "talks *in Geneva*"), not a partner, except for acts
-        # whose target is where they happen (visits, protests, fighting); PETRARCH's practice takes them
-        last_resort = _LAST_RESORT_PREPS if code.startswith(PLACE_TARGET_CODES) or self.config.petrarch_practice \
-            else _PARTNER_PREPS
-        options = m.options + ([m.frame.preps[p] for p in last_resort if p in m.frame.preps]
-                               if m.options else [])
-        own_keys = {a.code or a.text for _, a in sources}
-        for n, option in enumerate(options):
-            if n > 0 and option and all(lemma(t) in self.cues.place_nouns and t.dep_ == "pobj"
-                                        and t.head.lower_ in _PLACE_PREPS and t.head.head.i != frame.pred.i
-                                        for t in option):
-                continue  # "captured a stronghold *on the Thai border*": where, not whom
-            # the source itself is no target ("blocked roads to press *their* demands"), nor a part of it
-            found = [(t, a) for t, a in self._actors(option, actors, nested=True) if (a.code or a.text) not in own_keys
-                     and not _own_part(t, a, own_keys)]
-            if not found:
-                if n == 0 and option and all(t.ent_type_ in _NAMED_ENTITIES for t in option) \
-                        and all(t in frame.objects for t in option):
-                    break  # "criticized *Ford* for moving plants to Mexico": the object is someone we do not know
-                continue
-            if first is None:
-                first = (n, option, found)
-                if n == 0 and self._addressed(m):
-                    break  # "Congress asked *Obama* to help Iran": the addressee, even at home
-            if any(a.country not in src_countries for _, a in found):
-                first = (n, option, found)  # an actor other than the source's own country
-                break
-            if n + 1 >= len(m.options):
-                break  # last-resort prepositions only serve to leave the source's own country
-        if first is not None:
-            n, m.targets, targets = first
-            # a fallback: the pattern says where its target is ("meet with", "attack *") and that place
-            # named no one; a pattern that says nothing takes the first argument that names someone
-            m.target_from_fallback = n > 0 and (pat.prep is not None or pat.target_is_object)
-        home = {a.country for _, a in sources if a.sector in _DOMESTIC_SECTORS and a.country}
-        if len(home) == 1 and len(src_countries) == 1:
-            # "the Argentine steel union demanded that *the government* ...": a bare definite institution
-            # addressed by a domestic group is its own country's, whatever government was named last
-            (own_country,) = home
-            entry = self.kb.states.get(own_country)
-            state = Actor(text=own_country, code=own_country, country=own_country,
-                          name=entry.name if entry else None)
-            targets = [(t, self._homed(a, state, a.text, f"{own_country}{a.sector}"))
-                       if a.sector and a.country and a.country != own_country and _bare_definite(t) else (t, a)
-                       for t, a in targets]
-        if len(targets) > 1 and len({t.i for t, _ in targets}) == 1 and targets[0][0].tag_ in ("NN", "NNP"):
-            # "the government" read back to "the two governments": one of them, the source's own if named
-            own = [(t, a) for t, a in targets if a.country in src_countries]
-            if own:
-                targets = own
-        if code.startswith("13") and targets and all(
-                t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ccomp" and a.country in src_countries
-                for t, a in targets):
-            targets = []  # "X warned that *X's side* would retaliate": the warning is not aimed at itself
-        if code.startswith("13") and all(a.country in src_countries for _, a in targets):
-            # "... unless Israel rescinds the annexation": whom the threat is meant to move (also when the
-            # act itself falls on the source's own country: "would close the US border if Mexico ...")
-            clause = self._ultimatum(frame.pred)
-            if clause is not None:
-                subs = [g for c in clause.children if c.dep_ in ("nsubj", "nsubjpass") for g in conjuncts(c)]
-                targets = [(t, a) for t, a in self._actors(subs, actors)
-                           if (a.code or a.text) not in own_keys] or targets
-        # (source, target, symmetric[, the code of a converse act: the host's 043 of a visit])
-        pairs: list[tuple[Any, ...]] = []
-        location: Location | None = None
-        located = False  # where the event happened, resolved once when first needed
-        if frame.reciprocal_group and not sources and len(targets) >= 2:
-            sources, targets = targets, []
-        if sent_countries:
-            sources = [(t, self._placed(a, sent_countries)) for t, a in sources]
-            if code.startswith(_CONFLICT_ACTS) and any(not a.country for _, a in targets) and self._places is not None:
-                # "Russian forces killed 20 civilians in Kharkiv": victims belong where it happened, not to
-                # the only state the sentence names (the attacker's)
-                location, located = self._places.resolve_location(sent.doc, frame.pred.i, countries), True
-                if location is not None and location.country:
-                    targets = [(t, self._placed(a, {location.country})) for t, a in targets]
-            targets = [(t, self._placed(a, sent_countries)) for t, a in targets]
-        if pat.reverse:  # "X received aid from Y": Y -> X
-            if not targets:
-                return []
-            sources, targets = targets, sources
-        if not sources:
-            return []
-        reciprocal = self.cues.is_reciprocal(code) or pat.head in self.cues.reciprocal_governors or (
-            code == "030" and bool(frame.words & self.cues.mutual_words))
-        if not targets and len(sources) >= 2 and reciprocal:
-            for s in sources:
-                for t in sources:
-                    if s is not t:
-                        pairs.append((s, t, True))
-        elif targets:
-            converse = self.cues.converse(code)
-            mutual = code.startswith(self.cues.mutual_codes) and not self.config.petrarch_practice
-            for s in sources:
-                for t in targets:
-                    # one phrase is not both sides ("Malaysian and Japanese firms")
-                    if (s[1].code or s[1].text) != (t[1].code or t[1].text) and s[0].i != t[0].i:
-                        pairs.append((s, t, mutual))
-                        if mutual:  # "Abe met Xi": a meeting is Xi's with Abe too
-                            pairs.append((t, s, True))
-                        elif converse and not self.config.petrarch_practice:  # "Abe visited Xi": Xi hosted Abe
-                            pairs.append((t, s, False, converse))
-        else:
-            other = self._sentence_target(sent, frame, sources, actors) \
-                if code.startswith(self.cues.sentence_target_codes) else None
-            if other is not None:
-                m.target_from_fallback = True
-            pairs = [(s, other, False) for s in sources]
-        if not pairs:
-            return []
-        claimant: Actor | None = None
-        if fact.speaker is not None:
-            found = actors.actors_for(fact.speaker)
-            claimant = found[0] if found else None
-        date_info = None
-        if self._dates is not None:
-            date_info = self._dates.resolve_date(sent.doc, frame.pred.i, article.published,
-                                                 self.config.historical_days)
-        if self._places is not None and not located:
-            location = self._places.resolve_location(sent.doc, frame.pred.i, countries)
-        events: list[Event] = []
-        for src, tgt, symmetric, *own_code in pairs:
-            assert src is not None
-            tgt_actor = tgt[1] if tgt else None
-            if tgt_actor is None and code.startswith(PLACE_TARGET_CODES) and location and location.country \
-                    and location.country != src[1].country:
-                tgt_actor = Actor(text=location.name, code=location.country, country=location.country,
-                                  name=location.name, kind="place")
-            elif tgt_actor is None and code.startswith("14") and src[1].sector not in _STATE_FORCES:
-                # a protest that names no one is aimed at the authorities of its own country
-                country = src[1].country
-                if country and len(country) == 3 and src[1].kind != "igo":
-                    tgt_actor = Actor(text=f"({country} authorities)", code=f"{country}GOV", country=country,
-                                      sector="GOV", kind="implied")
-            elif tgt_actor is not None and not tgt_actor.country and tgt_actor.sector in _DOMESTIC_SECTORS \
-                    and location and location.country:
-                # "mediation between rival militias in Tripoli": a domestic group where the event happens
-                tgt_actor = replace(tgt_actor, country=location.country,
-                                    code=f"{location.country}{tgt_actor.code or tgt_actor.sector}")
-            ev = self._event(m, own_code[0] if own_code else code, sent, s_index, article, src, tgt, tgt_actor,
-                             symmetric, fact, claimant, date_info, location)
-            # "the House and Senate refused ...", "activists A and B spoke ...": two phrases, one actor
-            # once placed (USALEG, HKGOPP) -- one event, not the same event twice
-            if all(e.event_id != ev.event_id for e in events):
-                events.append(ev)
-        return events
 
     def _sentence_target(self, sent: Span, frame: Frame, sources: list[tuple[Token, Actor]],
                          actors: Any) -> tuple[Token, Actor] | None:
@@ -897,7 +664,7 @@ class Coder:
             head = tok
             while head.dep_ in ("compound", "amod", "poss", "case", "nmod") and head.head.i != head.i:
                 head = head.head
-            if head.dep_ == "pobj" and head.head.lower_ in _PLACE_PREPS | {"from", "to", "into"} \
+            if head.dep_ == "pobj" and head.head.lower_ in PLACE_PREPS | {"from", "to", "into"} \
                     and a.kind == "state" and not a.sector:
                 continue  # "in Geneva", "to Moscow": where, not whom
             found.setdefault(a.country, (tok, a))
@@ -923,7 +690,7 @@ class Coder:
         "X will withdraw its troops unless Y ...". The act must be future or conditional and either
         set against an "unless" condition (an ultimatum) or announced by its own source."""
         cls = self.complements.get("threaten")
-        if cls is None or not code.startswith(_CONFLICT_ACTS) or fact.polarity != "asserted" \
+        if cls is None or not code.startswith(CONFLICT_ACTS) or fact.polarity != "asserted" \
                 or fact.modality not in ("future", "hypothetical") or not sources:
             return None
         clause = self._ultimatum(pred)
