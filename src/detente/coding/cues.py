@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import ConfigError, KnowledgeError
+from ..errors import KnowledgeError
 
 
 @dataclass(frozen=True)
@@ -160,12 +160,3 @@ def parse_complements(data: object, origin: str) -> dict[str, ComplementClass]:
 def load_complements(path: str | None = None) -> dict[str, ComplementClass]:
     """Governor classes keyed by name; ``governor_class(lemma)`` finds one by its governor."""
     return parse_complements(*_read_yaml(path, "complements.yaml"))
-
-
-@functools.lru_cache(maxsize=1)
-def load_lemma_fixes() -> dict[str, str]:
-    """Verb form -> lemma corrections for the ``detente_lemmas`` pipeline component (``data/coder/lemmas.yaml``)."""
-    data, origin = _read_yaml(None, "lemmas.yaml")
-    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        raise ConfigError("E011", origin, "expected a mapping of verb form -> lemma")
-    return {k.lower(): v.lower() for k, v in data.items()}

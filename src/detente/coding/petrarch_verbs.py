@@ -32,7 +32,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..errors import KnowledgeError
-from .lexicon import PREPOSITIONS, Pattern
+from .patterns import PREPOSITIONS, Pattern
 
 _CODE = re.compile(r"^\d{2,4}$")
 _WORD = re.compile(r"^[a-z][a-z'\-]*$")
