@@ -166,10 +166,6 @@ def parse_number(tokens: list[Token]) -> tuple[float | None, str | None, bool]:
     return value * scale, cur, pct
 
 
-def _head_up(t: Token) -> Token:
-    return t.head if t.head.i != t.i else t
-
-
 def _number_phrase(doc: Doc, tok: Token) -> tuple[list[Token], Token]:
     """A number token -> (the tokens of its phrase, the noun the phrase counts or measures)."""
     # numbers hang off the unit/noun: "50" -nummod-> "cent"; "$" <-quantmod- "2" -> "billion"
