@@ -135,3 +135,18 @@ def test_eval_scores_news_gold_as_countries(tmp_path):
     assert "actors as countries" in result.output.replace("\n", " ")
     assert result.output.strip().splitlines()[-1].startswith("F1_root=1.0000")  # the unidentified gold actor is dropped
     assert missed.read_text(encoding="utf-8") == ""
+
+
+@pytest.mark.model
+def test_evaluate_is_a_library_call(engine):
+    """What `detente eval` prints comes from detente.evaluation.evaluate, callable from a script."""
+    from detente.evaluation import evaluate
+
+    rows = [{"id": "a", "date": "2024-05-20", "text": "Japan imposed sanctions on North Korea on Tuesday.",
+             "expected": [{"source": "JPN", "target": "PRK", "code": "163"}]},
+            {"id": "b", "date": "2024-05-20", "text": "The weather was mild on Sunday.", "expected": []}]
+    result = evaluate(rows, engine, trace=True)
+    assert result.report.levels["root"].tp == 1 and result.report.levels["root"].fp == 0
+    assert [json.loads(line)["id"] for line in result.prediction_lines()] == ["a", "b"]
+    assert result.predictions["b"] == [] and result.predictions["a"][0]["rules"]
+    assert not result.plover and not result.missed

@@ -9,8 +9,8 @@ own root) and ``presence`` (does the record have any event); a gold actor that i
 wildcard (``---`` is not); micro-averaged over scored records.
 
 Which events become predictions: those that aggregates count (asserted; actual, intended
-or future) with a source and a target, by default; ``include_all`` adds the rest. The
-``detente eval`` command also drops events below ``--min-confidence`` (default 0.6).
+or future) with a source and a target, by default; ``include_all`` adds the rest.
+:func:`evaluate` (what ``detente eval`` runs) also drops events below ``min_confidence`` (default 0.6).
 """
 
 from __future__ import annotations
@@ -328,3 +328,61 @@ def score(gold_rows: list[dict[str, Any]], predictions: dict[str, list[dict[str,
 def is_plover_gold(rows: list[dict[str, Any]]) -> bool:
     codes = [str(e.get("code")) for r in rows for e in (r.get("expected") or [])]
     return bool(codes) and sum(1 for c in codes if c.isalpha()) > len(codes) / 2
+
+
+# -- the whole evaluation -------------------------------------------------------------------------------
+@dataclass
+class Evaluation:
+    """What :func:`evaluate` found: the predictions per record id (in ``rows`` order), the scores, the
+    misses, and how the gold was read (PLOVER types or CAMEO codes; news actors as countries)."""
+
+    rows: list[dict[str, Any]]
+    predictions: dict[str, list[dict[str, Any]]]
+    report: Report
+    missed: list[dict[str, Any]]
+    plover: bool
+    news: bool
+    row_events: list[list[dict[str, Any]]]  # each record's own predictions (ids may repeat)
+
+    def prediction_lines(self) -> list[str]:
+        """The predictions file, one ``{"id", "events"}`` JSON object per gold record."""
+        return [json.dumps({"id": r.get("id"), "events": ev}) for r, ev in zip(self.rows, self.row_events, strict=True)]
+
+
+def evaluate(rows: list[dict[str, Any]], engine: Any, *, min_confidence: float = 0.6, include_all: bool = False,
+             unplaced: bool = False, plover: bool | None = None, iso: bool | None = None, news: bool | None = None,
+             actor_chars: int = 0, trace: bool = False) -> Evaluation:
+    """Code each gold record with ``engine`` (a :class:`detente.pipeline.Engine`) and score the predictions.
+
+    ``plover``/``news``: None detects the gold's kind from its records. ``iso``: actors' countries in
+    ISO 3166 (ROU, not CAMEO's ROM; default: for PLOVER gold). ``trace``: each prediction carries its
+    pattern and rule trail. Scoring news gold compares actors as ``../shared/bench/score_news.py`` does;
+    the predictions keep detente's own codes.
+    """
+    use_plover = is_plover_gold(rows) if plover is None else plover
+    # PLOVER codes actors' countries in ISO 3166, where CAMEO differs in four places (ROM, MTN, TMP, IMY)
+    countries = {e.code: e.iso3 for e in engine.kb.states.values() if e.code and e.iso3 and e.iso3 != e.code} \
+        if (use_plover if iso is None else iso) else None
+    saved = engine.coder.trace
+    trails: dict[str, list[str]] | None = {} if trace else None
+    engine.coder.trace = trails
+    preds: dict[str, list[dict[str, Any]]] = {}
+    row_events: list[list[dict[str, Any]]] = []
+    try:
+        for row, article in zip(rows, gold_articles(rows), strict=True):
+            coded = engine.code_article(article)
+            events = prediction_events(
+                [e for e in coded.events if e.confidence >= min_confidence], plover=use_plover,
+                include_all=include_all, countries=countries, unplaced=unplaced, trace=trails)
+            preds[str(row.get("id"))] = events
+            row_events.append(events)
+    finally:
+        engine.coder.trace = saved
+    use_news = is_news_gold(rows) if news is None else news
+    scored_rows, scored_preds = rows, preds
+    if use_news:
+        scored_rows = [{**r, "expected": normalise_news(r.get("expected") or [], gold=True)} for r in rows]
+        scored_preds = {k: normalise_news(v, gold=False) for k, v in preds.items()}
+    return Evaluation(rows=rows, predictions=preds, report=score(scored_rows, scored_preds, actor_chars=actor_chars),
+                      missed=misses(scored_rows, scored_preds, actor_chars=actor_chars), plover=use_plover,
+                      news=use_news, row_events=row_events)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -59,47 +59,17 @@ def eval_cmd(
 ) -> None:
     """Code each gold record and score the predictions (exact, root, presence; per root; confusions)."""
     from ..config import load_config
-    from ..evaluation import (
-        MISS_KINDS,
-        gold_articles,
-        is_news_gold,
-        is_plover_gold,
-        misses,
-        normalise_news,
-        prediction_events,
-        read_gold,
-        score,
-    )
+    from ..evaluation import MISS_KINDS, evaluate, read_gold
     from ..pipeline import Engine
 
     rows = read_gold(gold)
     files = [f for d in (dicts or []) for f in dictionary_files(d)]
-    config = load_config(actors=tuple(files), lexicon=tuple(verbs or ()))
-    engine = Engine(config)
-    use_plover = is_plover_gold(rows) if plover is None else plover
-    # PLOVER codes actors' countries in ISO 3166, where CAMEO differs in four places (ROM, MTN, TMP, IMY)
-    countries = {e.code: e.iso3 for e in engine.kb.states.values() if e.code and e.iso3 and e.iso3 != e.code} \
-        if (use_plover if iso is None else iso) else None
-    preds: dict[str, list[dict[str, Any]]] = {}
-    lines = []
-    if trace:
-        engine.coder.trace = {}
-    for row, article in zip(rows, gold_articles(rows)):
-        coded = engine.code_article(article)
-        events = prediction_events([e for e in coded.events if e.confidence >= min_confidence],
-                                   plover=use_plover, include_all=include_all, countries=countries,
-                                   unplaced=unplaced, trace=engine.coder.trace)
-        preds[str(row.get("id"))] = events
-        lines.append(json.dumps({"id": row.get("id"), "events": events}))
+    engine = Engine(load_config(actors=tuple(files), lexicon=tuple(verbs or ())))
+    result = evaluate(rows, engine, min_confidence=min_confidence, include_all=include_all, unplaced=unplaced,
+                      plover=plover, iso=iso, news=news, actor_chars=actor_chars, trace=trace)
+    report, missed, use_plover, use_news = result.report, result.missed, result.plover, result.news
     if out:
-        Path(out).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    use_news = is_news_gold(rows) if news is None else news
-    scored_rows, scored_preds = rows, preds
-    if use_news:  # compare as ../shared/bench/score_news.py does; --out keeps detente's own codes
-        scored_rows = [{**r, "expected": normalise_news(r.get("expected") or [], gold=True)} for r in rows]
-        scored_preds = {k: normalise_news(v, gold=False) for k, v in preds.items()}
-    report = score(scored_rows, scored_preds, actor_chars=actor_chars)
-    missed = misses(scored_rows, scored_preds, actor_chars=actor_chars)
+        Path(out).write_text("\n".join(result.prediction_lines()) + "\n", encoding="utf-8")
     if misses_out:
         Path(misses_out).write_text("".join(json.dumps(m, ensure_ascii=False) + "\n" for m in missed),
                                     encoding="utf-8")
