@@ -10,13 +10,17 @@ function and returns its result as JSON:
                           process, and codes one request at a time (a lock: the spaCy pipeline
                           and the coder are not made for threads). Body, text and queue are
                           bounded (413, 429, 503; :mod:`detente.api_limits`).
-``GET /events``           rows of :meth:`detente.store.Store.events` (filters ``actor``,
-                          ``pair=CHN,RUS``, ``from``, ``to``, ``root``, ``quad``, ``polarity``,
-                          ``modality``, ``counts_only``, ``limit``), ``record`` parsed to JSON.
+``GET /events``           rows of the ``events`` table (filters ``actor``, ``pair=CHN,RUS``,
+                          ``from``, ``to``, ``root``, ``quad``, ``polarity``, ``modality``,
+                          ``counts_only``, ``plover``, ``claimant``, ``q``; ``sort``, ``offset``,
+                          ``limit``; ``format=csv|jsonl``), ``record`` parsed to JSON; the route
+                          is in :mod:`detente.web.events_page`.
                           ``actor``, ``pair`` and the dyad routes' ``{a}``/``{b}`` take codes in
                           any case or names (``china,russia``, ``NATO``:
                           :func:`detente.actors.lookup.actor_arg`); an unknown one is 400 ``E315``
                           ("no actor 'Chna' — did you mean China (CHN)?").
+``GET /articles/{id}``    one article with its events (their spans placed in the text),
+                          quantities and accounts: :mod:`detente.web.article_page`.
 ``GET /stats``            :meth:`detente.store.Store.stats`.
 ``GET /dyad/{a}/{b}``     :func:`detente.analysis.dyad_series` (``freq``, ``from``, ``to``,
                           ``unit``, ``directed``, ``weighted``, ``include_all``).
@@ -63,7 +67,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from . import CODER_VERSION, __version__
 from .api_limits import CodeGate, HostGuard, check_text, parse_hosts, read_body
 from .config import Config, load_config
-from .errors import ApiError, ConfigError, DetenteError, InputError, http_status, meanings
+from .errors import ApiError, DetenteError, InputError, http_status, meanings
 from .records import MODALITIES, POLARITIES, Article, valid_unicode, valid_unicode_value
 
 # E700-E705 and, from api_limits.py, E706-E709 and E711 (POST /code's body, text and queue
@@ -217,7 +221,6 @@ ToQ = Annotated[str | None, Query(alias="to", description="Last day (inclusive):
 CodeP = Annotated[str, PathParam(description="Country or actor code, or a name, any case: CHN, china, NATO.")]
 
 router = APIRouter()
-_PARAMS = {"start": "from", "end": "to", "quad_class": "quad"}  # the store's names -> the query's
 
 
 @router.get("/health", summary="Version, store and coder status")
@@ -287,37 +290,7 @@ def _install_code_limits(app: FastAPI, config: Config) -> None:
         app.add_middleware(HostGuard, hosts=parse_hosts(config.allowed_hosts))
 
 
-@router.get("/events", summary="Events from the store, filtered")
-def events(
-    request: Request,
-    actor: Annotated[str | None, Query(description="Either side's code starts with it or its country is it; "
-                                                   "a code in any case or a name (china, Chinese, NATO).")] = None,
-    pair: Annotated[str | None, Query(description="Two codes or names, comma-separated (CHN,RUS or "
-                                                  "china,russia): events between them, either direction.")] = None,
-    start: FromQ = None,
-    end: ToQ = None,
-    root: Annotated[str | None, Query(description="CAMEO root code 01..20.")] = None,
-    quad: Annotated[int | None, Query(description="QuadClass 1..4.")] = None,
-    polarity: Polarity | None = None,
-    modality: Modality | None = None,
-    counts_only: Annotated[bool, Query(description="Only asserted actual/intended/future events.")] = False,
-    limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
-) -> dict[str, Any]:
-    from .actors.lookup import actor_arg, pair_arg
-
-    filters: dict[str, Any] = {
-        "actor": actor_arg(actor, what="actor") if actor else actor,
-        "pair": pair_arg(pair, what="pair") if pair is not None else None, "start": start, "end": end,
-        "root": root, "quad_class": quad, "polarity": polarity.value if polarity else None,
-        "modality": modality.value if modality else None, "counts_only": counts_only}
-    with _open_store(_state(request).db) as store:
-        try:
-            rows = store.events(limit=limit, **filters)
-            total = store.count_events(**filters) if hasattr(store, "count_events") else None
-        except ConfigError as exc:  # name the parameter as the client wrote it
-            raise ConfigError(exc.code, _PARAMS.get(exc.subject, exc.subject), exc.reason) from None
-    return jsonable_encoder({"count": len(rows), "total": total, "limit": limit,
-                             "events": [_jsonable_row(r) for r in rows]})
+# GET /events (filtered, sorted, paged; JSON, CSV, JSON Lines): detente.web.events_page
 
 
 @router.get("/stats", summary="Counts, date range, top pairs and CAMEO roots, last run")
@@ -422,7 +395,7 @@ def create_app(db_path: str | None = None, config: Config | None = None, engine:
     :class:`~detente.pipeline.Engine` (or anything with ``code_article``) to use for ``/code``."""
     config = (config or load_config()).with_(n_process=1)
     db = str(db_path) if db_path is not None else config.db
-    app = FastAPI(title="detente", version=__version__,
+    app = FastAPI(title="detente", version=__version__, docs_url=None, redoc_url=None,  # /docs: detente.web
                   lifespan=_lifespan,
                   description="Political event data: who did what to whom, when, where, and who says so. "
                               "Errors are JSON {\"error\": code, \"detail\": one line}.")

@@ -192,12 +192,12 @@ CATALOGUE: dict[str, ErrorCode] = _catalogue(
     # E310-E317: query filters
     ("E310", ConfigError, "a CAMEO root code that is not 01..20", "store"),
     ("E311", ConfigError, "not a date (YYYY, YYYY-MM or YYYY-MM-DD)", "dates"),
-    ("E312", ConfigError, "a pair that is not two actor codes (CHN,RUS)", "store"),
-    ("E313", ConfigError, "a QuadClass that is not 1..4", "store"),
+    ("E312", ConfigError, "a pair that is not two actor codes (CHN,RUS)", ("store", "web.events_page")),
+    ("E313", ConfigError, "a QuadClass that is not 1..4", ("store", "web.events_page")),
     ("E314", ConfigError, "an unknown column", "store"),
     ("E315", ConfigError, "no actor of that code or name in the actor knowledge base (--actor, --pair, a dyad side)",
      "actors.lookup", 400),
-    ("E316", ConfigError, "--article names no stored article", "store"),
+    ("E316", ConfigError, "--article names no stored article", ("store", "web.article_page")),
     ("E317", ConfigError, "--article names more than one article", "store"),
     # E320-E327: export
     ("E320", ConfigError, "an unknown export format or country code scheme", "export"),
@@ -250,6 +250,10 @@ CATALOGUE: dict[str, ErrorCode] = _catalogue(
     ("E711", LimitError, "the Host header names a host this server does not answer (allowed_hosts)",
      "api_limits", 421),
     ("E720", ApiError, "no actor of that name or code in the actor knowledge base (web pages)", "web.views",
+     400),
+    ("E721", ApiError, "no stored article of that id, input id or id prefix (/articles/{id}, the article page)",
+     "web.article_page", 404),
+    ("E722", ApiError, "a PLOVER type, sort column or format the events table does not know", "web.events_page",
      400),
 )
 

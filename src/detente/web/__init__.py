@@ -13,7 +13,12 @@ Contract: ``mount(app)`` adds to a :func:`detente.api.create_app` application:
                           articles (views.pair).
 ``GET /pair.csv``         The pair's series as CSV (the columns of ``dyad_series``).
 ``GET /actors``           JSON autocomplete over the actor knowledge base: ``q``, ``limit``.
-``/static/...``           detente.css, detente.js.
+``GET /browse``           Events: filters, server-side paging and sorting, CSV/JSONL of the rows
+                          shown; ``GET /events`` under it (events_page).
+``GET /article/{id}``     Article view: the text with each event's spans marked; ``GET
+                          /articles/{id}`` under it (article_page).
+``GET /docs``             Swagger UI with its assets served from /static/vendor (api_docs).
+``/static/...``           detente.css, detente.js, vendor/swagger-ui.
 ========================  ===================================================================
 
 Page errors are pages: a :class:`~detente.errors.DetenteError` is shown as its code and one
@@ -125,6 +130,10 @@ def actors(
 def mount(app: FastAPI) -> None:
     """Add the pages, the /actors route and /static to ``app`` (made by ``detente.api.create_app``)."""
     app.include_router(router)
+    from . import api_docs, article_page, events_page  # Events, Article view, offline /docs (#14)
+
+    for pages in (events_page.router, article_page.router, api_docs.router):
+        app.include_router(pages)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
 

@@ -56,3 +56,24 @@
   }
   document.querySelectorAll("input[data-autocomplete]").forEach(setup);
 })();
+// Article view: pointing at an event in the list lights its spans in the text, and the reverse.
+(function () {
+  "use strict";
+  function light(ids, on) {
+    ids.forEach(function (id) {
+      document.querySelectorAll('mark.ent[data-events~="' + id + '"]').forEach(function (m) { m.classList.toggle("lit", on); });
+      var card = document.getElementById("event-" + id);
+      if (card) { card.classList.toggle("lit", on); }
+    });
+  }
+  document.querySelectorAll("li.event-card[data-event]").forEach(function (card) {
+    var ids = [card.getAttribute("data-event")];
+    card.addEventListener("mouseenter", function () { light(ids, true); });
+    card.addEventListener("mouseleave", function () { light(ids, false); });
+  });
+  document.querySelectorAll(".article-text mark.ent[data-events]").forEach(function (m) {
+    var ids = m.getAttribute("data-events").split(" ");
+    m.addEventListener("mouseenter", function () { light(ids, true); });
+    m.addEventListener("mouseleave", function () { light(ids, false); });
+  });
+})();
