@@ -17,7 +17,7 @@ What the shared gold can and cannot measure (inspected 2026-11, ``bench/gold/*.j
   ``date_is_placeholder``); ``gsr_dev``/``petr*`` ``date`` is the *story* date. So date accuracy
   cannot be measured on them honestly; we report what can be: how many sentences hold a time
   expression, what kinds, and what the events' ``basis`` would be with the story date as the
-  publication date. The date rules are checked by the unit tests (tests/test_context_dates.py)
+  publication date. The date rules are checked by the unit tests (tests/test_context_event_dates.py)
   and by the acceptance article below.
 - Quantities: ``plover_dev`` has ``dead`` (5 records), ``injured`` (1) and ``size`` (7, crowd
   sizes, some not numbers). We compare our casualties / injured / counted quantities with them.
@@ -39,9 +39,9 @@ import time
 from pathlib import Path
 
 from detente.context.accounts import find_accounts
-from detente.context.dates import find_time_expressions, resolve_date
+from detente.context.event_dates import find_time_expressions, resolve_date
+from detente.context.event_places import place_mentions, resolve_location
 from detente.context.gazetteer import fold, gazetteer
-from detente.context.places import place_mentions, resolve_location
 from detente.context.quantities import extract_quantities
 from detente.nlp import load_pipeline
 from detente.records import Actor, Event

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from detente.context.dates import DateInfo, parse_published, resolve_date
+from detente.context.event_dates import DateInfo, parse_published, resolve_date
 
 PUB = "2023-03-16"  # a Thursday
 

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
+from detente.context.event_places import resolve_location
 from detente.context.gazetteer import gazetteer
-from detente.context.places import resolve_location
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@
 * :func:`to_date` reads a record's date for storing (``Event.date``, ``Article.published``):
   lenient, the first day of a month or year, ``None`` when there is no date to read.
 
-Dates in article text ("last Tuesday", "in March") are :mod:`detente.context.dates`;
+Dates in article text ("last Tuesday", "in March") are :mod:`detente.context.event_dates`;
 publication dates as feeds write them are :mod:`detente.ingest.dates`.
 """
 

@@ -44,6 +44,7 @@ import yaml
 from ..cache import cache_dir, load_pickle, save_pickle
 from ..errors import KnowledgeError
 from . import petrarch
+from .cities import build_city_map
 from .model import (  # noqa: F401 - the knowledge base's names, importable from here as before
     KINDS,
     NULL_CODES,
@@ -57,7 +58,6 @@ from .model import (  # noqa: F401 - the knowledge base's names, importable from
     country_of_code,
     sector_of,
 )
-from .places import build_city_map
 from .words import is_acronym, norm_words, phrase_key  # noqa: F401
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "actors"

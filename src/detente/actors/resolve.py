@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..records import Actor
+from .cities import city_country
 from .compose import FORMER, compose, hit_actor, rank_hits
 from .model import ActorKB, Hit
 from .np_rules import _copy, resolve_phrase
-from .places import city_country
 from .words import norm_words
 
 EXCLUDED_DEPS = {"conj", "cc", "relcl", "acl", "appos", "prep", "punct", "advcl", "ccomp", "xcomp",

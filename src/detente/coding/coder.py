@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .. import CODER_VERSION
 from ..config import Config, load_config
-from ..context import dates, places
+from ..context import event_dates, event_places
 from ..context.accounts import find_accounts
 from ..context.quantities import extract_quantities
 from ..nlp import sentence_index, sentences
@@ -158,8 +158,8 @@ class Coder:
         self.lexicon_roots = {h: frozenset(r) for h, r in roots.items()}
         self.verb_heads = frozenset(heads["verb"])
         self.noun_heads = frozenset(heads["noun"])
-        self._dates = dates  # each event's own date and place (detente.context)
-        self._places = places
+        self._dates = event_dates  # each event's own date and place (detente.context)
+        self._places = event_places
         # set to a dict to collect each event's trail of rules, event id -> rule names (detente eval --trace)
         self.trace: dict[str, list[str]] | None = None
 

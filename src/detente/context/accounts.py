@@ -1,16 +1,17 @@
 """Who claims what: ``find_accounts(article_id, events, doc) -> list[Account]``.
 
-Contract: when one happening between two countries is reported with different content by the
+Contract: when one episode between two countries is reported with different content by the
 two sides, return one :class:`~detente.records.Account` for it: ``parties`` [A, B] (CAMEO codes,
-the side with coded claims first), a one-line ``summary``, the ``event_ids`` of the happening and
+the side with coded claims first), a one-line ``summary``, the ``event_ids`` of the episode and
 ``claims`` = ``[{party, event_ids, says}]``.
 
 How (general, not tied to any text):
-  1. A *happening* is a run of events with the same unordered pair of source/target countries
-     whose sentences lie at most ``window`` (2) sentences apart.
-  2. A side's *claims* are the happening's events whose ``claimant.country`` is that side ("According
+  1. An *episode* is a run of events with the same unordered pair of source/target countries
+     whose sentences lie at most ``window`` (2) sentences apart, within one article (not a
+     *happening* of :mod:`detente.analysis.happenings`, which groups reports across articles).
+  2. A side's *claims* are the episode's events whose ``claimant.country`` is that side ("According
      to the Russian secretary, the two countries agreed ..."), plus *statements*: sentences near the
-     happening (one before to ``window`` after) where a speech predicate ("said", "stated",
+     episode (one before to ``window`` after) where a speech predicate ("said", "stated",
      "talked about", "spoke of", "limited itself to", "mentioned", "insisted", "denied") has a
      subject that names that side ("Beijing", "the Chinese side", "Russia's foreign ministry")
      and that carry no coded event claimed by it. A statement *says* its quoted phrases, or the
@@ -136,7 +137,7 @@ def _says(events: list[Event]) -> str:
 
 def find_accounts(article_id: str, events: list[Event], doc: Doc, country_of: CountryOf | None = None,
                   window: int = 2) -> list[Account]:
-    """Divergent accounts of one happening by the two sides (see the module docstring)."""
+    """Divergent accounts of one episode by the two sides (see the module docstring)."""
     by_pair: dict[frozenset[str], list[Event]] = {}
     for e in events:
         a = e.source.country if e.source else None

@@ -43,7 +43,7 @@ from spacy.tokens import Doc, Span
 
 from ..nlp import governing_verb, sentences
 from ..records import Location
-from .dates import sentence_starts
+from .event_dates import sentence_starts
 from .gazetteer import Gazetteer, Place, fold, gazetteer
 
 __all__ = ["PlaceMention", "place_mentions", "resolve_location"]

@@ -350,7 +350,7 @@ def extract_quantities(doc: Doc, article_id: str, country_of: CountryOf,
         text = doc[phrase[0].i:phrase[-1].i + 1].text
         date = None
         if published and verb is not None:
-            from .dates import resolve_date
+            from .event_dates import resolve_date
 
             date = resolve_date(doc, verb.i, published).date
         qid = sha256(f"{article_id}|{s_idx}|{a - sent.start_char}-{b - sent.start_char}|{measure}")[:32]
