@@ -86,3 +86,17 @@ def test_eval_trace_writes_pattern_and_rules(tmp_path: Path) -> None:
     (row,) = [json.loads(line) for line in out.read_text().splitlines()]
     (ev,) = [e for e in row["events"] if e["source"].startswith("JPN")]
     assert ev["pattern"] and "target_from_arguments" in ev["rules"]
+
+
+def test_the_min_confidence_setting_keeps_only_events_at_least_that_confident() -> None:
+    from detente.config import load_config
+    from detente.pipeline import Engine
+    from detente.records import Article
+
+    text = "Japan imposed sanctions on North Korea on Tuesday. Officials in Seoul said talks may follow."
+    every = Engine(load_config(n_process=1)).code_article(Article.make(text, published="2024-05-20")).events
+    assert every
+    cut = min(e.confidence for e in every) + 0.01
+    kept = Engine(load_config(n_process=1, min_confidence=cut)).code_article(
+        Article.make(text, published="2024-05-20")).events
+    assert kept == [e for e in every if e.confidence >= cut]

@@ -323,6 +323,8 @@ class Coder:
             events.extend(found)
             if self.pair_model is not None and len(named) >= 2:
                 events.extend(self._pair_events(sent, s_index, article, named, found))
+        if self.config.min_confidence > 0:  # the setting: events below it are not kept
+            events = [e for e in events if e.confidence >= self.config.min_confidence]
         quantities = extract_quantities(doc, article.article_id, actors.country_of, published=article.published)
         accounts = find_accounts(article.article_id, events, doc, country_of=actors.country_of)
         return CodedArticle(article=article, events=events, quantities=quantities, accounts=accounts)
