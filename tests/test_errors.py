@@ -157,6 +157,7 @@ def _status_before_the_catalogue(exc: DetenteError) -> int:
 API_STATUS = {"E700": 500, "E701": 422, "E702": 503, "E703": 501, "E704": 404, "E705": 405, "E706": 413,
               "E707": 413, "E708": 429, "E709": 503, "E711": 421, "E720": 400}
 API_STATUS.update({"E721": 404, "E722": 400})  # the Events and Article pages (web/events_page.py, article_page.py)
+API_STATUS.update({"E730": 403, "E731": 401, "E732": 401})  # writes off, no token, a wrong token (web/review.py)
 
 
 @pytest.mark.parametrize("code", list(CATALOGUE))

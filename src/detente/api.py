@@ -310,11 +310,17 @@ def _actors(a: str, b: str) -> tuple[str, str]:
 def dyad(
     request: Request, a: CodeP, b: CodeP, freq: Freq = Freq.month, start: FromQ = None, end: ToQ = None,
     unit: Unit = Unit.happenings, directed: bool = False, weighted: bool = False, include_all: bool = False,
+    reviewed: Annotated[bool, Query(description="Apply the analysts' reviews: corrected events as corrected, "
+                                                "wrong ones left out (detente.reviews).")] = False,
 ) -> dict[str, Any]:
     dyad_series = _analysis("dyad_series")
     a, b = _actors(a, b)
     db = _AnalysisDB(_state(request).db)
     try:
+        if reviewed:
+            from .reviews import apply_reviews
+
+            apply_reviews(db.con)
         if unit is Unit.happenings:
             _analysis("cluster_happenings")(db.con, only_new=True, include_all=include_all)
         series = dyad_series(db.con, a, b, freq=freq.value, start=start, end=end, directed=directed,
@@ -332,11 +338,17 @@ def changes(
                                                              "from the series' noise).")] = None,
     directed: bool = False, weighted: bool = False, include_all: bool = False,
     top: Annotated[int, Query(ge=1, le=100, description="Drivers listed per change.")] = 5,
+    reviewed: Annotated[bool, Query(description="Apply the analysts' reviews: corrected events as corrected, "
+                                                "wrong ones left out (detente.reviews).")] = False,
 ) -> dict[str, Any]:
     dyad_changes = _analysis("dyad_changes")
     a, b = _actors(a, b)
     db = _AnalysisDB(_state(request).db)
     try:
+        if reviewed:
+            from .reviews import apply_reviews
+
+            apply_reviews(db.con)
         _analysis("cluster_happenings")(db.con, only_new=True, include_all=include_all)
         series, found = dyad_changes(db.con, a, b, freq=freq.value, penalty=penalty, start=start, end=end,
                                      directed=directed, weighted=weighted, include_all=include_all, top=top)

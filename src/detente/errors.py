@@ -190,10 +190,11 @@ CATALOGUE: dict[str, ErrorCode] = _catalogue(
     ("E309", KnowledgeError, "an unknown actor file type (want .yaml, .yml, PETRARCH .txt or .json)",
      "actors.kb"),
     # E310-E317: query filters
-    ("E310", ConfigError, "a CAMEO root code that is not 01..20", "store"),
+    ("E310", ConfigError, "a CAMEO root code that is not 01..20", ("store", "web.happenings")),
     ("E311", ConfigError, "not a date (YYYY, YYYY-MM or YYYY-MM-DD)", "dates"),
-    ("E312", ConfigError, "a pair that is not two actor codes (CHN,RUS)", ("store", "web.events_page")),
-    ("E313", ConfigError, "a QuadClass that is not 1..4", ("store", "web.events_page")),
+    ("E312", ConfigError, "a pair that is not two actor codes (CHN,RUS)",
+     ("store", "web.events_page", "web.happenings")),
+    ("E313", ConfigError, "a QuadClass that is not 1..4", ("store", "web.events_page", "web.happenings")),
     ("E314", ConfigError, "an unknown column", "store"),
     ("E315", ConfigError, "no actor of that code or name in the actor knowledge base (--actor, --pair, a dyad side)",
      "actors.lookup", 400),
@@ -224,6 +225,11 @@ CATALOGUE: dict[str, ErrorCode] = _catalogue(
      "actors.petrarch"),
     ("E353", KnowledgeError, "PETRARCH actor file: a code block that cannot be read", "actors.petrarch"),
     ("E354", KnowledgeError, "PETRARCH actor file: an agent with an empty code", "actors.petrarch"),
+    # E360-E362: reviews (an analyst's corrections of coded events)
+    ("E360", ConfigError, "a review names no event of the store", ("reviews", "web.review")),
+    ("E361", ConfigError, ("a review is not valid (verdict, CAMEO code, actor, polarity or modality; 'right' "
+                           "with corrections, 'corrected' without)"), "reviews"),
+    ("E362", ConfigError, "--table reviews exports jsonl, csv or gold, without event filters", "reviews"),
     # E4xx: evaluation
     ("E401", InputError, "the gold file is not found", "evaluation"),
     ("E402", InputError, "a line of the gold file is not valid JSON", "evaluation"),
@@ -249,12 +255,16 @@ CATALOGUE: dict[str, ErrorCode] = _catalogue(
      "cli.serve"),
     ("E711", LimitError, "the Host header names a host this server does not answer (allowed_hosts)",
      "api_limits", 421),
-    ("E720", ApiError, "no actor of that name or code in the actor knowledge base (web pages)", "web.views",
-     400),
+    ("E720", ApiError, "no actor of that name or code in the actor knowledge base (web pages)",
+     ("web.views", "web.review"), 400),
     ("E721", ApiError, "no stored article of that id, input id or id prefix (/articles/{id}, the article page)",
      "web.article_page", 404),
-    ("E722", ApiError, "a PLOVER type, sort column or format the events table does not know", "web.events_page",
-     400),
+    ("E722", ApiError, "a PLOVER type, sort column or format the events or happenings table does not know",
+     ("web.events_page", "web.happenings"), 400),
+    ("E730", ApiError, "writes are off: the server was started without --allow-writes", "web.review", 403),
+    ("E731", ApiError, "a write needs the server's token (Authorization: Bearer TOKEN)", "web.review", 401),
+    ("E732", ApiError, "the token is wrong", "web.review", 401),
+    ("E733", ConfigError, "--allow-writes needs a token (--token or $DETENTE_TOKEN)", "web.review"),
 )
 
 

@@ -141,6 +141,10 @@ def export(store: Store, fmt: str, out: str | None = None, table: str = "events"
            counts_only: bool | None = None, limit: int | None = None, geo_codes: str = "fips",
            **filters: Any) -> int:
     """Write the store (or the filtered events) in ``fmt`` to ``out`` (a path) or stdout; rows written."""
+    if table == "reviews":  # the analysts' reviews: jsonl, csv, or gold for `detente eval` (detente.reviews)
+        from .reviews import export_reviews
+
+        return export_reviews(store, fmt, out, limit=limit, **filters)
     if fmt not in FORMATS:
         raise ConfigError("E320", "format", f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}")
     if geo_codes not in GEO_CODES:

@@ -34,6 +34,14 @@ def _opened(db: str | None, read_only: bool = True) -> Iterator[Any]:
         con.close()
 
 
+def _reviewed(con: Any, reviewed: bool) -> None:
+    """--reviewed: the events with the analysts' reviews applied (:func:`detente.reviews.apply_reviews`)."""
+    if reviewed:
+        from ..reviews import apply_reviews
+
+        apply_reviews(con)
+
+
 def _console() -> Console:
     # made per call so that CliRunner's captured streams are used; wide enough for a table in a pipe
     return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
@@ -60,6 +68,8 @@ def dyad(
     csv_path: str | None = typer.Option(None, "--csv", help="write the series as CSV"),
     parquet_path: str | None = typer.Option(None, "--parquet", help="write the series as Parquet"),
     plot: str | None = typer.Option(None, "--plot", help="write the dyad chart (.png or .svg)"),
+    reviewed: bool = typer.Option(False, "--reviewed", help="apply the analysts' reviews (detente.reviews): "
+                                                          "corrected events as corrected, wrong ones left out"),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """The A–B relation period by period: counts by QuadClass (raw, and per 1,000 coded articles of the
@@ -71,6 +81,7 @@ def dyad(
     a, b = actor_arg(a, what="A"), actor_arg(b, what="B")
 
     with _opened(db) as con:
+        _reviewed(con, reviewed)
         cluster_happenings(con, only_new=True, include_all=include_all)
         series = dyad_series(con, a, b, freq=freq, start=start, end=end, directed=directed,
                              weighted=weighted, include_all=include_all)
@@ -115,6 +126,8 @@ def changes(
     start: str | None = typer.Option(None, "--from", help="first date (YYYY-MM-DD, YYYY-MM or YYYY)"),
     end: str | None = typer.Option(None, "--to", help="last date, inclusive (2025-09: to 30 September)"),
     top: int = typer.Option(5, "--top", help="happenings listed per change"),
+    reviewed: bool = typer.Option(False, "--reviewed", help="apply the analysts' reviews (detente.reviews): "
+                                                          "corrected events as corrected, wrong ones left out"),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """When the A–B relation changed, from what level to what, and the happenings that moved it."""
@@ -125,6 +138,7 @@ def changes(
     a, b = actor_arg(a, what="A"), actor_arg(b, what="B")
 
     with _opened(db) as con:
+        _reviewed(con, reviewed)
         cluster_happenings(con, only_new=True)
         series, found = dyad_changes(con, a, b, freq=freq, penalty=penalty, start=start, end=end, top=top)
     if not found:
@@ -173,6 +187,8 @@ def relations(
                                        help="also organisations, groups and regions (UN, NATO, EU), in rows of "
                                             "their own after the states"),
     counts_csv: str | None = typer.Option(None, "--counts-csv", help="write the happenings per pair as CSV"),
+    reviewed: bool = typer.Option(False, "--reviewed", help="apply the analysts' reviews (detente.reviews): "
+                                                          "corrected events as corrected, wrong ones left out"),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Country × country index for a period, and the pairs warming and cooling most."""
@@ -180,6 +196,7 @@ def relations(
     console = _console()
 
     with _opened(db) as con:
+        _reviewed(con, reviewed)
         cluster_happenings(con, only_new=True)
         rel = relations_matrix(con, start, end, organisations=organisations)
     n_states = len(rel.countries) - len(rel.organisations)

@@ -110,6 +110,7 @@ class ExportFormat(str, Enum):
     csv = "csv"
     parquet = "parquet"
     gdelt = "gdelt"
+    gold = "gold"  # --table reviews: the gold format `detente eval` reads
 
 
 class GeoCodes(str, Enum):
@@ -125,6 +126,7 @@ class ExportTable(str, Enum):
     quantities = "quantities"
     accounts = "accounts"
     happenings = "happenings"  # clustered reports of one happening (detente.analysis.happenings)
+    reviews = "reviews"  # the analysts' reviews (detente.reviews)
 
 
 class StatsFormat(str, Enum):
@@ -410,6 +412,8 @@ def events(
     limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many events "
                                                                           "[default: 50 for table, else all].",
                                               show_default=False)] = None,
+    reviewed: Annotated[bool, typer.Option("--reviewed", help="Apply the analysts' reviews: corrected events as "
+                                                              "corrected, wrong ones left out.")] = False,
     db: DbOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
@@ -420,6 +424,10 @@ def events(
     filters["counts_only"] = not include_all and polarity is None and modality is None
     config = _config(db=db)
     with _store(config, read_only=True) as store:
+        if reviewed:
+            from ..reviews import apply_reviews
+
+            apply_reviews(store)
         if fmt is EventFormat.table:
             shown = limit or 50
             rows = store.events(**filters, limit=shown)
@@ -492,12 +500,15 @@ def stats(
 @app.command("export")
 def export_cmd(
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl (lossless records), csv, parquet, "
-                                                                     "or gdelt (GDELT 2.0 event table, TSV).")]
+                                                                     "gdelt (GDELT 2.0 event table, TSV), or gold "
+                                                                     "(--table reviews: the gold format `detente "
+                                                                     "eval` reads).")]
     = ExportFormat.jsonl,
     out: Annotated[str | None, typer.Option("--out", "-o", help="Write to this file [default: stdout; "
                                                                 "parquet needs a file].", show_default=False)] = None,
     table: Annotated[ExportTable, typer.Option("--table", help="What to export for jsonl/csv/parquet; "
-                                                              "jsonl of articles = one CodedArticle per line.")]
+                                                              "jsonl of articles = one CodedArticle per line; "
+                                                              "reviews: the analysts' reviews (jsonl, csv, gold).")]
     = ExportTable.events,
     header: Annotated[bool, typer.Option("--header", help="gdelt: write the column names first.")] = False,
     geo_codes: Annotated[GeoCodes, typer.Option("--geo-codes", help="gdelt: country codes of the *Geo_CountryCode "

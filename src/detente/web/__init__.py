@@ -17,8 +17,13 @@ Contract: ``mount(app)`` adds to a :func:`detente.api.create_app` application:
                           shown; ``GET /events`` under it (events_page).
 ``GET /article/{id}``     Article view: the text with each event's spans marked; ``GET
                           /articles/{id}`` under it (article_page).
+``GET /relations/view``   Relations: the country matrix and a world map; ``GET /relations``
+                          under it (relations_page).
+``GET /review``           Review: verdicts and corrections, ``GET``/``POST /reviews`` (review;
+                          writes need ``--allow-writes`` and the token).
+``GET /happenings``       JSON: the clustered happenings, filtered and paged (happenings).
 ``GET /docs``             Swagger UI with its assets served from /static/vendor (api_docs).
-``/static/...``           detente.css, detente.js, vendor/swagger-ui.
+``/static/...``           detente.css, detente.js, review.js, vendor/swagger-ui.
 ========================  ===================================================================
 
 Page errors are pages: a :class:`~detente.errors.DetenteError` is shown as its code and one
@@ -130,10 +135,14 @@ def actors(
 def mount(app: FastAPI) -> None:
     """Add the pages, the /actors route and /static to ``app`` (made by ``detente.api.create_app``)."""
     app.include_router(router)
-    from . import api_docs, article_page, events_page  # Events, Article view, offline /docs (#14)
+    from . import api_docs, article_page, events_page, happenings  # Events, Article, /happenings, /docs (#14)
 
-    for pages in (events_page.router, article_page.router, api_docs.router):
+    for pages in (events_page.router, article_page.router, happenings.router, api_docs.router):
         app.include_router(pages)
+    from . import relations_page, review  # Relations, Review and /reviews (#14)
+
+    relations_page.mount(app)
+    review.mount(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
 
