@@ -37,3 +37,19 @@ def test_schema_md_lists_gdelt_columns_in_order_and_the_store_columns() -> None:
         section = doc.split(f"### `{table}`", 1)[1].split("###", 1)[0]
         for col in cols:
             assert f"| `{col[0]}` |" in section, f"{table}.{col[0]}"
+
+
+def test_the_cli_reference_is_every_commands_current_help() -> None:
+    """docs/cli-reference.md is the --help of every command and subcommand (scripts/cli_reference.py)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("cli_reference", ROOT / "scripts" / "cli_reference.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    group = typer.main.get_group(app)
+    paths = [" ".join(p) for p in module.commands(group)]
+    assert {"ingest", "dyad", "serve", "actors lookup"} <= set(paths) and len(paths) >= 15
+    current = (ROOT / "docs" / "cli-reference.md").read_text(encoding="utf-8")
+    assert current == module.reference(), "docs/cli-reference.md is out of date: run .venv/bin/python " \
+                                          "scripts/cli_reference.py"
