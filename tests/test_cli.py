@@ -242,6 +242,7 @@ def test_demo_ingests_the_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert code == 0, out
     assert "detente demo" in out and "articles: 2 in the store" in out and str(db) in out
     assert "relation report here" in out
+    assert f"Open the app: detente serve --db {db}" in " ".join(out.split())  # the last line: the web app
     code, out, _ = run("demo", "--db", str(db))
     assert code == 0 and "2 already there" in out
 

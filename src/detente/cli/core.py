@@ -606,6 +606,7 @@ def demo(
     pair = f"{s['top_pairs'][0]['a']},{s['top_pairs'][0]['b']}" if s["top_pairs"] else "CHN,RUS"
     out.print(f"Results are in [bold]{config.db}[/bold]. Next: detente events --db {config.db} --pair {pair}; "
               f"detente stats --db {config.db}")
+    out.print(f"Open the app: detente serve --db {config.db}   (then http://127.0.0.1:8000/)", highlight=False)
     if summary.failed:
         raise typer.Exit(EXIT_FAILED)
 
