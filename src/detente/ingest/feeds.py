@@ -29,7 +29,7 @@ import feedparser
 
 from ..config import Config
 from ..records import Article
-from .common import DecodeError, build_article, read_document
+from .common import DecodeError, build_article, drop_stray_nuls, read_document, stray_nuls
 from .html import HTMLError, decode_html, extract, strip_html
 from .report import IngestReport
 from .web import Fetcher, FetchError, is_url
@@ -81,10 +81,12 @@ def read_feed_bytes(
             try:
                 page = fetcher.fetch(link, public_only=not config.allow_private_urls)
                 page_html = decode_html(page.content, link, report, page.charset)
-                found = extract(page_html, page.url)
+                found = extract(page_html, page.url, config.max_html_chars)
             except (FetchError, HTMLError, DecodeError) as exc:
                 report.warn(entry_origin, f"page not used: {exc}; using the feed's summary")
             else:
+                if found.cut:
+                    report.warn(entry_origin, found.cut)
                 article = build_article(found.text, origin=entry_origin, config=config, report=report,
                                         url=link, title=found.title or title,
                                         source=found.sitename or feed_title,
@@ -105,7 +107,7 @@ def read_feed_bytes(
 def read_feed_file(path: Path, config: Config, report: IngestReport,
                    fetcher: Fetcher | None = None) -> Iterator[Article]:
     try:
-        data = read_document(path)
+        data = read_document(path, config.max_document_bytes)
     except DecodeError as exc:
         report.fail(str(path), str(exc))
         return
@@ -113,6 +115,8 @@ def read_feed_file(path: Path, config: Config, report: IngestReport,
         report.fail(str(path), "empty file")
         return
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        report.fail(str(path), "binary file (NUL bytes), not a feed")
-        return
+        if not stray_nuls(data[:8192]):
+            report.fail(str(path), "binary file (NUL bytes), not a feed")
+            return
+        data = drop_stray_nuls(data, str(path), report)
     yield from read_feed_bytes(data, str(path), config, report, fetcher)

@@ -10,6 +10,15 @@ A page nested deeper than lxml builds (libxml2 stops at 255 levels, and the arti
 is flattened first (:func:`flatten_deep`): the tags past :data:`MAX_DEPTH` levels are taken
 out, their text kept where it was.
 
+A page longer than the setting ``max_html_chars`` (2,000,000) is made to fit before extraction
+(:func:`cut_html`; the extractor needs about 150 MB and 25 s per million characters of markup,
+and more than linearly so): its scripts, styles, inline SVG and comments are taken out (a JSON-LD
+script under 100 KB stays, for the date), then, if still too long, it is cut at the last tag that
+starts within the limit; a warning says which (``HTML is 49,000,000 chars (48,500,000 without
+scripts, styles and comments), over max_html_chars 2,000,000; cut to 1,999,990 before
+extraction``). The article is usually in the part kept; the extracted text is then cut at
+``max_chars`` like any text.
+
 Dates come from the page's metadata only (``htmldate`` without its extensive search, which
 guesses from any date-like string on the page); when the page has none the caller may
 supply one (the WARC-Date of a crawl, the date in a feed entry).
@@ -52,6 +61,37 @@ _TAG_TOKEN = re.compile(
     re.DOTALL | re.IGNORECASE)
 
 
+# [^<>]* (not [^>]*): an opening tag never missing its '>' is tried at every '<script' in linear time
+_BULK = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style|svg)\b[^<>]*>.*?(?:</\1\s*>|\Z)", re.DOTALL | re.IGNORECASE)
+_LD_JSON = re.compile(r"application/ld\+json", re.IGNORECASE)
+LD_JSON_KEPT = 100_000  # a JSON-LD script up to this long stays in a page that is cut (its date)
+
+
+def cut_html(html: str, limit: int) -> tuple[str, str | None]:
+    """``html`` within ``limit`` characters, and the warning saying what was done (``None``: nothing,
+    it fitted): scripts, styles, SVG and comments out, then a cut before the last tag starting
+    within the limit (or at the limit when no tag starts in its second half)."""
+    if len(html) <= limit:
+        return html, None
+    original = len(html)
+
+    def keep(m: re.Match[str]) -> str:
+        whole = m.group(0)
+        head = whole[:300]
+        if (m.group(1) or "").lower() == "script" and len(whole) <= LD_JSON_KEPT and _LD_JSON.search(head):
+            return whole
+        return ""
+
+    slim = _BULK.sub(keep, html)
+    if len(slim) <= limit:
+        return slim, (f"HTML is {original:,} chars, over max_html_chars {limit:,}; its scripts, styles "
+                      f"and comments left out ({len(slim):,} chars kept) before extraction")
+    end = slim.rfind("<", limit // 2, limit)
+    end = end if end > 0 else limit
+    return slim[:end], (f"HTML is {original:,} chars ({len(slim):,} without scripts, styles and "
+                        f"comments), over max_html_chars {limit:,}; cut to {end:,} before extraction")
+
+
 class HTMLError(Exception):
     """A page with no extractable article; ``str(exc)`` is the reason."""
 
@@ -63,6 +103,7 @@ class Extracted:
     date: str | None
     sitename: str | None
     url: str | None
+    cut: str | None = None  # the warning when the page was over max_html_chars (cut_html)
 
 
 def looks_like_html(text: str) -> bool:
@@ -102,7 +143,9 @@ def flatten_deep(html: str, limit: int = MAX_DEPTH) -> str:
     return "".join(parts)
 
 
-def extract(html: str | bytes, url: str | None = None) -> Extracted:
+def extract(html: str | bytes, url: str | None = None, limit: int | None = None) -> Extracted:
+    """The article in ``html``; a page over ``limit`` characters is made to fit first (:func:`cut_html`,
+    the warning in ``Extracted.cut``)."""
     import trafilatura  # 0.4 s to import: only when a page is read
 
     sample = html[:65536].decode("latin-1") if isinstance(html, bytes) else html[:65536]
@@ -110,10 +153,16 @@ def extract(html: str | bytes, url: str | None = None) -> Extracted:
         raise HTMLError("empty HTML")
     if not looks_like_html(sample):
         raise HTMLError("malformed HTML (no tags found)")
+    cut = None
     if isinstance(html, bytes):  # latin-1 maps bytes to characters one to one: the bytes come back as they were
-        flat = flatten_deep(html.decode("latin-1"))
+        page = html.decode("latin-1")
+        if limit:
+            page, cut = cut_html(page, limit)
+        flat = flatten_deep(page)
         html = html if len(flat) == len(html) else flat.encode("latin-1")
     else:
+        if limit:
+            html, cut = cut_html(html, limit)
         html = flatten_deep(html)
     try:
         doc: Any = trafilatura.bare_extraction(html, url=url, with_metadata=True,
@@ -131,7 +180,7 @@ def extract(html: str | bytes, url: str | None = None) -> Extracted:
         if first.strip() == title and rest.strip():
             text = rest.strip()
     return Extracted(text=text, title=title, date=doc.date or None,
-                     sitename=(doc.sitename or "").strip() or None, url=doc.url or None)
+                     sitename=(doc.sitename or "").strip() or None, url=doc.url or None, cut=cut)
 
 
 class _Stripper(HTMLParser):
@@ -196,10 +245,12 @@ def article_from_html(
 ) -> Article | None:
     """The Article in a page, or ``None`` with a skip recorded."""
     try:
-        page = extract(html, url)
+        page = extract(html, url, config.max_html_chars)
     except HTMLError as exc:
         report.skip(origin, str(exc))
         return None
+    if page.cut:
+        report.warn(origin, page.cut)
     return build_article(page.text, origin=origin, config=config, report=report,
                          url=url or page.url, title=page.title, source=page.sitename or source,
                          published=page.date or fallback_date)
@@ -208,7 +259,7 @@ def article_from_html(
 def read_html_file(path: Path, config: Config, report: IngestReport) -> Article | None:
     origin = str(path)
     try:
-        html = decode_html(read_document(path), origin, report)
+        html = decode_html(read_document(path, config.max_document_bytes), origin, report)
     except DecodeError as exc:
         report.fail(origin, str(exc))
         return None

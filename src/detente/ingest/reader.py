@@ -15,6 +15,11 @@ Each input is one of:
   a device (a link to ``/dev/zero``) or a socket, named or found in a folder, is a failure
   ``not a regular file (a FIFO)`` and is never read (it could block or never end).
 
+Memory is bounded by the caps in ``config`` whatever the input (docs/cli.md, "Size caps"): a
+JSON Lines line over ``max_line_bytes`` is skipped while streaming, stdin, a gzip-compressed
+download and every document read whole stop at ``max_document_bytes``, HTML is cut at
+``max_html_chars`` before extraction and a text at ``max_chars`` before parsing.
+
 Nothing stops the stream: each bad input becomes one report entry (``report.fail`` etc.)
 naming the input and the reason, and reading goes on with the next. Articles are yielded
 whole or not at all.
@@ -28,18 +33,19 @@ import os
 import re
 import stat
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
 from ..config import Config
 from ..records import Article
-from .common import DecodeError, decode_bytes
+from .common import DecodeError, decode_bytes, gunzip_bounded
 from .feeds import read_feed_bytes, read_feed_file
 from .html import article_from_html, decode_html, looks_like_html, read_html_file
-from .jsonl import read_json_bytes, read_json_file, read_jsonl_file, read_jsonl_lines
+from .jsonl import LongLine, bounded_lines, read_json_bytes, read_json_file, read_jsonl_file, read_jsonl_lines
 from .report import IngestReport
-from .text import article_from_text, read_text_file
+from .text import article_from_text, drop_split_utf8, read_text_file
 from .warc import read_warc_file, read_warc_stream
 from .web import Fetcher, FetchError, Page, is_url
 
@@ -223,8 +229,11 @@ class _Reader:
         data = page.content
         if data.startswith(b"\x1f\x8b"):
             try:
-                data = gzip.decompress(data)
-            except (OSError, EOFError) as exc:
+                data = gunzip_bounded(data, config.max_document_bytes)
+            except DecodeError as exc:
+                report.fail(url, str(exc))
+                return
+            except (OSError, EOFError, zlib.error) as exc:
                 report.fail(url, f"compressed data is corrupt or cut short ({exc})")
                 return
         fmt = _format_of_page(page, data)
@@ -240,7 +249,7 @@ class _Reader:
         elif fmt == "feed":
             yield from read_feed_bytes(data, url, config, report, self.fetcher)
         elif fmt == "jsonl":
-            yield from read_jsonl_lines(io.BytesIO(data), url, config, report)
+            yield from read_jsonl_lines(bounded_lines(io.BytesIO(data), config.max_line_bytes), url, config, report)
         elif fmt == "json":
             yield from read_json_bytes(data, url, config, report)
         elif fmt == "warc":
@@ -263,21 +272,32 @@ class _Reader:
             self.report.fail(STDIN_ORIGIN, "no standard input")
             return
         stream: IO[bytes] = getattr(sys.stdin, "buffer", None) or io.BytesIO(sys.stdin.read().encode())
-        first = b""
-        lines: list[bytes] = []
-        for line in stream:  # the blank lines before the first content line
+        first: bytes | LongLine = b""
+        lines: list[bytes | LongLine] = []
+        bounded = bounded_lines(stream, self.config.max_line_bytes)
+        for line in bounded:  # the blank lines before the first content line
             lines.append(line)
-            if line.strip():
+            if isinstance(line, LongLine) or line.strip():
                 first = line
                 break
         if not first:
             self.report.fail(STDIN_ORIGIN, "empty input")
             return
-        if first.lstrip(b"\xef\xbb\xbf \t").startswith(b"{"):
-            yield from self._guarded(STDIN_ORIGIN, read_jsonl_lines(_chain(lines, stream), STDIN_ORIGIN,
+        if isinstance(first, LongLine) or first.lstrip(b"\xef\xbb\xbf \t").startswith(b"{"):
+            yield from self._guarded(STDIN_ORIGIN, read_jsonl_lines(_chain(lines, bounded), STDIN_ORIGIN,
                                                                     self.config, self.report))
             return
-        data = b"".join(lines) + stream.read(4 * self.config.max_chars + 4)
+        data = b"".join(x for x in lines if isinstance(x, bytes))
+        # a page or feed is read up to max_document_bytes (its article may come late), a text only
+        # as far as max_chars characters can reach
+        whole = sniff(data[:4096]) in ("html", "feed")
+        limit = self.config.max_document_bytes if whole else 4 * self.config.max_chars + 4
+        data += stream.read(max(0, limit + 1 - len(data)))
+        if len(data) > limit:
+            data = drop_split_utf8(data[:limit])
+            if whole:
+                self.report.warn(STDIN_ORIGIN, f"input over {limit:,} bytes (max_document_bytes); "
+                                               f"read the first {limit:,}")
         fmt = sniff(data[:4096])
         yield from self._guarded(STDIN_ORIGIN, self._stdin_document(data, fmt))
 
@@ -302,7 +322,7 @@ class _Reader:
             yield article
 
 
-def _chain(first: list[bytes], rest: IO[bytes]) -> Iterator[bytes]:
+def _chain(first: list[bytes | LongLine], rest: Iterator[bytes | LongLine]) -> Iterator[bytes | LongLine]:
     yield from first
     yield from rest
 
