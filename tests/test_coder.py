@@ -211,6 +211,31 @@ def test_quote_flag(engine):
     assert any(e.quote for e in events)
 
 
+def test_what_an_accusation_says_is_the_accusers_claim_not_a_fact(engine):
+    events = code(engine, "Pakistan accused India of violating the ceasefire.")
+    accusation = only(events, "PAK", "IND", "11")
+    assert accusation.counts and accusation.modality == "actual"
+    content = [e for e in events if e.source and e.source.country == "IND"]
+    assert content, "the alleged act is still coded, as the accuser's claim"
+    assert all(e.modality == "alleged" and not e.counts for e in content)
+    assert all(e.claimant is not None and e.claimant.country == "PAK" for e in content)
+
+
+def test_blamed_for_and_alleged_that_are_allegations(engine):
+    blamed = [e for e in code(engine, "Syria blamed Turkey for shelling its border towns.")
+              if e.source and e.source.country == "TUR"]
+    assert blamed and all(e.modality == "alleged" and e.claimant and e.claimant.country == "SYR" for e in blamed)
+    alleged = [e for e in code(engine, "Russia alleged that Ukrainian forces shelled Donetsk.")
+               if e.cameo_root == "19"]
+    assert alleged and all(e.modality == "alleged" and not e.counts for e in alleged)
+
+
+def test_what_a_speaker_reports_still_counts(engine):
+    events = code(engine, "Officials said Turkish jets bombed Kurdish positions in Syria.")
+    bombing = [e for e in events if e.source and e.source.country == "TUR" and e.cameo_root == "19"]
+    assert bombing and all(e.modality == "actual" and e.counts for e in bombing)
+
+
 # -- nominal events -------------------------------------------------------------------------------------
 def test_possessive_invasion(engine):
     events = code(engine, "The conference discussed Iraq's invasion of Kuwait.")

@@ -32,7 +32,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 T = TypeVar("T", bound="Record")
 
 POLARITIES = ("asserted", "negated")
-MODALITIES = ("actual", "intended", "future", "hypothetical", "denied")
+MODALITIES = ("actual", "intended", "future", "hypothetical", "denied", "alleged")
 DATE_PRECISIONS = ("day", "month", "year")
 DATE_BASES = ("explicit", "relative", "publication")
 

@@ -60,6 +60,9 @@ class Cues:
     # acts that are the target's as much as the source's ("A met B" is B's meeting with A too): coded in
     # both directions, marked symmetric
     mutual_codes: tuple[str, ...] = ()
+    # verbs whose complement (a clause, or the object of accusation_preps) is an allegation: modality "alleged"
+    accusation_verbs: frozenset[str] = frozenset()
+    accusation_preps: frozenset[str] = frozenset()
     # "visitor>host" code pairs: the act seen from its target's side ("A visited B" -> B hosted A, 043)
     converse_codes: tuple[str, ...] = ()
 

@@ -10,11 +10,14 @@ Walks from the predicate up its chain of governors inside the sentence:
 - **modality**: ``hypothetical`` under a condition ("*if* China violates"), a belief or prediction over a future act ("*sure* Ukraine will join"), a hypothetical
   modal ("*would* retaliate") or a verb that only entertains the act ("*considering*
   sanctions"); ``denied`` under a denial verb ("*denied* that ...") or a negated denial frame
-  ("*not intended* as threats"); ``future`` with will/shall/going to; ``intended`` under an
-  intention verb ("*plans* to visit", "*agreed* to continue"); else ``actual``.
-- **claimant**: the subject of the nearest verb of saying above the predicate ("X *said*
-  that ...", "X *told* Y that ...", "..., X said"), a speech noun's owner ("X's *statement*
-  said"), or "*according to* X" anywhere in the sentence.
+  ("*not intended* as threats"); ``alleged`` in what an accusation or allegation says someone
+  did ("X *accused* Y of violating ...", "X *alleged* that ...": ``accusation_verbs``, not counted
+  as happened); ``future`` with will/shall/going to; ``intended`` under an intention verb ("*plans*
+  to visit", "*agreed* to continue"); else ``actual``.
+- **claimant**: the subject of the nearest verb of saying or accusing above the predicate ("X
+  *said* that ...", "X *told* Y that ...", "..., X said", "X *accused* Y of ..."; for a passive
+  accusation its agent, never the accused), a speech noun's owner ("X's *statement* said"), or
+  "*according to* X" anywhere in the sentence.
 - **quote**: the predicate stands inside quotation marks.
 """
 
@@ -96,6 +99,19 @@ def speaker_of(verb: Token, cues: Cues) -> Token | None:
     return None
 
 
+def accuser_of(verb: Token) -> Token | None:
+    """Who accuses: the active subject, or the agent of a passive ("India was accused *by Pakistan*");
+    never the accused passive subject."""
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            return child
+        if child.dep_ == "agent":
+            objs = [x for x in child.children if x.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+    return None
+
+
 def according_to(sent: Span) -> Token | None:
     for tok in sent:
         if tok.lower_ == "according":
@@ -165,6 +181,15 @@ def assess(pred: Token, sent: Span, cues: Cues, quotes: list[tuple[int, int]] | 
         if i and lem in cues.belief_words and via in ("ccomp", "xcomp", "acomp", "advcl", "parataxis") \
                 and fact.modality == "future" and scope:
             fact.modality, fact.cue = "hypothetical", t.text  # "sure Ukraine *will* join": a prediction
+        if i and t.pos_ == "VERB" and lem in cues.accusation_verbs and (
+                via in ("ccomp", "parataxis") or (via == "prep" and chain[i - 1].lower_ in cues.accusation_preps)):
+            # "Pakistan accused India *of violating* the ceasefire": the accuser's claim, not a fact
+            if fact.speech_verb is None:
+                fact.speech_verb, fact.speaker = t, accuser_of(t)
+            if scope and fact.polarity == "asserted" and fact.modality in ("actual", "intended", "future"):
+                fact.modality, fact.cue = "alleged", t.text
+            scope = neg_scope = False
+            continue
         if (i and t.pos_ in ("VERB", "AUX") and lem in cues.speech_verbs and via in ("ccomp", "parataxis")) \
                 or (i and via == "xcomp" and lem in cues.denial_verbs):
             if fact.speech_verb is None:
