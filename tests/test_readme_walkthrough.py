@@ -238,6 +238,8 @@ def _events_pair(s: Step) -> None:
     rows = [line for line in s.output.splitlines() if re.match(r"│ \d{4}-", line)]
     assert all({cell.strip() for cell in (r.split("│")[2], r.split("│")[4])} == {"IND", "PAK"} for r in rows)
     assert f"{len(rows)} of {len(rows)} events" in s.output
+    # what the accusation says India did: Pakistan's allegation, shown by --all, not counted
+    assert re.search(r"│\s+IND\s+│\s+196 Violate ceasefire\s+│\s+PAK\s+│\s+alleged\s+│", s.output)
 
 
 def _stats(s: Step) -> None:
