@@ -89,7 +89,8 @@ def main() -> None:
     con.execute("INSERT INTO events BY NAME SELECT * FROM _x")
     t0, c0 = time.perf_counter(), cpu()
     inc = cluster_happenings(con, only_new=True)
-    rows.append((f"cluster_happenings(only_new=True), +{fill_random_extra:,} events", f"{time.perf_counter() - t0:.1f} s",
+    rows.append((f"cluster_happenings(only_new=True), +{fill_random_extra:,} events",
+                 f"{time.perf_counter() - t0:.1f} s",
                  "", f"{inc.events:,} events in {inc.groups:,} groups re-clustered; CPU {cpu() - c0:.1f} s"))
     t, _ = timed(lambda: dyad_series(con, "USA", "CHN"))
     rows.append((f"dyad_series USA-CHN month, happenings of {args.cluster_events:,} events", f"{t * 1000:.0f} ms", "",

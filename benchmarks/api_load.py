@@ -204,9 +204,10 @@ def main() -> None:
             while stats(base)["articles"] == before and ingest.poll() is None:  # its first batch is in
                 time.sleep(0.2)
             first_batch = time.perf_counter() - t0
-            result: dict[str, Any] = run_load(base, pair_paths(a, b), args.requests, args.concurrency) if args.requests else {
-                "requests": 0, "errors": 0, "error_kinds": {}, "median_ms": 0.0, "p95_ms": 0.0, "seconds": 0.0,
-                "rps": 0.0, "ended": []}  # --requests 0: the ingest next to a server that only the poller reads
+            # --requests 0: the ingest next to a server that only the poller reads
+            result: dict[str, Any] = run_load(base, pair_paths(a, b), args.requests, args.concurrency) \
+                if args.requests else {"requests": 0, "errors": 0, "error_kinds": {}, "median_ms": 0.0,
+                                       "p95_ms": 0.0, "seconds": 0.0, "rps": 0.0, "ended": []}
             _, err = ingest.communicate()
             ended = time.perf_counter()
             load_avg.append(os.getloadavg()[0])

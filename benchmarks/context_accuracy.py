@@ -76,7 +76,8 @@ def _trigger_tokens(doc, markup: str) -> list[int]:  # type: ignore[no-untyped-d
 
 
 def bench_places_and_quantities(nlp, shared: Path, verbose: bool) -> None:  # type: ignore[no-untyped-def]
-    recs = [json.loads(line) for line in (shared / "bench/gold/plover_dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    gold_text = (shared / "bench/gold/plover_dev.jsonl").read_text(encoding="utf-8")
+    recs = [json.loads(line) for line in gold_text.splitlines()]
     g = gazetteer()
     first = anyt = recall = n = 0
     extra = 0
@@ -133,7 +134,8 @@ def bench_dates(nlp, shared: Path) -> None:  # type: ignore[no-untyped-def]
     print(_row("file", "sentences", "with expr", "explicit", "relative", "publication",
                widths=(22, 10, 10, 10, 10, 12)))
     for name in ("gsr_dev", "petr_validate_dev", "petr2_dev", "plover_dev"):
-        recs = [json.loads(line) for line in (shared / f"bench/gold/{name}.jsonl").read_text(encoding="utf-8").splitlines()]
+        gold_text = (shared / f"bench/gold/{name}.jsonl").read_text(encoding="utf-8")
+        recs = [json.loads(line) for line in gold_text.splitlines()]
         with_expr = 0
         basis = {"explicit": 0, "relative": 0, "publication": 0}
         for doc, r in nlp.pipe(((r["text"], r) for r in recs), as_tuples=True):

@@ -48,7 +48,8 @@ def generate(path: Path, n: int) -> float:
     t0 = time.perf_counter()
     create_tables(con, primary_keys=False)
     fill_random(con, n, seed=3)
-    con.execute("UPDATE articles SET coded_at = TIMESTAMP '2026-01-01' + to_microseconds(CAST(hash(article_id) % 1000000 AS BIGINT))")
+    con.execute("UPDATE articles SET coded_at = TIMESTAMP '2026-01-01' "
+                "+ to_microseconds(CAST(hash(article_id) % 1000000 AS BIGINT))")
     con.close()
     return time.perf_counter() - t0
 

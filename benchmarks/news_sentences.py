@@ -192,7 +192,8 @@ def batches(args: argparse.Namespace) -> None:
         name = Path(args.dir) / f"batch_{k // args.size:02d}.jsonl"
         with name.open("w", encoding="utf-8") as fh:
             for r in rows[k:k + args.size]:
-                fh.write(json.dumps({"id": r["id"], "date": r["date"], "text": text[r["id"]]}, ensure_ascii=False) + "\n")
+                row = {"id": r["id"], "date": r["date"], "text": text[r["id"]]}
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         print(name)
 
 

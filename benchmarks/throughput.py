@@ -190,7 +190,8 @@ def main() -> None:
     print(f"\n{parse['events']} events, {parse['failed']} failed; peak RSS {parse['self_mb']:.0f} MB")
     print(f"after-parse / parse, timed directly on the parsed docs: **{parse['code_s'] / parse['parse_s']:.2f}** "
           f"wall ({parse['code_s']:.1f} s / {parse['parse_s']:.1f} s), "
-          f"**{parse['code_cpu'] / parse['parse_cpu']:.2f}** CPU ({parse['code_cpu']:.1f} s / {parse['parse_cpu']:.1f} s) "
+          f"**{parse['code_cpu'] / parse['parse_cpu']:.2f}** CPU "
+          f"({parse['code_cpu']:.1f} s / {parse['parse_cpu']:.1f} s) "
           f"(target <= 0.25)\n")
     print("| processes | wall s (incl. start) | articles/s | words/s | steady articles/s | events | "
           "peak RSS self MB | largest child MB | peak RSS all processes MB |")

@@ -29,7 +29,8 @@ def make_event(article_id: str, i: int = 0, *, source: str | None = "CHN", targe
     root = cameo[:2]
     values: dict[str, Any] = {
         "event_id": event_id_for(article_id, i, (0, 5), cameo), "article_id": article_id, "sentence_index": i,
-        "sentence": f"Sentence {i} of {article_id[:6]}.", "spans": {"source": [0, 5], "predicate": [6, 9], "target": None},
+        "sentence": f"Sentence {i} of {article_id[:6]}.",
+        "spans": {"source": [0, 5], "predicate": [6, 9], "target": None},
         "date": date, "date_precision": "day", "date_basis": "explicit",
         "source": Actor(text=source, code=source + "GOV", country=source, sector="GOV", name=source, kind="state")
         if source else None,

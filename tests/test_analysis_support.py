@@ -17,7 +17,7 @@ ROOTS = {"01": (1, 0.0), "03": (1, 4.0), "04": (1, 1.0), "05": (1, 3.5), "06": (
 OUTLETS: dict[str, str] = {}
 
 
-def ev(eid: str, a: str, b: str, root: str, date: str, *, prec: str = "day", basis: str = "explicit",
+def ev(eid: str, a: str, b: str, root: str, date: str, *, prec: str = "day", basis: str = "explicit",  # noqa: PLR0913 - a test event's fields
        loc: str | None = None, article: str = "art1", sent: int = 0, goldstein: float | None = None,
        polarity: str = "asserted", modality: str = "actual", confidence: float = 0.5,
        sentence: str | None = None, cameo: str | None = None) -> Event:

@@ -37,7 +37,9 @@ def find(events: list[Event], src: str, tgt: str | None, root: str | None = None
 
 def only(events: list[Event], src: str, tgt: str | None, root: str) -> Event:
     found = find(events, src, tgt, root)
-    assert found, f"no {src}->{tgt} root {root} in {[(e.source and e.source.country, e.target and e.target.country, e.cameo, e.polarity, e.modality) for e in events]}"
+    seen = [(e.source and e.source.country, e.target and e.target.country, e.cameo, e.polarity, e.modality)
+            for e in events]
+    assert found, f"no {src}->{tgt} root {root} in {seen}"
     return found[0]
 
 
@@ -92,7 +94,8 @@ def test_a_bare_conjunct_shares_the_first_conjuncts_nationality(engine):
 
 
 def test_meet_with_is_consult(engine):
-    ev = only(code(engine, "The Indian foreign minister met with his Pakistani counterpart in Geneva."), "IND", "PAK", "04")
+    events = code(engine, "The Indian foreign minister met with his Pakistani counterpart in Geneva.")
+    ev = only(events, "IND", "PAK", "04")
     assert ev.source.sector == "GOV"
 
 
@@ -259,7 +262,8 @@ def test_odd_inputs_do_not_crash(engine):
 
 
 def test_consequent_of_a_condition_is_hypothetical(engine):
-    events = code(engine, "If Peru closes the border, Bolivia would retaliate against Peruvian exports, an official warned.")
+    events = code(engine, "If Peru closes the border, Bolivia would retaliate against Peruvian exports, "
+                          "an official warned.")
     bol = [e for e in events if e.source.country == "BOL"]
     assert bol, "the retaliation is coded"
     assert all(e.modality == "hypothetical" for e in bol)
@@ -271,7 +275,8 @@ def test_recipient_subject_reverses_roles(engine):
 
 
 def test_domestic_sector_takes_the_country_of_the_sentence(engine):
-    ev = only(code(engine, "The Zambian government signed a peace agreement with rebels in Lusaka."), "ZMB", "ZMB", "05")
+    events = code(engine, "The Zambian government signed a peace agreement with rebels in Lusaka.")
+    ev = only(events, "ZMB", "ZMB", "05")
     assert ev.target.code == "ZMBREB"
 
 
@@ -609,7 +614,8 @@ def test_a_stative_passive_subject_acts(engine):
 
 
 def test_agreeing_together_to_act_is_mutual(engine):
-    events = code(engine, "The Sudanese government and the rebels have agreed to allow humanitarian access to all areas.")
+    events = code(engine, "The Sudanese government and the rebels have agreed to allow humanitarian access "
+                          "to all areas.")
     a = [e for e in events if e.source.code == "SDNGOV" and e.target and e.target.code == "SDNREB"]
     b = [e for e in events if e.source.code == "SDNREB" and e.target and e.target.code == "SDNGOV"]
     assert a and b and a[0].symmetric and a[0].cameo_root == "03"

@@ -116,7 +116,8 @@ def test_every_catalogue_code_is_used_by_the_modules_it_names() -> None:
     for e in CATALOGUE.values():
         for m in e.modules:
             assert m in modules, f"{e.code}: no module detente.{m}"
-            assert (m, e.code) in used, f"{e.code} ({e.meaning}) is not used in detente.{m}: remove {m!r} from its entry (or the entry)"
+            assert (m, e.code) in used, \
+                f"{e.code} ({e.meaning}) is not used in detente.{m}: remove {m!r} from its entry (or the entry)"
 
 
 def test_codes_are_unique_with_one_class_and_one_meaning() -> None:

@@ -70,7 +70,8 @@ def test_plover_gold_gets_iso_country_codes(tmp_path):
     out = tmp_path / "pred.jsonl"
     result = CliRunner().invoke(app, ["eval", str(gold), "--out", str(out), "-q"])
     assert result.exit_code == 0, result.output
-    assert json.loads(out.read_text(encoding="utf-8"))["events"] == [{"source": "ROU", "target": "HUN", "code": "ACCUSE"}]
+    events = json.loads(out.read_text(encoding="utf-8"))["events"]
+    assert events == [{"source": "ROU", "target": "HUN", "code": "ACCUSE"}]
     result = CliRunner().invoke(app, ["eval", str(gold), "--out", str(out), "-q", "--cameo-countries"])
     assert json.loads(out.read_text(encoding="utf-8"))["events"][0]["source"] == "ROM"
 

@@ -549,5 +549,6 @@ def test_folder_notes_are_not_articles(tmp_path):
 
     (tmp_path / "README.md").write_text("# About these articles\n\nNotes for readers.\n", encoding="utf-8")
     (tmp_path / "LICENSE.txt").write_text("Permission is granted.\n", encoding="utf-8")
-    (tmp_path / "story.txt").write_text("Ministers met in Oslo on Monday to discuss fishing quotas.\n", encoding="utf-8")
+    story = "Ministers met in Oslo on Monday to discuss fishing quotas.\n"
+    (tmp_path / "story.txt").write_text(story, encoding="utf-8")
     assert [p.name for p in usable_files(tmp_path)] == ["story.txt"]

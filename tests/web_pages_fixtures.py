@@ -72,7 +72,8 @@ def rich_article() -> CodedArticle:
 STORY_WORDS = [("China", "signed", "Russia"), ("Chinese leaders", "expand", "Moscow"), ("Russia", "signed", "China"),
                ("The Russian foreign minister", "visited", "Beijing"), ("Russian", "clashed", "Chinese troops"),
                ("Beijing", "accused", "Moscow"), ("Chinese artillery", "shelled", "Russian positions"),
-               ("Russia", "imposed sanctions", "Chinese banks"), ("The French president", "met", "the German chancellor"),
+               ("Russia", "imposed sanctions", "Chinese banks"),
+               ("The French president", "met", "the German chancellor"),
                ("German", "held talks", "French ministers")]
 
 
@@ -83,7 +84,8 @@ def _with_words(coded: CodedArticle, words: tuple[str, str, str]) -> CodedArticl
     cb = load_codebook()
     ev = coded.events[0]
     plover, mode, context = cb.plover(ev.cameo)
-    spans: dict[str, list[int] | None] = {role: _span(ev.sentence, w) for role, w in zip(("source", "predicate", "target"), words, strict=True)}
+    roles = ("source", "predicate", "target")
+    spans: dict[str, list[int] | None] = {role: _span(ev.sentence, w) for role, w in zip(roles, words, strict=True)}
     return dataclasses.replace(coded, events=[dataclasses.replace(
         ev, spans=spans, cameo_name=cb.name(ev.cameo), plover=plover, plover_mode=mode, plover_context=context)])
 

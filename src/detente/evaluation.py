@@ -193,7 +193,8 @@ class Report:
         return {"records": self.records, "correct_rejections": self.correct_rejections,
                 **{k: v.as_dict() for k, v in self.levels.items()},
                 "per_root": {k: v.as_dict() for k, v in sorted(self.per_root.items())},
-                "confusions": [{"gold": g, "predicted": p, "count": n} for (g, p), n in self.confusions.most_common(15)]}
+                "confusions": [{"gold": g, "predicted": p, "count": n}
+                               for (g, p), n in self.confusions.most_common(15)]}
 
 
 # -- the real-news sentence format (news_dev.jsonl and benchmarks/data) -----------------------------------
@@ -349,7 +350,7 @@ class Evaluation:
         return [json.dumps({"id": r.get("id"), "events": ev}) for r, ev in zip(self.rows, self.row_events, strict=True)]
 
 
-def evaluate(rows: list[dict[str, Any]], engine: Any, *, min_confidence: float = 0.6, include_all: bool = False,
+def evaluate(rows: list[dict[str, Any]], engine: Any, *, min_confidence: float = 0.6, include_all: bool = False,  # noqa: PLR0913 - options
              unplaced: bool = False, plover: bool | None = None, iso: bool | None = None, news: bool | None = None,
              actor_chars: int = 0, trace: bool = False) -> Evaluation:
     """Code each gold record with ``engine`` (a :class:`detente.pipeline.Engine`) and score the predictions.

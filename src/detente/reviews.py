@@ -16,7 +16,8 @@ Contract:
   ``read_only=True``: its connection is replaced by an in-memory one with the file attached
   read-only) or an analysis connection with the store attached (:func:`detente.analysis.common.open_db`
   ``read_only=True``, ``detente.api._AnalysisDB``), replace ``events`` by a view in which each
-  reviewed event takes its latest review: corrected columns and ``record``, and ``wrong`` events gone. The in-memory copies of the happening tables
+  reviewed event takes its latest review: corrected columns and ``record``, and ``wrong`` events
+  gone. The in-memory copies of the happening tables
   lose the happenings with a reviewed member, so ``cluster_happenings(only_new=True)`` clusters
   them again from the reviewed events. Returns the number of reviewed events. This is ``--reviewed``
   (``reviewed=true`` in the API) in ``events``, ``dyad``, ``changes`` and ``relations``.
@@ -157,7 +158,7 @@ def _connect_for_write(db: str, tries: float = 5.0) -> Any:
             time.sleep(0.05)
 
 
-def add_review(db: str, event_id: str, verdict: str | None = None, *, cameo: str | None = None,
+def add_review(db: str, event_id: str, verdict: str | None = None, *, cameo: str | None = None,  # noqa: PLR0913 - options
                source: str | None = None, target: str | None = None, polarity: str | None = None,
                modality: str | None = None, reviewer: str | None = None, note: str | None = None) -> dict[str, Any]:
     """Store one review of ``event_id`` (see the module docstring) and return it as :func:`list_reviews` does."""

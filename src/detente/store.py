@@ -275,7 +275,7 @@ def _actor_sql(side: str) -> str:
     return f"(starts_with({side}_code, ?) OR {side}_country = ?)"
 
 
-def event_filters(actor: str | None = None, pair: Sequence[str] | None = None,
+def event_filters(actor: str | None = None, pair: Sequence[str] | None = None,  # noqa: PLR0913 - options
                   start: str | dt.date | None = None, end: str | dt.date | None = None,
                   root: str | int | None = None, quad_class: int | None = None,
                   polarity: str | None = None, modality: str | None = None,
@@ -653,7 +653,7 @@ class Store:
             raise _store_error(self.path, exc, "record the run") from None
         return run_id
 
-    def update_run(self, run_id: str, status: str | None = None, finished: bool = False,
+    def update_run(self, run_id: str, status: str | None = None, finished: bool = False,  # noqa: PLR0913 - options
                    seconds: float | None = None, failures: Sequence[tuple[str, str]] = (),
                    failures_by_reason: dict[str, int] | None = None,
                    skips_by_reason: dict[str, int] | None = None, counts: dict[str, int] | None = None,
@@ -699,7 +699,7 @@ class Store:
         return self._dicts("SELECT * FROM runs ORDER BY started_at DESC LIMIT ?", [limit])
 
     # -- reading --------------------------------------------------------------------------
-    def events(self, actor: str | None = None, pair: Sequence[str] | None = None,
+    def events(self, actor: str | None = None, pair: Sequence[str] | None = None,  # noqa: PLR0913 - options
                start: str | dt.date | None = None, end: str | dt.date | None = None,
                root: str | int | None = None, quad_class: int | None = None,
                polarity: str | None = None, modality: str | None = None,

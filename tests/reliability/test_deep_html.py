@@ -49,7 +49,8 @@ def test_a_page_within_the_limit_is_left_as_it_is() -> None:
 
 
 def test_flattening_keeps_text_and_void_or_script_content() -> None:
-    html = "<div>" * (MAX_DEPTH + 50) + "<b>bold</b> text<br><script>var s = '<div>';</script>" + "</div>" * (MAX_DEPTH + 50)
+    inner = "<b>bold</b> text<br><script>var s = '<div>';</script>"
+    html = "<div>" * (MAX_DEPTH + 50) + inner + "</div>" * (MAX_DEPTH + 50)
     flat = flatten_deep(html)
     assert "bold" in flat and " text" in flat and "var s = '<div>';" in flat
     tags = flat.replace("'<div>'", "")  # the script's string is no tag

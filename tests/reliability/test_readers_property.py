@@ -292,7 +292,8 @@ def test_stdin(store: Store, data: bytes, good_after: bool) -> None:
 # --- text ---------------------------------------------------------------------------------------
 
 @FAST
-@given(junk=st.tuples(TEXT_JUNK, STRAY).map("".join), encoding=st.sampled_from(["surrogatepass", "surrogateescape", "replace"]),
+@given(junk=st.tuples(TEXT_JUNK, STRAY).map("".join),
+       encoding=st.sampled_from(["surrogatepass", "surrogateescape", "replace"]),
        suffix=st.sampled_from([".txt", ".md"]), huge=st.booleans(), front=st.booleans())
 def test_text(store: Store, junk: str, encoding: str, suffix: str, huge: bool, front: bool) -> None:
     body = (good_text(5) + " ") * (40 if huge else 2) + junk

@@ -109,7 +109,7 @@ def _segments(kb: ActorKB, key: tuple[str, ...]) -> list[tuple[int, int, list[Hi
     return out
 
 
-def compose_words(kb: ActorKB, text: str, date: str | None) -> list[Actor]:
+def compose_words(kb: ActorKB, text: str, date: str | None) -> list[Actor]:  # noqa: C901 - to split into named steps (pyproject.toml)
     """``ActorKB.lookup``: a name, "Adjective/Name + sector noun", or "sector noun of Name"."""
 
     key = phrase_key(text)

@@ -56,7 +56,7 @@ class _Index:
         return False
 
 
-def _build(kb: ActorKB) -> _Index:
+def _build(kb: ActorKB) -> _Index:  # noqa: C901 - to split into named steps (pyproject.toml)
     idx = _Index()
     states = {code for code, e in kb.states.items() if e.sector is None}
     idx.sectors = set(kb.sectors) | set(SECTOR_CODES) | {e.sector for e in kb.entries if e.sector}

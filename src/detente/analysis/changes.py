@@ -128,7 +128,7 @@ def no_change_hint(series: list[dict], freq: str = "month", penalty: float | Non
             f"for it to be a finding: {' and '.join(why)}. Try {' or '.join(t for t in tries if t)}.")
 
 
-def explain_change(store_or_con: object, a: str, b: str, series: list[dict], change: dict,
+def explain_change(store_or_con: object, a: str, b: str, series: list[dict], change: dict,  # noqa: PLR0913 - options
                    freq: str = "month", top: int = 5, around: int = 1, directed: bool = False,
                    include_all: bool = False) -> list[dict]:
     """The happenings that moved the index most around ``change`` (largest first)."""
@@ -184,7 +184,7 @@ def _add_articles(con: Any, drivers: list[dict]) -> None:
                          for a in d["article_ids"] or []]
 
 
-def dyad_changes(store_or_con: object, a: str, b: str, freq: str = "month", penalty: float | None = None,
+def dyad_changes(store_or_con: object, a: str, b: str, freq: str = "month", penalty: float | None = None,  # noqa: PLR0913 - options
                  start: Any = None, end: Any = None, directed: bool = False, weighted: bool = False,
                  include_all: bool = False, top: int = 5) -> tuple[list[dict], list[dict]]:
     """The dyad's series and its change points, each with ``drivers`` (``explain_change``)."""

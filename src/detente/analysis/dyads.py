@@ -133,7 +133,7 @@ def _counted_rows(con: duckdb.DuckDBPyConnection, a: str, b: str, directed: bool
     return con.execute(sql, params + wparams).fetchall()
 
 
-def dyad_series(store_or_con: object, a: str, b: str, freq: str = "month", start: Any = None,
+def dyad_series(store_or_con: object, a: str, b: str, freq: str = "month", start: Any = None,  # noqa: PLR0913 - options
                 end: Any = None, directed: bool = False, weighted: bool = False,
                 include_all: bool = False, unit: str = "happenings",
                 smoothing: float = SMOOTHING) -> list[dict]:
@@ -270,7 +270,7 @@ def dyad_sources(store_or_con: object, a: str, b: str, start: Any = None, end: A
         {"happenings": 0, "articles": 0, "sources": 0}
 
 
-def series_caption(a: str, b: str, freq: str, series: list[dict], sources: dict[str, int] | None = None,
+def series_caption(a: str, b: str, freq: str, series: list[dict], sources: dict[str, int] | None = None,  # noqa: PLR0913 - options
                    directed: bool = False, weighted: bool = False, include_all: bool = False,
                    smoothing: float = SMOOTHING) -> str:
     """The chart's caption: what each point is (the formula), the filters, what it rests on."""

@@ -185,7 +185,7 @@ def _ymd(days: int) -> str:
     return (_EPOCH + _dt.timedelta(days=days)).isoformat()
 
 
-def _reason(pair: str, root: str, seed_root: str, s_lo: int, s_hi: int, s_prec: str, s_basis: str,
+def _reason(pair: str, root: str, seed_root: str, s_lo: int, s_hi: int, s_prec: str, s_basis: str,  # noqa: PLR0913 - the two reports' fields
             s_date: str, lo: int, hi: int, prec: str, basis: str, date: str,
             loc: str | None, seed_loc: str | None) -> str:
     roots = f"root {root}" if root == seed_root else f"roots {seed_root}~{root}"

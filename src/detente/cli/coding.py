@@ -33,8 +33,10 @@ def dictionary_files(path: str) -> list[str]:
 @app.command("eval")
 def eval_cmd(
     gold: str = typer.Argument(..., help="gold JSONL: {id, text, date, expected:[{source,target,code}]}"),
-    dicts: Annotated[list[str] | None, typer.Option("--dicts", help="folder or file of actor/agent dictionaries")] = None,
-    verbs: Annotated[list[str] | None, typer.Option("--verbs", help="extra verb patterns (TSV or PETRARCH .txt)")] = None,
+    dicts: Annotated[list[str] | None,
+                     typer.Option("--dicts", help="folder or file of actor/agent dictionaries")] = None,
+    verbs: Annotated[list[str] | None,
+                     typer.Option("--verbs", help="extra verb patterns (TSV or PETRARCH .txt)")] = None,
     out: str | None = typer.Option(None, "--out", help="write predictions JSONL here"),
     actor_chars: int = typer.Option(0, "--actor-chars", help="compare the first N characters of actor codes"),
     include_all: bool = typer.Option(False, "--all-events", help="also predict negated/hypothetical events"),
@@ -101,7 +103,8 @@ def eval_cmd(
         for (g, p), n in report.confusions.most_common(10):
             conf.add_row(g, p, str(n))
         console.print(conf)
-        kinds = Table(title="misses by kind" + (f" (each in {misses_out})" if misses_out else " (--misses FILE lists them)"))
+        where = f" (each in {misses_out})" if misses_out else " (--misses FILE lists them)"
+        kinds = Table(title="misses by kind" + where)
         kinds.add_column("kind")
         kinds.add_column("events", justify="right")
         for kind in MISS_KINDS:

@@ -45,8 +45,9 @@ DbOpt = Annotated[str | None, typer.Option("--db", help="DuckDB store file [defa
                                            show_default=False)]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (and the data asked for).")]
 ModelOpt = Annotated[str | None, typer.Option("--model", help="spaCy English pipeline to load.", show_default=False)]
-ActorsOpt = Annotated[list[str] | None, typer.Option("--actors", help="Extra actor file (YAML or PETRARCH .txt); repeatable.",
-                                                     show_default=False)]
+ActorsOpt = Annotated[list[str] | None,
+                      typer.Option("--actors", help="Extra actor file (YAML or PETRARCH .txt); repeatable.",
+                                   show_default=False)]
 ProcOpt = Annotated[int | None, typer.Option("--processes", "-j", min=1,
                                              help="Worker processes for coding [default: all cores].",
                                              show_default=False)]
@@ -323,7 +324,7 @@ def _flat_event(ev: Any) -> dict[str, Any]:
 
 
 @app.command()
-def code(
+def code(  # noqa: C901 - to split into named steps (pyproject.toml)
     file: Annotated[str, typer.Argument(help="An article: a .txt/.md/.html file (with an optional .meta.json "
                                              "sidecar or front matter), a .jsonl line, a URL, or - for stdin.",
                                         show_default=False)],

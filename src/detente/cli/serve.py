@@ -1,7 +1,8 @@
 """``detente serve``: run the HTTP API (:func:`detente.api.create_app`) with uvicorn.
 
 Bound to a loopback address (the default), the API answers only the Host names localhost,
-127.0.0.1 and [::1] (setting ``allowed_hosts``), against DNS rebinding. The API reads the store read-only, one connection per request, so ``detente ingest`` can
+127.0.0.1 and [::1] (setting ``allowed_hosts``), against DNS rebinding. The API reads the store
+read-only, one connection per request, so ``detente ingest`` can
 keep writing to it between requests. The coder is loaded on the first ``POST /code`` (once
 per worker process). Read-only unless ``--allow-writes``, and then every write (``POST /reviews``)
 must carry the token (``--token`` or ``$DETENTE_TOKEN``); CORS is off unless ``--cors ORIGIN``

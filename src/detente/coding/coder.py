@@ -169,7 +169,7 @@ class Coder:
         return self.lexicon.synonyms.get(lem, lem)
 
     # -- matching ---------------------------------------------------------------------------------------
-    def match(self, frame: Frame) -> Match | None:
+    def match(self, frame: Frame) -> Match | None:  # noqa: C901 - to split into named steps (pyproject.toml)
         """The most specific pattern whose words the phrase has; target candidates in order of preference.
 
         A pattern's final preposition names where the target should be ("meet with"); when that
@@ -270,7 +270,8 @@ class Coder:
                 for child in tok.children:
                     if child.dep_ in ("dobj", "obj"):
                         out.extend(conjuncts(child))
-                    elif child.dep_ == "prep" and child.lower_ in ("against", "at", "of", "over", "from", "to", "toward"):
+                    elif child.dep_ == "prep" and child.lower_ in ("against", "at", "of", "over", "from", "to",
+                                                                   "toward"):
                         out.extend(c for g in child.children if g.dep_ == "pobj" for c in conjuncts(g))
         return out
 
@@ -434,7 +435,7 @@ class Coder:
             queue.extend(c for c in t.children if c.dep_ in _NESTED_DEPS)
         return []
 
-    def _compose(self, matches: list[Match], consumed: set[int]) -> list[Match]:
+    def _compose(self, matches: list[Match], consumed: set[int]) -> list[Match]:  # noqa: C901 - to split into named steps (pyproject.toml)
         """"agreed to provide aid to X" -> one intent event (033) to X; likewise threats, appeals, demands.
 
         The complement's code picks the composed code (data/coder/complements.yaml); the governor
@@ -752,7 +753,7 @@ class Coder:
             c -= 0.1  # a subordinate or embedded clause: background more often than news
         return round(max(0.05, min(0.99, c)), 2)
 
-    def _event(self, m: Match, code: str, sent: Span, s_index: int, article: Article,
+    def _event(self, m: Match, code: str, sent: Span, s_index: int, article: Article,  # noqa: PLR0913 - options
                src: tuple[Token, Actor], tgt: tuple[Token, Actor] | None, tgt_actor: Actor | None,
                symmetric: bool, fact: Factuality, claimant: Actor | None, date_info: Any,
                location: Location | None) -> Event:
@@ -766,7 +767,7 @@ class Coder:
             pattern=f"{m.pattern.origin} {m.pattern.text}", symmetric=symmetric,
             id_extra=f"{src[1].code or src[1].text}>{tgt_actor.code if tgt_actor else ''}:{code}")
 
-    def _new_event(self, sent: Span, s_index: int, article: Article, pred: Token, code: str, plover_code: str,
+    def _new_event(self, sent: Span, s_index: int, article: Article, pred: Token, code: str, plover_code: str,  # noqa: PLR0913 - options
                    src: tuple[Token, Actor], tgt: tuple[Token, Actor] | None, tgt_actor: Actor | None,
                    fact: Factuality, claimant: Actor | None, date_info: Any, location: Location | None, *,
                    confidence: float, coder: str, pattern: str, symmetric: bool, id_extra: str) -> Event:

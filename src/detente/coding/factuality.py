@@ -7,7 +7,8 @@ Walks from the predicate up its chain of governors inside the sentence:
   "was *not* aware of ... support", "*no* agreement"), or a failure verb governs it ("failed
   to agree"). A refusal verb ("refused to meet") is not a negation: the coder turns the
   event into CAMEO's refusal code (``refusal=True``).
-- **modality**: ``hypothetical`` under a condition ("*if* China violates"), a belief or prediction over a future act ("*sure* Ukraine will join"), a hypothetical
+- **modality**: ``hypothetical`` under a condition ("*if* China violates"), a belief or prediction
+  over a future act ("*sure* Ukraine will join"), a hypothetical
   modal ("*would* retaliate") or a verb that only entertains the act ("*considering*
   sanctions"); ``denied`` under a denial verb ("*denied* that ...") or a negated denial frame
   ("*not intended* as threats"); ``alleged`` in what an accusation or allegation says someone
@@ -154,7 +155,7 @@ def _conditional(tok: Token, cues: Cues) -> bool:
                for c in tok.children)
 
 
-def assess(pred: Token, sent: Span, cues: Cues, quotes: list[tuple[int, int]] | None = None) -> Factuality:
+def assess(pred: Token, sent: Span, cues: Cues, quotes: list[tuple[int, int]] | None = None) -> Factuality:  # noqa: C901 - to split into named steps (pyproject.toml)
     fact = Factuality()
     chain: list[Token] = []
     tok = pred

@@ -107,7 +107,7 @@ def sentence_features(sent: Span, rule_events: Sequence[Event]) -> tuple[list[st
     return sorted(set(shared)), rule_roots
 
 
-def features(src_tok: Token, src: Actor, tgt_tok: Token, tgt: Actor, path: tuple[list[Token], Token, list[Token]],
+def features(src_tok: Token, src: Actor, tgt_tok: Token, tgt: Actor, path: tuple[list[Token], Token, list[Token]],  # noqa: C901 - to split into named steps (pyproject.toml)
              shared: list[str], rule_roots: dict[tuple[str, str], set[str]],
              lexicon_roots: dict[str, frozenset[str]] | None = None) -> list[str]:
     """The features of one candidate (strings; a linear model weighs each). ``lexicon_roots``: the

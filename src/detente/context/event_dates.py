@@ -131,7 +131,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("rel_month", re.compile(r"\b(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arlier\s+this|[Ll]ater\s+this)\s+(?P<m>"
                              + _MON + r")")),
     ("month", re.compile(r"\b(?P<trig>" + _TRIG + r")\s+(?:(?:early|late|mid-?)\s*)?(?P<m>" + _MON + r")")),
-    ("year", re.compile(r"\b(?P<trig>" + _TRIG + r"|[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)\s+(?:(?:early|late|mid-?)\s*)?(?P<y>" + _YEAR + r")\b(?![-–]\d)"
+    ("year", re.compile(r"\b(?P<trig>" + _TRIG + r"|[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)"
+                        r"\s+(?:(?:early|late|mid-?)\s*)?(?P<y>" + _YEAR + r")\b(?![-–]\d)"
                         r"(?!\s*(?:per\s*cent|percent|%|troops|people|soldiers|km|tonnes))")),
 ]
 _INCLUDE_TRIG = re.compile(r"^(?:since|until|till|early|late|mid-?|the\s+\w+\s+of)$", re.IGNORECASE)
@@ -235,7 +236,7 @@ def _week(monday: dt.date) -> tuple[dt.date, str, dt.date, dt.date]:
 _Res = tuple[dt.date, str, str, dt.date, dt.date]
 
 
-def _resolve_expr(e: TimeExpr, pub: dt.date | None) -> _Res | None:
+def _resolve_expr(e: TimeExpr, pub: dt.date | None) -> _Res | None:  # noqa: C901 - to split into named steps (pyproject.toml)
     g = e.groups
     k = e.kind
     fut = e.future

@@ -72,7 +72,8 @@ PLACE_OBJECT_VERBS = {"visit", "tour", "enter", "reach", "attack", "shell", "bom
 MOTION_WORDS = {"go", "travel", "fly", "send", "deploy", "arrive", "return", "move", "head", "come", "extradite",
                 "deport", "dispatch", "ship", "deliver", "withdraw", "flee", "march", "sail", "drive", "transfer",
                 "bring", "take", "visit", "trip", "journey", "flight", "deployment", "delegation", "mission",
-                "evacuate", "evacuation", "retreat", "advance", "push", "expand", "expansion", "escape", "repatriate", "smuggle", "infiltrate", "cross", "enter", "relocate", "airlift", "expel", "invite",
+                "evacuate", "evacuation", "retreat", "advance", "push", "expand", "expansion", "escape",
+                "repatriate", "smuggle", "infiltrate", "cross", "enter", "relocate", "airlift", "expel", "invite",
                 "welcome", "accompany", "lead", "pull", "redeploy", "exile", "banish", "emigrate"}
 # prepositions that mark a place only with a motion word ("sent troops to Ukraine", "a visit to
 # Nanping") or an event noun ("an attack on Kyiv"), not elsewhere ("exports to China", "spoke to Russia")
@@ -170,7 +171,7 @@ def _lookup(g: Gazetteer, span: Span, ent_of: dict[int, Span]) -> list[Place]:
 _first_verb_above = governing_verb
 
 
-def _analyse(doc: Doc, span: Span, by_root: dict[int, PlaceMention], g: Gazetteer, m: PlaceMention) -> None:
+def _analyse(doc: Doc, span: Span, by_root: dict[int, PlaceMention], g: Gazetteer, m: PlaceMention) -> None:  # noqa: C901 - to split into named steps (pyproject.toml)
     """Decide whether the mention is locative, where it attaches, and what contains it."""
     t = span.root
     while True:

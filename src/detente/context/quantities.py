@@ -123,7 +123,7 @@ _NUM_RX = re.compile(r"^(?P<cur>US\$|\$|€|£|¥|₽|₹)?(?P<n>\d{1,3}(?:,\d{3
                      r"(?P<scale>bn|mn|m|k|tn|b)?(?P<pct>%)?$", re.IGNORECASE)
 
 
-def parse_number(tokens: list[Token]) -> tuple[float | None, str | None, bool]:
+def parse_number(tokens: list[Token]) -> tuple[float | None, str | None, bool]:  # noqa: C901 - to split into named steps (pyproject.toml)
     """Tokens of a number phrase -> (value, currency, is_percent). "3,000" -> 3000; "$2 billion" ->
     (2e9, "USD", False); "50 per cent" -> (50, None, True); "a dozen" -> 12."""
     value: float | None = None
@@ -361,7 +361,7 @@ def extract_quantities(doc: Doc, article_id: str, country_of: CountryOf,
     return out
 
 
-def _classify(ctx: _Ctx, tok: Token, phrase: list[Token], node: Token, value: float, cur: str | None,
+def _classify(ctx: _Ctx, tok: Token, phrase: list[Token], node: Token, value: float, cur: str | None,  # noqa: C901 - to split into named steps (pyproject.toml)
               pct: bool) -> tuple[Any, ...] | None:
     """-> (measure, value, unit, change, from, to, verb) or None when the number measures nothing."""
     measure: str | None
@@ -471,8 +471,8 @@ def _classify(ctx: _Ctx, tok: Token, phrase: list[Token], node: Token, value: fl
     if lem in _PHYSICAL_UNITS:
         unit = _PHYSICAL_UNITS[lem]
         of = _pp(noun, ("of",)).get("of")
-        measure = (of.lemma_.lower() if of is not None else None) or (_measure_of_noun(noun.head) if noun.head.i != noun.i
-                                                                     else None) or "amount"
+        above = _measure_of_noun(noun.head) if noun.head.i != noun.i else None
+        measure = (of.lemma_.lower() if of is not None else None) or above or "amount"
         return measure, value, unit, None, None, None, _verb_above(noun)
     if lem in _PERSON_NOUNS or noun.lower_ in _PERSON_NOUNS or noun.ent_type_ == "NORP":
         measure = _counted_measure(noun)

@@ -396,7 +396,7 @@ def _str_or_none(value: Any) -> str | None:
     return text or None
 
 
-def build_article(
+def build_article(  # noqa: PLR0913 - options
     text: str,
     *,
     origin: str,
