@@ -239,8 +239,10 @@ class Snapshot:
         except FileNotFoundError:
             raise StoreError("E306", self.db, "no store here yet; run `detente ingest` first (or pass --db)") from None
         except OSError as exc:
-            raise StoreError("E303" if exc.errno == errno.ENOSPC else "E300", self.db,
-                             f"cannot copy the store for reading: {exc.strerror or exc}") from None
+            reason = f"cannot copy the store for reading: {exc.strerror or exc}"
+            if exc.errno == errno.ENOSPC:
+                raise StoreError("E303", self.db, reason) from None
+            raise StoreError("E300", self.db, reason) from None
         self.last_copy_seconds = time.monotonic() - started
         if self.last_copy_seconds > SPACED_AFTER:
             self._next_copy = time.monotonic() + COPY_SPACING * self.last_copy_seconds
