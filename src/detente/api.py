@@ -35,7 +35,8 @@ and let go of the file), so ``detente ingest`` writes to the store while the API
 requests during an ingest read the last committed batch instead of failing. The dyad and change
 routes bring the happening tables up to date the way the CLI does
 (``cluster_happenings(only_new=True)``), but in an in-memory database attached to the read-only
-copy, so the store file is never changed.
+copy, so the store file is never changed; that database is made once per copy and shared by the
+requests that read the copy (:func:`analysis_db`; with ``reviewed=true``, one per request).
 
 Errors are JSON ``{"error": code, "detail": one line}``: a :class:`~detente.errors.DetenteError`
 keeps its code and gets the HTTP status :data:`detente.errors.CATALOGUE` gives it (``E311`` a bad
@@ -49,7 +50,7 @@ import contextlib
 import json
 import threading
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from pathlib import Path
@@ -138,33 +139,114 @@ def _open_store(db: str) -> Any:
 class _AnalysisDB:
     """An in-memory DuckDB with the store attached read-only: ``events`` and ``articles`` are
     views on the store, the happening tables are copied (if the store has them) and updated
-    here, never in the store."""
+    here, never in the store. One request's own (the analysts' reviews change it);
+    :func:`analysis_db` shares one per copy of the store otherwise."""
 
     def __init__(self, db: str) -> None:
-        from .store import _store_error
-
         self._store = _open_store(db)  # says E306 (no store) / E305 / E307 (schema) in the usual words
         self.con = duckdb.connect(":memory:")
-        self.alias = f"detente_store_{uuid.uuid4().hex[:8]}"
         try:  # the copy the lease pins (kept until close)
-            self.con.execute(f"ATTACH '{_sql_str(getattr(self._store, 'snapshot', db))}' AS {self.alias} (READ_ONLY)")
-        except duckdb.Error as exc:
+            _attach_store(self.con, db, getattr(self._store, "snapshot", db))
+        except BaseException:
             self.close()
-            raise _store_error(db, exc, "open the store") from None
-        tables = {name: sql for name, sql in self.con.execute(
-            "SELECT table_name, sql FROM duckdb_tables() WHERE database_name = ?", [self.alias]).fetchall()}
-        for name in ("events", "articles", "dyad_counts", "article_days"):  # the dyad table: read where fresh
-            if name in tables:
-                self.con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {self.alias}.main."{name}"')
-        for name in ("happenings", "happening_events", "happenings_meta"):
-            if tables.get(name):
-                self.con.execute(tables[name])  # the store's DDL, with its keys
-                self.con.execute(f'INSERT INTO "{name}" SELECT * FROM {self.alias}.main."{name}"')
+            raise
 
     def close(self) -> None:
         with contextlib.suppress(duckdb.Error):
             self.con.close()
         self._store.close()
+
+
+def _attach_store(con: Any, db: str, path: str) -> None:
+    """Attach the copy at ``path`` of the store ``db`` to the in-memory ``con`` (see :class:`_AnalysisDB`)."""
+    from .store import _store_error
+
+    alias = f"detente_store_{uuid.uuid4().hex[:8]}"
+    try:
+        con.execute(f"ATTACH '{_sql_str(path)}' AS {alias} (READ_ONLY)")
+    except duckdb.Error as exc:
+        raise _store_error(db, exc, "open the store") from None
+    tables = {name: sql for name, sql in con.execute(
+        "SELECT table_name, sql FROM duckdb_tables() WHERE database_name = ?", [alias]).fetchall()}
+    for name in ("events", "articles", "dyad_counts", "article_days"):  # the dyad table: read where fresh
+        if name in tables:
+            con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {alias}.main."{name}"')
+    for name in ("happenings", "happening_events", "happenings_meta"):
+        if tables.get(name):
+            con.execute(tables[name])  # the store's DDL, with its keys
+            con.execute(f'INSERT INTO "{name}" SELECT * FROM {alias}.main."{name}"')
+
+
+class _SharedAnalysis:
+    """The :class:`_AnalysisDB` of one copy of the store, its happening tables brought up to date
+    (``cluster_happenings(only_new=True, include_all=...)``) once: a copy never changes, so every
+    request on it would find the same, and nothing left to cluster. Requests only read it, each
+    through a cursor of its own (:func:`analysis_db`); it is closed with the copy
+    (:meth:`detente.api_snapshot.Lease.cached`)."""
+
+    def __init__(self, db: str, path: str, include_all: bool) -> None:
+        self.con = duckdb.connect(":memory:")
+        try:
+            _attach_store(self.con, db, path)
+            _analysis("cluster_happenings")(self.con, only_new=True, include_all=include_all)
+        except BaseException:
+            self.close()
+            raise
+        self._lock = threading.Lock()
+
+    def cursor(self) -> Any:
+        with self._lock:
+            return self.con.cursor()
+
+    def close(self) -> None:
+        with contextlib.suppress(duckdb.Error):
+            self.con.close()
+
+
+@dataclass
+class Analysis:
+    """What :func:`analysis_db` gives a request: ``con`` to read the store's ``events``,
+    ``articles`` and up-to-date happening tables from, and ``reviewed``, the number of reviewed
+    events applied (0 without ``reviewed``)."""
+
+    con: Any
+    reviewed: int = 0
+
+
+@contextlib.contextmanager
+def analysis_db(db: str, include_all: bool = False, reviewed: bool = False,
+                happenings: bool = True) -> Iterator[Analysis]:
+    """The store ``db`` for analysis, for one request: the in-memory database of :class:`_AnalysisDB`
+    on this process's latest copy, the happening tables up to date (with ``include_all``). Without
+    ``reviewed`` the database is the copy's :class:`_SharedAnalysis`, made by the first request
+    on that copy and read by the others (through a cursor each; never written): no ATTACH and no
+    clustering per request. With ``reviewed`` (the analysts' reviews applied: it rewrites
+    ``events`` and the happenings) a private one, as before, clustered only if ``happenings``."""
+    if reviewed:
+        from .reviews import apply_reviews
+
+        adb = _AnalysisDB(db)
+        try:
+            n = apply_reviews(adb.con)
+            if happenings:
+                _analysis("cluster_happenings")(adb.con, only_new=True, include_all=include_all)
+            yield Analysis(adb.con, n)
+        finally:
+            adb.close()
+        return
+    include_all = include_all and happenings  # a series of events reads no happening
+    store = _open_store(db)
+    try:
+        shared = store.lease.cached(("analysis", include_all),
+                                    lambda path: _SharedAnalysis(db, path, include_all))
+        cur = shared.cursor()
+        try:
+            yield Analysis(cur)
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                cur.close()
+    finally:
+        store.close()
 
 
 def _sql_str(text: str) -> str:
@@ -315,18 +397,10 @@ def dyad(
 ) -> dict[str, Any]:
     dyad_series = _analysis("dyad_series")
     a, b = _actors(a, b)
-    db = _AnalysisDB(_state(request).db)
-    try:
-        if reviewed:
-            from .reviews import apply_reviews
-
-            apply_reviews(db.con)
-        if unit is Unit.happenings:
-            _analysis("cluster_happenings")(db.con, only_new=True, include_all=include_all)
+    with analysis_db(_state(request).db, include_all=include_all, reviewed=reviewed,
+                     happenings=unit is Unit.happenings) as db:
         series = dyad_series(db.con, a, b, freq=freq.value, start=start, end=end, directed=directed,
                              weighted=weighted, include_all=include_all, unit=unit.value)
-    finally:
-        db.close()
     return jsonable_encoder({"a": a.upper(), "b": b.upper(), "freq": freq.value, "unit": unit.value,
                              "series": series})
 
@@ -343,17 +417,9 @@ def changes(
 ) -> dict[str, Any]:
     dyad_changes = _analysis("dyad_changes")
     a, b = _actors(a, b)
-    db = _AnalysisDB(_state(request).db)
-    try:
-        if reviewed:
-            from .reviews import apply_reviews
-
-            apply_reviews(db.con)
-        _analysis("cluster_happenings")(db.con, only_new=True, include_all=include_all)
+    with analysis_db(_state(request).db, include_all=include_all, reviewed=reviewed) as db:
         series, found = dyad_changes(db.con, a, b, freq=freq.value, penalty=penalty, start=start, end=end,
                                      directed=directed, weighted=weighted, include_all=include_all, top=top)
-    finally:
-        db.close()
     return jsonable_encoder({"a": a.upper(), "b": b.upper(), "freq": freq.value, "series": series,
                              "changes": found})
 

@@ -8,7 +8,9 @@ has committed a batch and let go of the file (:mod:`detente.store`: a run does b
 
 Contract (used by :mod:`detente.api`): ``snapshot_of(db).lease() -> Lease`` (``.path``, the copy to
 open read-only; ``.release()`` when done). A lease pins its copy: a newer copy may replace it for
-later requests, but it is deleted only when the last lease on it is released.
+later requests, but it is deleted only when the last lease on it is released. ``lease.cached(key,
+make)``: what requests derive from a copy (:mod:`detente.api`: the analysis database with the
+happenings brought up to date), made once per copy and shared, closed when the copy is deleted.
 
 Why a copy is never torn: it is taken while holding a shared lock on the store file, the very lock
 DuckDB takes (a POSIX record lock over the whole file): no writer can have the file open while it
@@ -44,6 +46,7 @@ import struct
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,6 +111,10 @@ class _Copy:
     leases: int = 0
     retired: bool = False
     keep: Any = None  # a connection that keeps DuckDB's instance of the copy loaded between requests
+    # what requests derive from this copy once and share (Lease.cached), closed with the copy
+    cache: dict[Any, Any] = field(default_factory=dict)
+    cache_lock: threading.Lock = field(default_factory=threading.Lock)
+    deleted: bool = False
 
     def settled(self) -> bool:
         """Unchanged since the copy, for sure: its mtime is well before the copy (or a second has passed)."""
@@ -115,6 +122,12 @@ class _Copy:
         return self.made - mtime > SETTLED or time.time() - self.made < SETTLED
 
     def delete(self) -> None:
+        with self.cache_lock:  # waits for a build in progress (its request holds a lease: only at shutdown)
+            self.deleted = True
+            cached, self.cache = list(self.cache.values()), {}
+        for obj in cached:
+            with contextlib.suppress(Exception):
+                obj.close()
         if self.keep is not None:
             with contextlib.suppress(duckdb.Error):
                 self.keep.close()
@@ -131,6 +144,20 @@ class Lease:
     _snapshot: Snapshot
     _copy: _Copy
     _released: bool = field(default=False)
+
+    def cached(self, key: Any, make: Callable[[str], Any]) -> Any:
+        """``make(path)`` of this lease's copy, made once per copy and ``key`` and shared by every
+        lease on it (the copy never changes); closed (``.close()``) when the copy is deleted, i.e.
+        after the last lease on a replaced copy is released. Concurrent callers wait for one build."""
+        copy = self._copy
+        with copy.cache_lock:
+            if key in copy.cache:
+                return copy.cache[key]
+            obj = make(self.path)
+            if not copy.deleted:  # deleted under a live lease only at shutdown: then not kept
+                copy.cache[key] = obj
+            self._snapshot.cache_builds += 1
+            return obj
 
     def release(self) -> None:
         if not self._released:
@@ -151,6 +178,7 @@ class Snapshot:
         self._fd_ino: int | None = None
         self._next_copy = 0.0  # monotonic time before which no new copy is made
         self.copies = 0  # made so far (tests, benchmarks)
+        self.cache_builds = 0  # Lease.cached() builds so far (tests)
         self.last_copy_seconds = 0.0
 
     # -- leases ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ happening's date, inclusive), ``root`` (CAMEO root 01..20), ``quad`` (1..4); ass
 only unless ``include_all``; ``reviewed=true`` clusters the reviewed events
 (:func:`detente.reviews.apply_reviews`). ``sort``: ``date`` (default), ``mentions``, ``goldstein``,
 ``-`` before it for descending. As ``/dyad``, the happening tables are brought up to date in memory
-(``detente.api._AnalysisDB``): the store file is never written.
+(``detente.api.analysis_db``, made once per copy of the store): the store file is never written.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def happenings(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Response:
     from ..actors.lookup import actor_arg, pair_arg
-    from ..api import _analysis, _AnalysisDB
+    from ..api import analysis_db
 
     codes = pair_arg(pair, what="pair") if pair else None
     if codes is not None and len(codes) != 2:
@@ -117,16 +117,8 @@ def happenings(
     where, params = happening_where(pair=(codes[0], codes[1]) if codes else None,
                                     actor=actor_arg(actor, what="actor") if actor else None, start=start, end=end,
                                     root=root, quad=quad, include_all=include_all)
-    db = _AnalysisDB(request.app.state.detente.db)
-    try:
-        if reviewed:
-            from ..reviews import apply_reviews
-
-            apply_reviews(db.con)
-        _analysis("cluster_happenings")(db.con, only_new=True, include_all=include_all)
+    with analysis_db(request.app.state.detente.db, include_all=include_all, reviewed=reviewed) as db:
         rows, total = happening_rows(db.con, where, params, sort=sort, offset=offset, limit=limit)
-    finally:
-        db.close()
     body = {"count": len(rows), "total": total, "offset": offset, "limit": limit, "sort": sort,
             "reviewed": reviewed, "happenings": rows}
     return Response(json.dumps(body, ensure_ascii=False, default=_json), media_type="application/json",

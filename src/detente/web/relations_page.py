@@ -47,21 +47,13 @@ router = APIRouter()
 
 def relations(db: str, start: str | None = None, end: str | None = None, reviewed: bool = False,
               organisations: bool = False, max_countries: int = 25) -> dict[str, Any]:
-    from ..api import _analysis, _AnalysisDB
+    from ..api import _analysis, analysis_db
     from .views import _states
 
-    adb = _AnalysisDB(db)
-    try:
-        n_reviewed = 0
-        if reviewed:
-            from ..reviews import apply_reviews
-
-            n_reviewed = apply_reviews(adb.con)
-        _analysis("cluster_happenings")(adb.con, only_new=True)
+    with analysis_db(db, reviewed=reviewed) as adb:
+        n_reviewed = adb.reviewed
         rel = _analysis("relations_matrix")(adb.con, start or None, end or None, max_countries=max_countries,
                                             organisations=organisations)
-    finally:
-        adb.close()
     names = {s["code"]: s["name"] for s in _states()}
     codes = set(rel.countries) | {p["a"] for p in rel.pairs} | {p["b"] for p in rel.pairs}
     return {"start": rel.start.isoformat(), "end": rel.end.isoformat(), "mid": rel.mid.isoformat(),

@@ -18,7 +18,7 @@ Contract (each takes the store path and returns plain dicts the templates and JS
   ``E720``, with the closest name as a suggestion.
 
 Like the HTTP API, every read opens the store read-only and closes it, and the happening tables are
-updated in memory (``detente.api._AnalysisDB``), never in the store file.
+updated in memory (``detente.api.analysis_db``: once per copy of the store), never in the store file.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import functools
 import re
 from typing import Any
 
-from ..api import _analysis, _AnalysisDB, _open_store
+from ..api import _analysis, _open_store, analysis_db
 from ..errors import ApiError, ConfigError, meanings
 
 WEB_ERRORS = meanings("web.views")  # E720; its status: detente.errors.CATALOGUE
@@ -140,14 +140,11 @@ def overview(db: str, top: int = 10) -> dict[str, Any]:
     warming: list[dict] = []
     cooling: list[dict] = []
     if stats["events"]:
-        adb = _AnalysisDB(db)
-        try:
+        with analysis_db(db) as adb:
             rel = _analysis("relations_matrix")(adb.con)
             warming, cooling = rel.warming(top=5), rel.cooling(top=5)
             happenings = adb.con.execute("SELECT count(*) FROM happenings WHERE asserted").fetchall()[0][0]
             halves = {"start": rel.start.isoformat(), "mid": rel.mid.isoformat(), "end": rel.end.isoformat()}
-        finally:
-            adb.close()
     else:
         halves, happenings = {}, 0
     return {"stats": stats, "timeline": list(timeline.values()), "warming": warming, "cooling": cooling,
@@ -173,9 +170,7 @@ def _articles(con: Any, ids: set[str]) -> dict[str, dict[str, Any]]:
 def pair(db: str, a: str, b: str, freq: str = "month", start: str | None = None, end: str | None = None,
          top: int = 5) -> dict[str, Any]:
     a, b = a.upper(), b.upper()
-    adb = _AnalysisDB(db)
-    try:
-        _analysis("cluster_happenings")(adb.con, only_new=True)
+    with analysis_db(db) as adb:
         series, changes = _analysis("dyad_changes")(adb.con, a, b, freq=freq, start=start or None,
                                                    end=end or None, top=top)
         members_of = _analysis("happening_members")
@@ -185,8 +180,6 @@ def pair(db: str, a: str, b: str, freq: str = "month", start: str | None = None,
                 d["members"] = members_of(adb.con, d["happening_id"])
                 needed.update(m["article_id"] for m in d["members"])
         articles = _articles(adb.con, needed)
-    finally:
-        adb.close()
     for ch in changes:
         pos = ch["position"]
         prev = next((i for i in range(pos - 1, -1, -1) if series[i]["n"] > 0), None)
