@@ -630,6 +630,9 @@ class Store:
         except duckdb.Error as exc:
             self._rollback()
             raise _store_error(self.path, exc, f"write {len(written)} article(s)") from None
+        except BaseException:  # Ctrl-C mid-batch: rolled back, so the run can still write and record itself
+            self._rollback()
+            raise
         finally:
             for name in tables:
                 with contextlib.suppress(duckdb.Error):
