@@ -92,7 +92,7 @@ def test_ingest_summary_shows_warnings(tmp_path: Path) -> None:
 
     with Store(tmp_path / "s.duckdb") as store:
         summary, _ = _run(tmp_path, store)
-    console = Console(width=200, record=True)
+    console = Console(width=2000, record=True)  # a reason names a temporary path of any length: no wrapping
     console.print(_summary_table(summary, "s.duckdb"))
     console.print(_reasons_table("warnings by reason", summary.warnings_by_reason, summary.warnings))
     text = console.export_text()
