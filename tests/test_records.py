@@ -202,3 +202,22 @@ def test_the_real_engines_output_validates(engine: Any, schema: dict[str, Any]) 
                                              "The United States criticised the deal.", published="2022-09-16"))
     assert coded.article.status == "ok"
     assert validate(coded.to_dict(), {"$ref": "#/$defs/CodedArticle"}, schema) == []
+
+
+def test_counted_sql_is_event_counts() -> None:
+    """One definition of a counted event: the SQL every aggregate uses agrees with Event.counts."""
+    import duckdb
+
+    from conftest import make_event
+    from detente.records import MODALITIES, POLARITIES, counted_sql
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE events (polarity VARCHAR, modality VARCHAR)")
+    for polarity in POLARITIES:
+        for modality in MODALITIES:
+            con.execute("DELETE FROM events")
+            con.execute("INSERT INTO events VALUES (?, ?)", [polarity, modality])
+            (counted,) = con.execute(f"SELECT {counted_sql()} FROM events").fetchone()  # type: ignore[misc]
+            event = make_event("a1", polarity=polarity, modality=modality)
+            assert counted == event.counts, (polarity, modality)
+    assert not make_event("a1", modality="alleged").counts and make_event("a1", modality="future").counts

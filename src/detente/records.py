@@ -33,6 +33,17 @@ T = TypeVar("T", bound="Record")
 
 POLARITIES = ("asserted", "negated")
 MODALITIES = ("actual", "intended", "future", "hypothetical", "denied", "alleged")
+# What a "counted" event is, once for the records and the SQL of every aggregate: asserted, and
+# actual, intended or future (not hypothetical, denied or alleged).
+COUNTED_MODALITIES = ("actual", "intended", "future")
+
+
+def counted_sql(alias: str = "") -> str:
+    """The SQL condition for :attr:`Event.counts` over an ``events`` table (a missing polarity reads as
+    asserted, a missing modality as actual, as in stores written before those columns)."""
+    p = f"{alias}." if alias else ""
+    mods = ", ".join(f"'{m}'" for m in COUNTED_MODALITIES)
+    return f"(coalesce({p}polarity, 'asserted') = 'asserted' AND coalesce({p}modality, 'actual') IN ({mods}))"
 DATE_PRECISIONS = ("day", "month", "year")
 DATE_BASES = ("explicit", "relative", "publication")
 
@@ -214,8 +225,8 @@ class Event(Record):
 
     @property
     def counts(self) -> bool:
-        """Asserted, non-hypothetical, non-denied: what aggregates use by default."""
-        return self.polarity == "asserted" and self.modality in ("actual", "intended", "future")
+        """Asserted, and actual, intended or future: what aggregates use by default (:func:`counted_sql`)."""
+        return self.polarity == "asserted" and self.modality in COUNTED_MODALITIES
 
 
 @dataclass

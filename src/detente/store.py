@@ -52,7 +52,7 @@ import pyarrow.compute as pc
 from . import CODER_VERSION
 from .dates import parse_bound, to_date  # to_date: the stored date (spark.py imports it from here)
 from .errors import ConfigError, StoreError
-from .records import Account, Article, CodedArticle, Event, Quantity
+from .records import Account, Article, CodedArticle, Event, Quantity, counted_sql
 
 SCHEMA_VERSION = "1"
 DEFAULT_PATH = "detente.duckdb"
@@ -320,7 +320,7 @@ def event_filters(actor: str | None = None, pair: Sequence[str] | None = None,  
         where.append("modality = ?")
         params.append(modality)
     if counts_only:
-        where.append("polarity = 'asserted' AND modality IN ('actual', 'intended', 'future')")
+        where.append(counted_sql())
     if article_id:
         where.append("article_id = ?")
         params.append(article_id)
@@ -809,7 +809,7 @@ class Store:
         top CAMEO roots and country pairs (counted events), runs."""
         one = lambda sql: self.query(sql).fetchall()[0]  # fetchall: DuckDB wants results finished
         by_status = dict(self.query("SELECT status, count(*) FROM articles GROUP BY status ORDER BY 1").fetchall())
-        counted = "polarity = 'asserted' AND modality IN ('actual', 'intended', 'future')"
+        counted = counted_sql()
         n_events, n_counted, first, last = one(
             f"SELECT count(*), count(*) FILTER (WHERE {counted}), min(date), max(date) FROM events")
         pairs = self.query(

@@ -19,9 +19,8 @@ from typing import Any
 import duckdb
 
 from ..errors import AnalysisError
+from ..records import counted_sql
 from ..store import Store, _store_error
-
-COUNTING_MODALITIES = ("actual", "intended", "future")
 
 
 def connection(store_or_con: Any) -> duckdb.DuckDBPyConnection:
@@ -96,10 +95,8 @@ def require_events(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def counting_sql(alias: str = "") -> str:
-    """SQL condition: asserted and actual/intended/future (``Event.counts``)."""
-    p = f"{alias}." if alias else ""
-    mods = ", ".join(f"'{m}'" for m in COUNTING_MODALITIES)
-    return f"(coalesce({p}polarity, 'asserted') = 'asserted' AND coalesce({p}modality, 'actual') IN ({mods}))"
+    """SQL condition: asserted and actual/intended/future (``Event.counts``): :func:`detente.records.counted_sql`."""
+    return counted_sql(alias)
 
 
 def norm_code(code: str) -> str:

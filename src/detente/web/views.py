@@ -29,10 +29,11 @@ from typing import Any
 
 from ..api import _analysis, _open_store, analysis_db
 from ..errors import ApiError, ConfigError, meanings
+from ..records import counted_sql
 
 WEB_ERRORS = meanings("web.views")  # E720; its status: detente.errors.CATALOGUE
 
-COUNTED = "polarity = 'asserted' AND modality IN ('actual', 'intended', 'future')"
+COUNTED = counted_sql()  # detente.records: what a counted event is
 
 
 # ---------------------------------------------------------------------------------------------
