@@ -696,8 +696,6 @@ class Store:
             raise _store_error(self.path, exc, "record the run") from None
         self._let_go_if_due()
 
-    finish_run = update_run
-
     def runs(self, limit: int = 20) -> list[dict[str, Any]]:
         return self._dicts("SELECT * FROM runs ORDER BY started_at DESC LIMIT ?", [limit])
 

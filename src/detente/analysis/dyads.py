@@ -298,8 +298,3 @@ def busiest_pairs(store_or_con: object, limit: int = 10, include_domestic: bool 
                        [limit]).fetchall()
     return [(r[0], r[1], int(r[2])) for r in rows]
 
-
-def date_range(store_or_con: object) -> tuple[_dt.date | None, _dt.date | None]:
-    con = connection(store_or_con)
-    row = fetch_one(con, "SELECT min(date), max(date) FROM events")
-    return (row[0], row[1]) if row else (None, None)
