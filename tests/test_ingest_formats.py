@@ -552,3 +552,10 @@ def test_folder_notes_are_not_articles(tmp_path):
     story = "Ministers met in Oslo on Monday to discuss fishing quotas.\n"
     (tmp_path / "story.txt").write_text(story, encoding="utf-8")
     assert [p.name for p in usable_files(tmp_path)] == ["story.txt"]
+
+
+def test_every_format_has_a_reader() -> None:
+    """Dispatch is a table: each format a file can have (by suffix or by its first bytes) has a reader."""
+    from detente.ingest.reader import FILE_READERS, FORMATS
+
+    assert set(FORMATS.values()) | {"text", "html", "jsonl", "json", "warc", "feed"} == set(FILE_READERS)

@@ -34,9 +34,9 @@ import re
 import stat
 import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from ..config import Config
 from ..records import Article
@@ -131,6 +131,22 @@ def usable_files(folder: Path) -> Iterator[Path]:
                 yield path
 
 
+
+def _one(article: Article | None) -> Iterator[Article]:
+    if article is not None:
+        yield article
+
+
+# format (FORMATS, sniff) -> the reader of a file of that format: (path, config, report, fetcher) -> articles
+FILE_READERS: dict[str, Callable[[Path, Config, IngestReport, Any], Iterable[Article]]] = {
+    "text": lambda path, config, report, _: _one(read_text_file(path, config, report)),
+    "html": lambda path, config, report, _: _one(read_html_file(path, config, report)),
+    "jsonl": lambda path, config, report, _: read_jsonl_file(path, config, report),
+    "json": lambda path, config, report, _: read_json_file(path, config, report),
+    "warc": lambda path, config, report, _: read_warc_file(path, config, report),
+    "feed": read_feed_file,
+}
+
 class _Reader:
     def __init__(self, config: Config, report: IngestReport) -> None:
         self.config = config
@@ -182,25 +198,7 @@ class _Reader:
         yield from self._guarded(origin, self._file_reader(path, fmt))
 
     def _file_reader(self, path: Path, fmt: str) -> Iterator[Article]:
-        config, report = self.config, self.report
-        if fmt == "text":
-            article = read_text_file(path, config, report)
-            if article is not None:
-                yield article
-        elif fmt == "html":
-            article = read_html_file(path, config, report)
-            if article is not None:
-                yield article
-        elif fmt == "jsonl":
-            yield from read_jsonl_file(path, config, report)
-        elif fmt == "json":
-            yield from read_json_file(path, config, report)
-        elif fmt == "warc":
-            yield from read_warc_file(path, config, report)
-        elif fmt == "feed":
-            yield from read_feed_file(path, config, report, self.fetcher)
-        else:  # pragma: no cover - FORMATS and sniff() only name the formats above
-            raise ValueError(fmt)
+        yield from FILE_READERS[fmt](path, self.config, self.report, self.fetcher)
 
     def _guarded(self, origin: str, articles: Iterator[Article]) -> Iterator[Article]:
         """Yield from ``articles``; an unexpected error ends this input with a failure."""
