@@ -11,7 +11,7 @@ from rich.table import Table
 
 from ..actors import load_kb
 from ..errors import DetenteError
-from .app import app
+from .app import app, console
 
 actors_app = typer.Typer(help="Query the actor knowledge base: names, codes, roles on a date.",
                          no_args_is_help=True)
@@ -30,9 +30,7 @@ def _kb(actors: list[str] | None) -> Any:
 
 
 def _console() -> Console:
-    """A console wide enough for the table when output goes to a file or pipe."""
-    c = Console()
-    return c if c.is_terminal else Console(width=160)
+    return console(width=160)  # wide enough for the roles table in a file or pipe
 
 
 def _check_format(fmt: str) -> None:

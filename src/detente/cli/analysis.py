@@ -5,7 +5,6 @@ Thin: parse options, call :mod:`detente.analysis`, print (Rich tables) and write
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -14,9 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .app import app
-
-DB_HELP = "DuckDB store file (default: the db setting, detente.duckdb)"
+from .app import DbOpt, app, console
 
 
 @contextmanager
@@ -43,8 +40,7 @@ def _reviewed(con: Any, reviewed: bool) -> None:
 
 
 def _console() -> Console:
-    # made per call so that CliRunner's captured streams are used; wide enough for a table in a pipe
-    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
+    return console()
 
 
 def _fmt(v: object) -> str:
@@ -70,7 +66,7 @@ def dyad(
     plot: str | None = typer.Option(None, "--plot", help="write the dyad chart (.png or .svg)"),
     reviewed: bool = typer.Option(False, "--reviewed", help="apply the analysts' reviews (detente.reviews): "
                                                           "corrected events as corrected, wrong ones left out"),
-    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    db: DbOpt = None,
 ) -> None:
     """The A–B relation period by period: counts by QuadClass (raw, and per 1,000 coded articles of the
     period), Goldstein, cooperation–conflict index."""
@@ -128,7 +124,7 @@ def changes(
     top: int = typer.Option(5, "--top", help="happenings listed per change"),
     reviewed: bool = typer.Option(False, "--reviewed", help="apply the analysts' reviews (detente.reviews): "
                                                           "corrected events as corrected, wrong ones left out"),
-    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    db: DbOpt = None,
 ) -> None:
     """When the A–B relation changed, from what level to what, and the happenings that moved it."""
     from ..actors.lookup import actor_arg
@@ -189,7 +185,7 @@ def relations(
     counts_csv: str | None = typer.Option(None, "--counts-csv", help="write the happenings per pair as CSV"),
     reviewed: bool = typer.Option(False, "--reviewed", help="apply the analysts' reviews (detente.reviews): "
                                                           "corrected events as corrected, wrong ones left out"),
-    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    db: DbOpt = None,
 ) -> None:
     """Country × country index for a period, and the pairs warming and cooling most."""
     from ..analysis import cluster_happenings, relations_matrix
@@ -232,7 +228,7 @@ def happenings(
     rebuild: bool = typer.Option(False, "--rebuild", help="re-cluster everything (default: only new events)"),
     include_all: bool = typer.Option(False, "--all", help="also cluster negated/hypothetical/denied events"),
     top: int = typer.Option(10, "--top", help="most reported happenings listed"),
-    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    db: DbOpt = None,
 ) -> None:
     """Group events that report the same happening and save them in the store (tables happenings,
     happening_events, and the dyad table dyad_counts); dyad, changes and relations then only cluster what

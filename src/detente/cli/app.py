@@ -16,6 +16,7 @@ from importlib.metadata import version as package_version
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from typer.core import TyperGroup
 
 from ..errors import ConfigError, DetenteError
@@ -73,3 +74,18 @@ def _root(
 ) -> None:
     # no docstring: the group's help is the one given to typer.Typer above
     pass
+
+
+# --- shared by every command module -------------------------------------------------------------
+
+DbOpt = Annotated[str | None, typer.Option("--db", help="DuckDB store file [default: $DETENTE_DB or ./detente.duckdb]",
+                                           show_default=False)]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (and the data asked for).")]
+
+
+def console(stderr: bool = False, width: int = 120) -> Console:
+    """A Rich console, made per call so that CliRunner's captured streams are used; ``width`` columns when
+    the output is not a terminal (a file or a pipe) and $COLUMNS does not say."""
+    tty = (sys.stderr if stderr else sys.stdout).isatty()
+    return Console(stderr=stderr, highlight=False, soft_wrap=False,
+                   width=None if tty or "COLUMNS" in os.environ else width)

@@ -12,14 +12,11 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import json
-import os
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -37,13 +34,11 @@ from rich.text import Text
 
 from ..config import Config, load_config
 from ..errors import ConfigError, InputError
-from .app import EXIT_FAILED, EXIT_OK, app
+from .app import EXIT_FAILED, EXIT_OK, DbOpt, QuietOpt, app
+from .app import console as _console
 
 # --- shared options ----------------------------------------------------------------------------
 
-DbOpt = Annotated[str | None, typer.Option("--db", help="DuckDB store file [default: $DETENTE_DB or ./detente.duckdb]",
-                                           show_default=False)]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (and the data asked for).")]
 ModelOpt = Annotated[str | None, typer.Option("--model", help="spaCy English pipeline to load.", show_default=False)]
 ActorsOpt = Annotated[list[str] | None,
                       typer.Option("--actors", help="Extra actor file (YAML or PETRARCH .txt); repeatable.",
@@ -140,13 +135,6 @@ def _config(**overrides: Any) -> Config:
     if actors:
         overrides["actors"] = tuple(actors)
     return load_config(**overrides)
-
-
-def _console(stderr: bool = False) -> Console:
-    # made per call so that CliRunner's captured streams are used; wide enough for a table in a pipe
-    tty = (sys.stderr if stderr else sys.stdout).isatty()
-    return Console(stderr=stderr, highlight=False, soft_wrap=False,
-                   width=None if tty or "COLUMNS" in os.environ else 120)
 
 
 def _store(config: Config, read_only: bool = False) -> Any:
