@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import csv
 import json
-import threading
-import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,9 +24,9 @@ pytest.importorskip("playwright.sync_api", reason="the browser tests need playwr
 from playwright.sync_api import Page, expect
 
 import test_web
+from browser_helpers import CHROMIUM, SHOTS, serving
 from detente.api import create_app
 from detente.records import CodedArticle
-from test_web import CHROMIUM, SHOTS, _free_port
 from web_pages_fixtures import LAVROV, build_pages_store
 
 browser, page_fixture = test_web.browser, test_web.page  # the browser and a page that records errors, shared
@@ -49,18 +47,8 @@ def server(store: tuple[str, CodedArticle]) -> Iterator[str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         app = create_app(db_path=store[0])
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
 
 
 def _no_errors(page: Page) -> None:

@@ -93,11 +93,14 @@ def speaker_of(verb: Token, cues: Cues) -> Token | None:
                         else:
                             return g
             return child
-        if child.dep_ == "agent":
-            objs = [x for x in child.children if x.dep_ == "pobj"]
-            if objs:
-                return objs[0]
+        if child.dep_ == "agent" and (agent := _agent_object(child)) is not None:
+            return agent
     return None
+
+
+def _agent_object(agent: Token) -> Token | None:
+    """The object of a passive's ``by`` phrase."""
+    return next((x for x in agent.children if x.dep_ == "pobj"), None)
 
 
 def accuser_of(verb: Token) -> Token | None:
@@ -106,10 +109,8 @@ def accuser_of(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "nsubj":
             return child
-        if child.dep_ == "agent":
-            objs = [x for x in child.children if x.dep_ == "pobj"]
-            if objs:
-                return objs[0]
+        if child.dep_ == "agent" and (agent := _agent_object(child)) is not None:
+            return agent
     return None
 
 
