@@ -201,6 +201,32 @@ def test_lease_cache_is_per_copy_and_closed_with_it(db: str) -> None:
         snap.close(now=True)
 
 
+def test_a_slow_build_holds_up_only_its_own_key(db: str) -> None:
+    snap = api_snapshot.Snapshot(db)
+    go = threading.Event()
+
+    def slow(path: str) -> str:
+        go.wait(10)
+        return "slow"
+
+    try:
+        lease = snap.lease()
+        assert lease.cached("ready", lambda path: "ready") == "ready"
+        builder = threading.Thread(target=lease.cached, args=("slow", slow))
+        builder.start()
+        while "slow" not in lease._copy.building:  # the build has begun
+            time.sleep(0.01)
+        assert lease.cached("ready", lambda path: "other") == "ready"
+        assert builder.is_alive()  # answered while the other key was still being built
+        go.set()
+        builder.join()
+        assert lease.cached("slow", slow) == "slow" and snap.cache_builds == 2
+        lease.release()
+    finally:
+        go.set()
+        snap.close(now=True)
+
+
 def test_events_csv_of_every_event_is_the_export(db: str, tmp_path: Path) -> None:
     """The CSV route looks the crosswalk's columns up itself: every cell as `detente export` writes it."""
     client = TestClient(create_app(db_path=db))

@@ -113,7 +113,8 @@ class _Copy:
     keep: Any = None  # a connection that keeps DuckDB's instance of the copy loaded between requests
     # what requests derive from this copy once and share (Lease.cached), closed with the copy
     cache: dict[Any, Any] = field(default_factory=dict)
-    cache_lock: threading.Lock = field(default_factory=threading.Lock)
+    cache_lock: threading.Lock = field(default_factory=threading.Lock)  # guards cache and building
+    building: dict[Any, threading.Lock] = field(default_factory=dict)  # a lock per key: one build at a time
     deleted: bool = False
 
     def settled(self) -> bool:
@@ -122,7 +123,7 @@ class _Copy:
         return self.made - mtime > SETTLED or time.time() - self.made < SETTLED
 
     def delete(self) -> None:
-        with self.cache_lock:  # waits for a build in progress (its request holds a lease: only at shutdown)
+        with self.cache_lock:
             self.deleted = True
             cached, self.cache = list(self.cache.values()), {}
         for obj in cached:
@@ -153,10 +154,16 @@ class Lease:
         with copy.cache_lock:
             if key in copy.cache:
                 return copy.cache[key]
+            building = copy.building.setdefault(key, threading.Lock())
+        with building:  # one build per key; other keys' requests are not held up
+            with copy.cache_lock:
+                if key in copy.cache:
+                    return copy.cache[key]
             obj = make(self.path)
-            if not copy.deleted:  # deleted under a live lease only at shutdown: then not kept
-                copy.cache[key] = obj
-            self._snapshot.cache_builds += 1
+            with copy.cache_lock:
+                if not copy.deleted:  # deleted under a live lease only at shutdown: then not kept
+                    copy.cache[key] = obj
+                self._snapshot.cache_builds += 1
             return obj
 
     def release(self) -> None:
