@@ -57,3 +57,33 @@ def serving(app: Any) -> Iterator[str]:
     finally:
         srv.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Headless chromium (Debian's binary) driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@contextmanager
+def watched_page(browser: Any, **context: Any) -> Iterator[Any]:
+    """A page of a new browser context whose console errors, page errors and failed requests are
+    collected in ``page.errors`` (each test asserts it is empty)."""
+    ctx = browser.new_context(viewport={"width": 1100, "height": 900}, **context)
+    p = ctx.new_page()
+    errors: list[str] = []
+    p.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    p.on("pageerror", lambda exc: errors.append(str(exc)))
+    p.on("requestfailed", lambda req: errors.append(f"request failed: {req.url}"))
+    p.errors = errors
+    try:
+        yield p
+    finally:
+        ctx.close()

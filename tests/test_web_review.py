@@ -19,10 +19,10 @@ pytest.importorskip("fastapi")
 uvicorn = pytest.importorskip("uvicorn")
 pytest.importorskip("playwright.sync_api", reason="the browser tests need playwright (pip install -e '.[dev]')")
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from typer.testing import CliRunner
 
-from browser_helpers import CHROMIUM, NO_CHROMIUM, SHOTS, serving
+from browser_helpers import CHROMIUM, NO_CHROMIUM, SHOTS, chromium, serving, watched_page
 from detente.api import create_app
 from detente.cli import app as cli
 from detente.web import review
@@ -55,23 +55,14 @@ def server(store: str) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    p = context.new_page()
-    errors: list[str] = []
-    p.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    p.on("pageerror", lambda exc: errors.append(str(exc)))
-    p.on("requestfailed", lambda req: errors.append(f"request failed: {req.url}"))
-    p.errors = errors  # type: ignore[attr-defined]
-    yield p
-    context.close()
+    with watched_page(browser) as p:
+        yield p
 
 
 def _shot(page: Page, name: str) -> None:
