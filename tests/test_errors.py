@@ -155,7 +155,7 @@ def _status_before_the_catalogue(exc: DetenteError) -> int:
 
 
 # the statuses the API layer's own errors were raised (or answered) with
-API_STATUS = {"E700": 500, "E701": 422, "E702": 503, "E703": 501, "E704": 404, "E705": 405, "E706": 413,
+API_STATUS = {"E700": 500, "E701": 422, "E702": 503, "E704": 404, "E705": 405, "E706": 413,
               "E707": 413, "E708": 429, "E709": 503, "E711": 421, "E720": 400}
 API_STATUS.update({"E721": 404, "E722": 400})  # the Events and Article pages (web/events_page.py, article_page.py)
 API_STATUS.update({"E730": 403, "E731": 401, "E732": 401})  # writes off, no token, a wrong token (web/review.py)
@@ -183,7 +183,7 @@ EXAMPLES = [
     KnowledgeError("E341", "actors.yaml", "actor file not found"),
     ConfigError("E311", "from", "not a date: 'last week'"),
     AnalysisError("E604", "XX", "is not a country code"),
-    ApiError("E703", "dyad_series", "not available"),
+    ApiError("E702", "coder", "could not be loaded"),
     LimitError("E708", "code", "3 requests already waiting", retry_after=7),
 ]
 
@@ -242,6 +242,6 @@ def test_the_api_and_web_code_lists_come_from_the_catalogue() -> None:
     from detente.api_limits import LIMIT_ERRORS
     from detente.web import WEB_ERRORS
 
-    assert sorted(API_ERRORS) == [f"E70{i}" for i in range(10)] + ["E711"]
+    assert sorted(API_ERRORS) == [f"E70{i}" for i in range(10) if i != 3] + ["E711"]  # E703 retired
     assert sorted(LIMIT_ERRORS) == ["E706", "E707", "E708", "E709", "E711"]
     assert {"E720": CATALOGUE["E720"].meaning} == WEB_ERRORS

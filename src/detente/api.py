@@ -50,7 +50,7 @@ import contextlib
 import json
 import threading
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from pathlib import Path
@@ -66,6 +66,7 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import CODER_VERSION, __version__
+from .analysis import cluster_happenings, dyad_changes, dyad_series
 from .api_limits import CodeGate, HostGuard, check_text, parse_hosts, read_body
 from .config import Config, load_config
 from .errors import ApiError, DetenteError, InputError, http_status, meanings
@@ -188,7 +189,7 @@ class _SharedAnalysis:
         self.con = duckdb.connect(":memory:")
         try:
             _attach_store(self.con, db, path)
-            _analysis("cluster_happenings")(self.con, only_new=True, include_all=include_all)
+            cluster_happenings(self.con, only_new=True, include_all=include_all)
         except BaseException:
             self.close()
             raise
@@ -229,7 +230,7 @@ def analysis_db(db: str, include_all: bool = False, reviewed: bool = False,
         try:
             n = apply_reviews(adb.con)
             if happenings:
-                _analysis("cluster_happenings")(adb.con, only_new=True, include_all=include_all)
+                cluster_happenings(adb.con, only_new=True, include_all=include_all)
             yield Analysis(adb.con, n)
         finally:
             adb.close()
@@ -251,18 +252,6 @@ def analysis_db(db: str, include_all: bool = False, reviewed: bool = False,
 
 def _sql_str(text: str) -> str:
     return text.replace("'", "''")
-
-
-def _analysis(name: str) -> Callable[..., Any]:
-    """``detente.analysis.<name>``, checked at call time (an install may lack it)."""
-    try:
-        from detente import analysis
-    except ImportError as exc:
-        raise ApiError("E703", name, f"detente.analysis cannot be imported ({exc})") from None
-    fn = getattr(analysis, name, None)
-    if not callable(fn):
-        raise ApiError("E703", name, f"detente.analysis has no {name}()")
-    return fn  # type: ignore[no-any-return]
 
 
 def _jsonable_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -395,7 +384,6 @@ def dyad(
     reviewed: Annotated[bool, Query(description="Apply the analysts' reviews: corrected events as corrected, "
                                                 "wrong ones left out (detente.reviews).")] = False,
 ) -> dict[str, Any]:
-    dyad_series = _analysis("dyad_series")
     a, b = _actors(a, b)
     with analysis_db(_state(request).db, include_all=include_all, reviewed=reviewed,
                      happenings=unit is Unit.happenings) as db:
@@ -415,7 +403,6 @@ def changes(
     reviewed: Annotated[bool, Query(description="Apply the analysts' reviews: corrected events as corrected, "
                                                 "wrong ones left out (detente.reviews).")] = False,
 ) -> dict[str, Any]:
-    dyad_changes = _analysis("dyad_changes")
     a, b = _actors(a, b)
     with analysis_db(_state(request).db, include_all=include_all, reviewed=reviewed) as db:
         series, found = dyad_changes(db.con, a, b, freq=freq.value, penalty=penalty, start=start, end=end,

@@ -245,7 +245,6 @@ CATALOGUE: dict[str, ErrorCode] = _catalogue(
     ("E700", ApiError, "internal error (a bug: the detail names the exception)", "api", 500),
     ("E701", ApiError, "the request is not valid (a missing or wrong parameter or body field)", "api", 422),
     ("E702", ApiError, "the coder (spaCy pipeline, actors, lexicon) could not be loaded", "api", 503),
-    ("E703", ApiError, "this analysis is not available in this installation", "api", 501),
     ("E704", ApiError, "no such route", "api", 404),
     ("E705", ApiError, "method not allowed on this route", "api", 405),
     ("E706", LimitError, "the request body is larger than code_max_bytes", "api_limits", 413),

@@ -47,12 +47,13 @@ router = APIRouter()
 
 def relations(db: str, start: str | None = None, end: str | None = None, reviewed: bool = False,
               organisations: bool = False, max_countries: int = 25) -> dict[str, Any]:
-    from ..api import _analysis, analysis_db
+    from ..analysis import relations_matrix
+    from ..api import analysis_db
     from .views import _states
 
     with analysis_db(db, reviewed=reviewed) as adb:
         n_reviewed = adb.reviewed
-        rel = _analysis("relations_matrix")(adb.con, start or None, end or None, max_countries=max_countries,
+        rel = relations_matrix(adb.con, start or None, end or None, max_countries=max_countries,
                                             organisations=organisations)
     names = {s["code"]: s["name"] for s in _states()}
     codes = set(rel.countries) | {p["a"] for p in rel.pairs} | {p["b"] for p in rel.pairs}

@@ -27,7 +27,8 @@ import functools
 import re
 from typing import Any
 
-from ..api import _analysis, _open_store, analysis_db
+from ..analysis import dyad_changes, happening_members, relations_matrix
+from ..api import _open_store, analysis_db
 from ..errors import ApiError, ConfigError, meanings
 from ..records import counted_sql
 
@@ -142,7 +143,7 @@ def overview(db: str, top: int = 10) -> dict[str, Any]:
     cooling: list[dict] = []
     if stats["events"]:
         with analysis_db(db) as adb:
-            rel = _analysis("relations_matrix")(adb.con)
+            rel = relations_matrix(adb.con)
             warming, cooling = rel.warming(top=5), rel.cooling(top=5)
             happenings = adb.con.execute("SELECT count(*) FROM happenings WHERE asserted").fetchall()[0][0]
             halves = {"start": rel.start.isoformat(), "mid": rel.mid.isoformat(), "end": rel.end.isoformat()}
@@ -172,9 +173,9 @@ def pair(db: str, a: str, b: str, freq: str = "month", start: str | None = None,
          top: int = 5) -> dict[str, Any]:
     a, b = a.upper(), b.upper()
     with analysis_db(db) as adb:
-        series, changes = _analysis("dyad_changes")(adb.con, a, b, freq=freq, start=start or None,
+        series, changes = dyad_changes(adb.con, a, b, freq=freq, start=start or None,
                                                    end=end or None, top=top)
-        members_of = _analysis("happening_members")
+        members_of = happening_members
         needed: set[str] = set()
         for ch in changes:
             for d in ch["drivers"]:
