@@ -22,6 +22,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from detente.api import create_app
+from detente.export import export
 from detente.records import CodedArticle
 from detente.store import Store
 from detente.web.article_page import locate, marked_text
@@ -119,7 +120,7 @@ def test_events_csv_is_the_export_of_exactly_the_rows_shown(client: TestClient, 
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert [row["event_id"] for row in rows] == shown and len(shown) == 6
     with Store(built[0], read_only=True) as s:  # the same columns and cells as `detente export --format csv`
-        s.export("csv", str(tmp_path / "all.csv"))
+        export(s, "csv", str(tmp_path / "all.csv"))
     exported = {row["event_id"]: row for row in csv.DictReader((tmp_path / "all.csv").open(encoding="utf-8"))}
     assert rows == [exported[i] for i in shown]
     assert all(row["article_title"] and row["source_iso3"] == row["source_country"] for row in rows)

@@ -28,6 +28,7 @@ from conftest import make_coded
 from detente import api_snapshot
 from detente.analysis import cluster_happenings, relations_matrix
 from detente.api import _AnalysisDB, analysis_db, create_app
+from detente.export import export
 from detente.reviews import add_review
 from detente.store import Store
 from detente.web.happenings import happening_rows, happening_where
@@ -234,7 +235,7 @@ def test_events_csv_of_every_event_is_the_export(db: str, tmp_path: Path) -> Non
     assert r.status_code == 200
     rows = list(csv.DictReader(io.StringIO(r.text)))
     with Store(db, read_only=True) as s:
-        s.export("csv", str(tmp_path / "all.csv"))
+        export(s, "csv", str(tmp_path / "all.csv"))
     exported = list(csv.DictReader((tmp_path / "all.csv").open(encoding="utf-8")))
     assert len(rows) == len(exported) > 10
     assert list(rows[0]) == list(exported[0])  # the same columns, in order

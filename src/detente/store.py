@@ -719,12 +719,6 @@ class Store:
             sql += f" LIMIT {int(limit)}"
         return self._dicts(sql, params)
 
-    def export(self, fmt: str, out: str | None = None, **options: Any) -> int:
-        """Write the store as ``jsonl``, ``csv``, ``parquet`` or ``gdelt``: :func:`detente.export.export`."""
-        from .export import export
-
-        return export(self, fmt, out, **options)
-
     def count_events(self, **filters: Any) -> int:
         where, params = self.event_where(**filters)
         return int(self.query(f"SELECT count(*) FROM events WHERE {where}", params).fetchall()[0][0])
