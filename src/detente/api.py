@@ -66,11 +66,17 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import CODER_VERSION, __version__
+from .actors.lookup import actor_arg
 from .analysis import cluster_happenings, dyad_changes, dyad_series
 from .api_limits import CodeGate, HostGuard, check_text, parse_hosts, read_body
+from .api_snapshot import close_all, open_store
 from .config import Config, load_config
 from .errors import ApiError, DetenteError, InputError, http_status, meanings
+from .ingest import IngestReport
+from .ingest.jsonl import record_to_article
 from .records import MODALITIES, POLARITIES, Article, valid_unicode, valid_unicode_value
+from .reviews import apply_reviews
+from .store import _store_error, parse_day
 
 # E700-E705 and, from api_limits.py, E706-E709 and E711 (POST /code's body, text and queue
 # limits, the Host check)
@@ -132,8 +138,6 @@ def _state(request: Request) -> _State:
 # (detente.api_snapshot: reading never holds a lock on the store file, so ingest can write to it)
 
 def _open_store(db: str) -> Any:
-    from .api_snapshot import open_store
-
     return open_store(db)
 
 
@@ -160,8 +164,6 @@ class _AnalysisDB:
 
 def _attach_store(con: Any, db: str, path: str) -> None:
     """Attach the copy at ``path`` of the store ``db`` to the in-memory ``con`` (see :class:`_AnalysisDB`)."""
-    from .store import _store_error
-
     alias = f"detente_store_{uuid.uuid4().hex[:8]}"
     try:
         con.execute(f"ATTACH '{_sql_str(path)}' AS {alias} (READ_ONLY)")
@@ -224,8 +226,6 @@ def analysis_db(db: str, include_all: bool = False, reviewed: bool = False,
     clustering per request. With ``reviewed`` (the analysts' reviews applied: it rewrites
     ``events`` and the happenings) a private one, as before, clustered only if ``happenings``."""
     if reviewed:
-        from .reviews import apply_reviews
-
         adb = _AnalysisDB(db)
         try:
             n = apply_reviews(adb.con)
@@ -336,10 +336,6 @@ def _code_request(raw: bytes) -> CodeRequest:
 
 
 def _code_article(st: _State, body: CodeRequest) -> Article:
-    from .ingest import IngestReport
-    from .ingest.jsonl import record_to_article
-    from .store import parse_day
-
     published = None
     if body.published:
         day = parse_day(body.published, what="published")
@@ -372,8 +368,6 @@ def stats(request: Request, top: Annotated[int, Query(ge=1, le=1000)] = 10) -> d
 
 def _actors(a: str, b: str) -> tuple[str, str]:
     """The path's two sides as stored codes (names and lower case accepted; unknown: 400 E315)."""
-    from .actors.lookup import actor_arg
-
     return actor_arg(a, what="a"), actor_arg(b, what="b")
 
 
@@ -449,8 +443,6 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """At shutdown, delete this process's copies of the store (uvicorn ends a SIGTERM'd process
     with the signal, so ``atexit`` would not run)."""
     yield
-    from .api_snapshot import close_all
-
     close_all()
 
 

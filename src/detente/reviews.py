@@ -44,8 +44,14 @@ from typing import Any
 
 import duckdb
 
+from .actors.lookup import _index, actor_arg
+from .coding.codebook import load_codebook
+from .countries import is_state
 from .errors import ConfigError, StoreError
+from .evaluation import prediction_events
+from .export import _opened, refuse_database
 from .records import MODALITIES, POLARITIES, Event
+from .store import Store, _store_error
 
 VERDICTS = ("right", "wrong", "corrected")
 CORRECTABLE = ("cameo", "source", "target", "polarity", "modality")
@@ -84,9 +90,6 @@ _WRITE_LOCK = threading.Lock()  # one writer per process; DuckDB refuses a secon
 
 def _actor_fields(text: str, what: str) -> dict[str, Any]:
     """The actor a correction names: its stored code, country, sector and name."""
-    from .actors.lookup import _index, actor_arg
-    from .countries import is_state
-
     try:
         code = actor_arg(text, what=what)
     except ConfigError as exc:
@@ -103,8 +106,6 @@ def _actor_fields(text: str, what: str) -> dict[str, Any]:
 def _correction(event: dict[str, Any], cameo: str | None, source: str | None, target: str | None,
                 polarity: str | None, modality: str | None) -> tuple[dict, dict, dict]:
     """(changes, column patch, record patch) of a correction of ``event`` (a row of ``events``)."""
-    from .coding.codebook import load_codebook
-
     changes: dict[str, list[Any]] = {}
     columns: dict[str, Any] = {}
     record: dict[str, Any] = {}
@@ -146,8 +147,6 @@ def _correction(event: dict[str, Any], cameo: str | None, source: str | None, ta
 def _connect_for_write(db: str, tries: float = 5.0) -> Any:
     """The store opened for writing; while a reader of this process has it open (the web server's
     requests), DuckDB refuses a second configuration of the file: wait for it a few seconds."""
-    from .store import Store
-
     deadline = time.monotonic() + tries
     while True:
         try:
@@ -198,8 +197,6 @@ def add_review(db: str, event_id: str, verdict: str | None = None, *, cameo: str
                          columns.get("polarity"), columns.get("modality"), (note or "").strip() or None,
                          event["coder"], json.dumps(changes), json.dumps(patch) if patch else None])
         except duckdb.Error as exc:
-            from .store import _store_error
-
             raise _store_error(db, exc, "store the review") from None
         finally:
             store.close()
@@ -238,8 +235,6 @@ def list_reviews(store_or_path: Any, event_id: str | None = None, limit: int | N
                  review_id: str | None = None) -> list[dict[str, Any]]:
     """The reviews (newest first), ``changes`` and ``patch`` parsed; a store without reviews: ``[]``."""
     if isinstance(store_or_path, str):
-        from .store import Store
-
         with Store(store_or_path, read_only=True) as store:
             return list_reviews(store, event_id=event_id, limit=limit, review_id=review_id)
     con = _con(store_or_path)
@@ -310,8 +305,6 @@ def _in_memory(store: Any) -> duckdb.DuckDBPyConnection:
     read-only and a view per table (as :func:`detente.analysis.common.open_db` does): views there are
     seen by every cursor of the connection (the exports stream on cursors of their own), a temporary
     view is not."""
-    from .store import _store_error
-
     path = getattr(store, "snapshot", None) or store.path  # the API reads a copy (detente.api_snapshot)
     store.con.close()
     con = duckdb.connect(":memory:")
@@ -358,8 +351,6 @@ def apply_reviews(store_or_con: Any) -> int:
 
 def gold_records(store: Any) -> list[dict[str, Any]]:
     """One gold record per reviewed sentence (see the module docstring), in store order."""
-    from .evaluation import prediction_events
-
     con = _con(store)
     db = _source(con)
     if not _has_reviews(con, db):
@@ -393,8 +384,6 @@ EXPORT_FORMATS = ("jsonl", "csv", "gold")
 
 def export_reviews(store: Any, fmt: str, out: str | None = None, **filters: Any) -> int:
     """``detente export --table reviews``: the reviews as JSON Lines or CSV, or the gold set; rows written."""
-    from .export import _opened, refuse_database
-
     given = sorted(k for k, v in filters.items() if v not in (None, False, ()))
     if fmt not in EXPORT_FORMATS or given:
         why = f"format {fmt!r}" if fmt not in EXPORT_FORMATS else f"filters {', '.join(given)}"

@@ -26,6 +26,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from .. import CODER_VERSION
+from ..actors import DocActors
 from ..config import Config, load_config
 from ..context import event_dates, event_places
 from ..context.accounts import find_accounts
@@ -292,8 +293,6 @@ class Coder:
     # -- the document -----------------------------------------------------------------------------------
     def doc_actors(self, doc: Doc, article: Article) -> Any:
         """The actors of a document (:class:`detente.actors.DocActors`), resolved on demand."""
-        from ..actors import DocActors
-
         return DocActors(self.kb, doc, article.published)
 
     def coded_sentences(self, doc: Doc, article: Article, actors: Any = None

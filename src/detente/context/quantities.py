@@ -43,6 +43,7 @@ from spacy.tokens import Doc, Token
 
 from ..nlp import sentence_index, sentences
 from ..records import Quantity, sha256
+from .event_dates import resolve_date
 
 __all__ = ["extract_quantities", "parse_number"]
 
@@ -350,8 +351,6 @@ def extract_quantities(doc: Doc, article_id: str, country_of: CountryOf,
         text = doc[phrase[0].i:phrase[-1].i + 1].text
         date = None
         if published and verb is not None:
-            from .event_dates import resolve_date
-
             date = resolve_date(doc, verb.i, published).date
         qid = sha256(f"{article_id}|{s_idx}|{a - sent.start_char}-{b - sent.start_char}|{measure}")[:32]
         out.append(Quantity(article_id=article_id, sentence_index=s_idx, sentence=sent.text.strip(),
