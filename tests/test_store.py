@@ -295,3 +295,26 @@ def test_locked_store_says_another_process_has_it(tmp_path: Path) -> None:
         assert err.value.code == "E301" and "another detente process" in err.value.reason
     finally:
         holder.communicate("")
+
+
+def test_another_programs_duckdb_file_is_refused_unless_init(tmp_path: Path) -> None:
+    """Issue #15: a DuckDB file with other tables was silently turned into a store."""
+    import duckdb
+
+    path = tmp_path / "sales.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE sales (id INTEGER, amount DOUBLE)")
+    con.execute("INSERT INTO sales VALUES (1, 2.5)")
+    con.close()
+    with pytest.raises(StoreError) as err:
+        Store(path)
+    assert err.value.code == "E305" and "sales" in str(err.value) and "--init" in str(err.value)
+    con = duckdb.connect(str(path), read_only=True)
+    assert [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()] == ["sales"]
+    con.close()
+    with Store(path, init=True) as store:  # asked for: detente's tables beside the others
+        assert store.stats()["events"] == 0
+    with Store(path) as store:  # from then on a store like any other
+        assert store.query("SELECT amount FROM sales").fetchall() == [(2.5,)]
+    with Store(tmp_path / "new.duckdb"):  # an empty or new file needs no --init
+        pass

@@ -357,7 +357,7 @@ class Store:
     """One DuckDB file. Open with ``Store(path)`` (``read_only=True`` for queries only); close or use ``with``."""
 
     def __init__(self, path: str | os.PathLike[str] | None = None, read_only: bool = False,
-                 lock_wait: float | None = None) -> None:
+                 lock_wait: float | None = None, init: bool = False) -> None:
         self.path = str(path) if path is not None else default_path()
         self.read_only = read_only
         self._missing: dict[str, set[str]] = {}  # columns this store lacks (made by an earlier detente)
@@ -371,6 +371,8 @@ class Store:
         self._con: duckdb.DuckDBPyConnection | None = None  # None while a run has let go of the file
         self.con = self._connect()
         if not read_only:
+            if not init:
+                self._refuse_foreign()
             self._create()
         else:
             self._check_schema()
@@ -452,6 +454,21 @@ class Store:
     def _exec(self, sql: str, params: Sequence[Any] | None = None) -> duckdb.DuckDBPyConnection:
         """Every statement goes through here (the one place a test injects a disk-full error)."""
         return self.con.execute(sql, params) if params is not None else self.con.execute(sql)
+
+    def _refuse_foreign(self) -> None:
+        """Another program's DuckDB file (tables, and no detente ``meta``) is not turned into a store
+        unless asked (``init=True``, ``detente ingest --init``): E305, naming its tables."""
+        try:
+            tables = [r[0] for r in self._exec(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+                "ORDER BY table_name").fetchall()]
+        except duckdb.Error as exc:
+            raise _store_error(self.path, exc, "read the store's tables") from None
+        if tables and "meta" not in tables:
+            self.close()
+            shown = ", ".join(tables[:5]) + (f" and {len(tables) - 5} more" if len(tables) > 5 else "")
+            raise StoreError("E305", self.path, f"not a detente store: a DuckDB file with other tables ({shown}); "
+                                                "use another --db, or --init to add detente's tables to it")
 
     def _create(self) -> None:
         try:

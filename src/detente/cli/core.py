@@ -137,9 +137,9 @@ def _config(**overrides: Any) -> Config:
     return load_config(**overrides)
 
 
-def _store(config: Config, read_only: bool = False) -> Any:
+def _store(config: Config, read_only: bool = False, init: bool = False) -> Any:
     from ..store import Store
-    return Store(config.db, read_only=read_only)
+    return Store(config.db, read_only=read_only, init=init)
 
 
 # --- ingest ------------------------------------------------------------------------------------
@@ -231,6 +231,8 @@ def ingest(
     allow_private_urls: Annotated[bool, typer.Option("--allow-private-urls", help="Fetch a feed's item links "
                                                      "even when they point at a loopback, private or link-local "
                                                      "address (refused by default).")] = False,
+    init: Annotated[bool, typer.Option("--init", help="Add detente's tables to a DuckDB file that holds other "
+                                                      "tables (refused by default: E305).")] = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Read articles, code them, and store the events (articles already stored are skipped)."""
@@ -242,7 +244,7 @@ def ingest(
     total = None if quiet else count_articles(inputs)
     if processes is None and total is not None and total <= config.batch_size:
         config = config.with_(n_process=1)  # a handful of articles: starting workers costs more
-    store = _store(config)
+    store = _store(config, init=init)
     err = _console(stderr=True)
     try:
         if quiet:
