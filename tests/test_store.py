@@ -318,3 +318,15 @@ def test_another_programs_duckdb_file_is_refused_unless_init(tmp_path: Path) -> 
         assert store.query("SELECT amount FROM sales").fetchall() == [(2.5,)]
     with Store(tmp_path / "new.duckdb"):  # an empty or new file needs no --init
         pass
+
+
+def test_permission_errors_are_read_only_not_a_generic_store_error() -> None:
+    """Issue #15: EPERM ("Operation not permitted") was reported as E300."""
+    import errno
+
+    from detente.store import _store_error
+
+    for exc in (OSError(errno.EPERM, "Operation not permitted"), OSError(errno.EACCES, "Permission denied"),
+                RuntimeError('IO Error: Cannot open file "x.duckdb": Operation not permitted')):
+        assert _store_error("x.duckdb", exc, "write the store").code == "E302", exc
+    assert _store_error("x.duckdb", RuntimeError("something else"), "write").code == "E300"

@@ -334,7 +334,7 @@ def _store_error(path: str, exc: BaseException, doing: str) -> StoreError:
     low = msg.lower()
     if "could not set lock" in low or "conflicting lock" in low:
         return StoreError("E301", path, "store is in use by another detente process (DuckDB allows one writer)")
-    if "read-only" in low or "read only" in low or "permission denied" in low:
+    if "read-only" in low or "read only" in low or "permission denied" in low or "operation not permitted" in low:
         return StoreError("E302", path, f"store is read-only, cannot {doing}")
     if "no space left" in low or "disk is full" in low or "could not write" in low:
         return StoreError("E303", path, f"disk full while trying to {doing}; nothing was half-written")
