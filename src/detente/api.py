@@ -68,6 +68,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from . import CODER_VERSION, __version__
 from .actors.lookup import actor_arg
 from .analysis import cluster_happenings, dyad_changes, dyad_series
+from .analysis.common import attach_store
 from .api_limits import CodeGate, HostGuard, check_text, parse_hosts, read_body
 from .api_snapshot import close_all, open_store
 from .config import Config, load_config
@@ -164,20 +165,10 @@ class _AnalysisDB:
 
 def _attach_store(con: Any, db: str, path: str) -> None:
     """Attach the copy at ``path`` of the store ``db`` to the in-memory ``con`` (see :class:`_AnalysisDB`)."""
-    alias = f"detente_store_{uuid.uuid4().hex[:8]}"
     try:
-        con.execute(f"ATTACH '{_sql_str(path)}' AS {alias} (READ_ONLY)")
+        attach_store(con, path, f"detente_store_{uuid.uuid4().hex[:8]}")
     except duckdb.Error as exc:
         raise _store_error(db, exc, "open the store") from None
-    tables = {name: sql for name, sql in con.execute(
-        "SELECT table_name, sql FROM duckdb_tables() WHERE database_name = ?", [alias]).fetchall()}
-    for name in ("events", "articles", "dyad_counts", "article_days"):  # the dyad table: read where fresh
-        if name in tables:
-            con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {alias}.main."{name}"')
-    for name in ("happenings", "happening_events", "happenings_meta"):
-        if tables.get(name):
-            con.execute(tables[name])  # the store's DDL, with its keys
-            con.execute(f'INSERT INTO "{name}" SELECT * FROM {alias}.main."{name}"')
 
 
 class _SharedAnalysis:
@@ -248,10 +239,6 @@ def analysis_db(db: str, include_all: bool = False, reviewed: bool = False,
                 cur.close()
     finally:
         store.close()
-
-
-def _sql_str(text: str) -> str:
-    return text.replace("'", "''")
 
 
 def _jsonable_row(row: dict[str, Any]) -> dict[str, Any]:

@@ -60,21 +60,28 @@ def attach_read_only(path: str) -> duckdb.DuckDBPyConnection:
     (not checked as a store: benchmarks' synthetic files)."""
     con = duckdb.connect(":memory:")
     try:
-        quoted = path.replace("'", "''")
-        con.execute(f"ATTACH '{quoted}' AS {_ALIAS} (READ_ONLY)")
-        tables = dict(con.execute("SELECT table_name, sql FROM duckdb_tables() WHERE database_name = ?",
-                                  [_ALIAS]).fetchall())
-        for name in ("events", "articles", "dyad_counts", "article_days"):
-            if name in tables:
-                con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {_ALIAS}.main."{name}"')
-        for name in ("happenings", "happening_events", "happenings_meta"):
-            if tables.get(name):
-                con.execute(tables[name])  # the store's DDL, with its keys
-                con.execute(f'INSERT INTO "{name}" SELECT * FROM {_ALIAS}.main."{name}"')
+        attach_store(con, path, _ALIAS)
     except duckdb.Error as exc:
         con.close()
         raise _store_error(path, exc, "open the store") from None
     return con
+
+
+def attach_store(con: duckdb.DuckDBPyConnection, path: str, alias: str) -> None:
+    """Attach the store file at ``path`` read-only to the in-memory ``con`` as ``alias``: ``events``,
+    ``articles`` and the dyad tables become views on it (the dyad table is read where it is fresh), the
+    happening tables copies that an analysis may bring up to date in memory, never in the file."""
+    quoted = path.replace("'", "''")
+    con.execute(f"ATTACH '{quoted}' AS {alias} (READ_ONLY)")
+    tables = dict(con.execute("SELECT table_name, sql FROM duckdb_tables() WHERE database_name = ?",
+                              [alias]).fetchall())
+    for name in ("events", "articles", "dyad_counts", "article_days"):
+        if name in tables:
+            con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {alias}.main."{name}"')
+    for name in ("happenings", "happening_events", "happenings_meta"):
+        if tables.get(name):
+            con.execute(tables[name])  # the store's DDL, with its keys
+            con.execute(f'INSERT INTO "{name}" SELECT * FROM {alias}.main."{name}"')
 
 
 def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
