@@ -215,6 +215,13 @@ def test_gold_export(db: str, tmp_path: Path) -> None:
     assert [x["id"] for x in read_gold(out)] == [json.loads(line)["id"] for line in out.read_text().splitlines()]
     r = CliRunner().invoke(cli, ["export", "--table", "reviews", "--db", db])  # jsonl: the rows, oldest first
     assert [json.loads(line)["verdict"] for line in r.output.splitlines()] == ["right", "corrected", "corrected"]
+    from detente.export import export
+    from detente.store import Store
+
+    with Store(db, read_only=True) as s:  # the library's limit: the first rows
+        assert export(s, "jsonl", str(tmp_path / "two.jsonl"), table="reviews", limit=2) == 2
+    r = CliRunner().invoke(cli, ["export", "--table", "reviews", "--pair", "CHN,RUS", "--db", db])  # no event filters
+    assert r.exit_code == 2 and "E362" in r.output
     r = CliRunner().invoke(cli, ["export", "--table", "reviews", "--format", "gdelt", "--db", db])
     assert r.exit_code == 2 and "E362" in r.output
     assert len(list_reviews(db)) == 3

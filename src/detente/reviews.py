@@ -382,8 +382,9 @@ def gold_records(store: Any) -> list[dict[str, Any]]:
 EXPORT_FORMATS = ("jsonl", "csv", "gold")
 
 
-def export_reviews(store: Any, fmt: str, out: str | None = None, **filters: Any) -> int:
-    """``detente export --table reviews``: the reviews as JSON Lines or CSV, or the gold set; rows written."""
+def export_reviews(store: Any, fmt: str, out: str | None = None, limit: int | None = None, **filters: Any) -> int:
+    """``detente export --table reviews``: the reviews as JSON Lines or CSV, or the gold set (the first
+    ``limit`` rows when given); rows written."""
     given = sorted(k for k, v in filters.items() if v not in (None, False, ()))
     if fmt not in EXPORT_FORMATS or given:
         why = f"format {fmt!r}" if fmt not in EXPORT_FORMATS else f"filters {', '.join(given)}"
@@ -392,6 +393,8 @@ def export_reviews(store: Any, fmt: str, out: str | None = None, **filters: Any)
     if out and out != "-":
         refuse_database(out, store.path)
     rows = gold_records(store) if fmt == "gold" else list(reversed(list_reviews(store)))
+    if limit is not None:
+        rows = rows[:limit]
     with _opened(out) as fh:
         if fmt == "csv":
             w = csv.writer(fh, lineterminator="\n")
