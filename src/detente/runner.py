@@ -23,10 +23,13 @@ disk full) stops the run, with a :class:`~detente.errors.StoreError`.
 from __future__ import annotations
 
 import dataclasses
+import signal
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, Self
 
 from .config import Config
 from .ingest import IngestReport, read_inputs
@@ -117,15 +120,19 @@ def ingest_articles(articles: Iterable[Article], config: Config, store: Store, r
             run.report_progress()
 
     stream = code_articles(fresh(), config, n_process=procs, engine=engine)
+    ctrl_c = _CtrlC()
     try:
-        for coded in stream:
-            run.buffer.append(coded)
-            if len(run.buffer) >= max(1, config.batch_size) or run.due():
-                run.flush()
-        run.flush()
+        with ctrl_c:
+            for coded in stream:
+                run.buffer.append(coded)
+                if len(run.buffer) >= max(1, config.batch_size) or run.due():
+                    run.flush()
+            run.flush()
         summary.status = "done"
     except BaseException as exc:
-        summary.status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+        # a terminal's Ctrl-C reaches the whole process group: a helper process of the pool may die of it
+        # and its error reach us before our own KeyboardInterrupt does; the run was still interrupted
+        summary.status = "interrupted" if isinstance(exc, KeyboardInterrupt) or ctrl_c.seen else "failed"
         try:
             close = getattr(stream, "close", None)
             if close is not None:
@@ -136,6 +143,33 @@ def ingest_articles(articles: Iterable[Article], config: Config, store: Store, r
         raise
     run.finish(quiet=False)
     return summary
+
+
+class _CtrlC:
+    """Notes whether SIGINT arrived while the block ran (main thread only; the handler before it is
+    still called, so Ctrl-C raises KeyboardInterrupt as usual)."""
+
+    def __init__(self) -> None:
+        self.seen = False
+        self._previous: Any = None
+
+    def __enter__(self) -> Self:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.getsignal(signal.SIGINT)
+            signal.signal(signal.SIGINT, self._on_sigint)
+        return self
+
+    def _on_sigint(self, signum: int, frame: Any) -> None:
+        self.seen = True
+        if callable(self._previous):
+            self._previous(signum, frame)
+        elif self._previous != signal.SIG_IGN:
+            raise KeyboardInterrupt
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
 
 
 class _Run:
