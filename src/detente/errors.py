@@ -192,7 +192,7 @@ CATALOGUE: dict[str, ErrorCode] = _catalogue(
     ("E309", KnowledgeError, "an unknown actor file type (want .yaml, .yml, PETRARCH .txt or .json)",
      "actors.kb"),
     # E310-E317: query filters
-    ("E310", ConfigError, "a CAMEO root code that is not 01..20", ("store", "web.happenings")),
+    ("E310", ConfigError, "a CAMEO root code that is not 01..20", "store"),
     ("E311", ConfigError, "not a date (YYYY, YYYY-MM or YYYY-MM-DD)", "dates"),
     ("E312", ConfigError, "a pair that is not two actor codes (CHN,RUS)",
      ("store", "web.events_page", "web.happenings")),

@@ -260,7 +260,8 @@ _INDEXES = (
 # ---------------------------------------------------------------------------------------------
 # Query filters
 
-def _norm_root(root: str | int) -> str:
+def normalise_root(root: str | int) -> str:
+    """A CAMEO root as stored ("4" -> "04"); E310 when it is not 01..20."""
     text = str(root).strip()
     if not text.isdigit() or not 1 <= int(text) <= 20:
         raise ConfigError("E310", "root", f"CAMEO root code must be 01..20, got {root!r}")
@@ -307,7 +308,7 @@ def event_filters(actor: str | None = None, pair: Sequence[str] | None = None,  
         params.append(parse_bound(end, end=True, what="end"))
     if root is not None:
         where.append("cameo_root = ?")
-        params.append(_norm_root(root))
+        params.append(normalise_root(root))
     if quad_class is not None:
         if int(quad_class) not in (1, 2, 3, 4):
             raise ConfigError("E313", "quad_class", f"must be 1..4, got {quad_class!r}")

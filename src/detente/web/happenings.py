@@ -34,6 +34,7 @@ def happening_where(pair: tuple[str, str] | None = None, actor: str | None = Non
                     include_all: bool = False) -> tuple[str, list[Any]]:
     """The WHERE clause (over ``happenings h``) and parameters of the filters (codes resolved)."""
     from ..dates import parse_bound
+    from ..store import normalise_root
 
     parts: list[str] = ["TRUE"]
     params: list[Any] = []
@@ -52,10 +53,8 @@ def happening_where(pair: tuple[str, str] | None = None, actor: str | None = Non
         parts.append("h.date <= ?")
         params.append(parse_bound(end, end=True, what="to"))
     if root:
-        if not (root.isdigit() and 1 <= int(root) <= 20):
-            raise ConfigError("E310", "root", f"a CAMEO root is 01..20, got {root!r}")
         parts.append("h.cameo_root = ?")
-        params.append(f"{int(root):02d}")
+        params.append(normalise_root(root))  # the code of an unknown root as the events filters give it
     if quad is not None:
         if quad not in (1, 2, 3, 4):
             raise ConfigError("E313", "quad", f"must be 1..4, got {quad!r}")
