@@ -154,7 +154,9 @@ class _CtrlC:
         self._previous: Any = None
 
     def __enter__(self) -> Self:
-        if threading.current_thread() is threading.main_thread():
+        # only where a handler can be set and put back: the main thread, and a handler Python knows
+        # (getsignal gives None for one installed from C, which could not be restored)
+        if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is not None:
             self._previous = signal.getsignal(signal.SIGINT)
             signal.signal(signal.SIGINT, self._on_sigint)
         return self
