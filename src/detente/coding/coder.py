@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span, Token
 from .. import CODER_VERSION
 from ..actors import DocActors
 from ..config import Config, load_config
-from ..context import event_dates, event_places
+from ..context import resolve_date, resolve_location
 from ..context.accounts import find_accounts
 from ..context.quantities import extract_quantities
 from ..nlp import sentence_index, sentences
@@ -159,8 +159,6 @@ class Coder:
         self.lexicon_roots = {h: frozenset(r) for h, r in roots.items()}
         self.verb_heads = frozenset(heads["verb"])
         self.noun_heads = frozenset(heads["noun"])
-        self._dates = event_dates  # each event's own date and place (detente.context)
-        self._places = event_places
         # set to a dict to collect each event's trail of rules, event id -> rule names (detente eval --trace)
         self.trace: dict[str, list[str]] | None = None
 
@@ -403,8 +401,8 @@ class Coder:
         join = cand.join
         fact = assess(join, sent, self.cues, quotes)
         code = root + "0"
-        date_info = self._dates.resolve_date(sent.doc, join.i, article.published, self.config.historical_days)
-        location = self._places.resolve_location(sent.doc, join.i, [])
+        date_info = resolve_date(sent.doc, join.i, article.published, self.config.historical_days)
+        location = resolve_location(sent.doc, join.i, [])
         return self._new_event(
             sent, s_index, article, join, code, code, (cand.src_tok, cand.src), (cand.tgt_tok, cand.tgt), cand.tgt,
             fact, None, date_info, location, confidence=round(prob, 2), coder=f"{self.version}+pairs",

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from spacy.tokens import Span, Token
 
+from ..context import resolve_date, resolve_location
 from ..records import Actor, Article, Event, Location
 from .factuality import Factuality, assess
 from .frames import conjuncts, lemma
@@ -290,7 +291,7 @@ def victims_where_it_happened(ctx: SentenceContext, d: Draft) -> Verdict:
     if not ctx.sent_countries or not d.code.startswith(CONFLICT_ACTS) \
             or not any(not a.country for _, a in d.targets):
         return PASS
-    d.location = coder._places.resolve_location(ctx.sent.doc, d.m.frame.pred.i, ctx.countries)
+    d.location = resolve_location(ctx.sent.doc, d.m.frame.pred.i, ctx.countries)
     d.located = True
     if d.location is not None and d.location.country:
         d.targets = [(t, coder._placed(a, {d.location.country})) for t, a in d.targets]
@@ -448,10 +449,9 @@ def events_for(ctx: SentenceContext, m: Match, trace: dict[str, list[str]] | Non
     if fact.speaker is not None:
         found = ctx.actors.actors_for(fact.speaker)
         claimant = found[0] if found else None
-    date_info = coder._dates.resolve_date(ctx.sent.doc, m.frame.pred.i, ctx.article.published,
-                                          coder.config.historical_days)
+    date_info = resolve_date(ctx.sent.doc, m.frame.pred.i, ctx.article.published, coder.config.historical_days)
     if not d.located:
-        d.location = coder._places.resolve_location(ctx.sent.doc, m.frame.pred.i, ctx.countries)
+        d.location = resolve_location(ctx.sent.doc, m.frame.pred.i, ctx.countries)
     events: list[Event] = []
     for src, tgt, symmetric, *own_code in d.pairs:
         assert src is not None
