@@ -20,6 +20,16 @@ if TYPE_CHECKING:
 FORMER = {"former", "ex", "late", "erstwhile", "onetime", "one-time", "outgoing", "deposed", "ousted", "exiled"}
 
 
+def current(hit: Hit, date: str | None) -> bool:
+    """Whether a reading can stand on ``date``: a historical state's seat only within the state's period
+    ("Moscow" is the Soviet government in 1987, Russia's in 2015), a strict name only within it ("Serbia and
+    Montenegro" in 2010 is two states); a historical state's name always can (the past is narrated later)."""
+    e = hit.entry
+    if (hit.form == "seat" or e.strict) and (e.since or e.until):
+        return e.in_period(date)
+    return True
+
+
 def rank_hits(hits: Iterable[Hit], date: str | None, words: set[str] | None = None,
               countries: Counter[str] | None = None, seen: set[int] | None = None) -> list[Hit]:
     """Readings of one phrase, best first; drops those whose required context is absent."""
@@ -30,6 +40,10 @@ def rank_hits(hits: Iterable[Hit], date: str | None, words: set[str] | None = No
     for hit in hits:
         e = hit.entry
         score = 0.0
+        if not current(hit, date):
+            continue
+        if e.until and e.in_period(date):
+            score += 3  # on its dates a historical state's reading is the specific one ("Moscow" in 1987)
         if e.context_required:
             if words is None or not any(_has(words, c) for c in e.context):
                 continue

@@ -5,8 +5,9 @@ Contract: ``load_kb(extra_files) -> ActorKB`` (cached per file set); ``ActorKB.l
 knowledge base itself is :mod:`.model`, the word normalisation :mod:`.words`.
 
 Sources, in load order (later files add to, never replace, earlier ones):
-- ``data/actors/states.yaml``        states: code, name, iso3, aliases, adjectives, demonyms, seats
-- ``data/actors/organisations.yaml`` IGOs, NGOs, armed groups, regions (code scheme in that file)
+- ``data/actors/states.yaml``        states: code, name, iso3, aliases, adjectives, demonyms, seats; historical
+  states also ``until``, ``successors`` and optional ``since``, ``strict`` (a seat may have its own ``until``)
+- ``data/actors/organisations.yaml`` IGOs, NGOs, armed groups, regions, peoples with ``homes`` (code scheme there)
 - ``data/actors/places.yaml``        sub-national places that share a name with a state (Georgia, US)
 - ``data/actors/people/*.yaml``      people with date-bounded roles (written by the people curators)
 - ``data/actors/sectors.yaml``       CAMEO agent types and the nouns that signal them
@@ -178,9 +179,20 @@ def _items(path: str) -> list[Any]:
     return data
 
 
-STATE_KEYS = {"code", "name", "iso3", "aliases", "adjectives", "demonyms", "seats", "founded", "predecessor"}
+STATE_KEYS = {"code", "name", "iso3", "aliases", "adjectives", "demonyms", "seats", "founded", "predecessor",
+              "since", "until", "successors", "strict"}
 ORG_KEYS = {"code", "name", "country", "kind", "sector", "aliases", "adjectives", "demonyms", "roles", "context",
-            "requires"}
+            "requires", "homes"}
+SEAT_KEYS = {"text", "sector", "since", "until"}
+
+
+def _period(item: dict[str, Any], where: str) -> tuple[str | None, str | None]:
+    """``since`` / ``until`` of a historical state or seat, checked."""
+    since = parse_date(item.get("since"), where, "since")
+    until = parse_date(item.get("until"), where, "until")
+    if since and until and until <= since:
+        raise KnowledgeError("E346", where, f"until {until} is not after since {since}")
+    return since, until
 PERSON_KEYS = {"name", "country", "aliases", "roles", "note", "notes", "wikidata", "born", "gender"}
 SECTOR_KEYS = {"code", "label", "nouns", "modifiers"}
 
@@ -193,7 +205,14 @@ def load_states(kb: ActorKB, path: str) -> None:
         if not name:
             raise KnowledgeError("E343", where, "missing `name`")
         iso3 = item.get("iso3")
-        entry = Entry(str(name), code, code, None, "state", where, iso3=str(iso3) if iso3 else None)
+        # a historical state ("Soviet Union", until 1991-12-26, successors RUS ...): its own code, with its period
+        since, until = _period(item, where)
+        successors = tuple(_code({"c": c}, "c", where) or "" for c in _strs(item, "successors", where))
+        if (until is None) != (not successors):
+            raise KnowledgeError("E343", where, "`until` and `successors` go together")
+        strict = bool(item.get("strict"))
+        entry = Entry(str(name), code, code, None, "state", where, iso3=str(iso3) if iso3 else None,
+                      since=since, until=until, successors=successors, strict=strict)
         phrases = [(str(name), "name")] + [(a, "name") for a in _strs(item, "aliases", where)]
         phrases += [(a, "adjective") for a in _strs(item, "adjectives", where)]
         phrases += [(a, "demonym") for a in _strs(item, "demonyms", where)]
@@ -211,8 +230,12 @@ def load_states(kb: ActorKB, path: str) -> None:
             sw = f"{where} seat {j + 1}"
             if not isinstance(seat, dict) or not seat.get("text"):
                 raise KnowledgeError("E343", sw, "a seat must be {text, sector}")
+            _check_keys(seat, SEAT_KEYS, sw)
             sector = _code(seat, "sector", sw)
-            seat_entry = Entry(str(name), f"{code}{sector}", code, sector, "state", sw, roles=before)
+            # a seat is one only while its state exists, or within its own period ("Bonn" until 1999)
+            s_since, s_until = _period(seat, sw)
+            seat_entry = Entry(str(name), f"{code}{sector}", code, sector, "state", sw, roles=before,
+                               since=s_since or since, until=s_until or until, successors=successors)
             kb.add(seat_entry, [(str(seat["text"]), "seat")])
 
 
@@ -229,8 +252,10 @@ def load_organisations(kb: ActorKB, path: str) -> None:
         sector = _code(item, "sector", where, required=False)
         required = tuple(w.lower() for w in _strs(item, "requires", where))
         context = tuple(w.lower() for w in _strs(item, "context", where)) + required
-        entry = Entry(str(name), code, country, sector, kind, where, _roles(item, where), context,
-                      context_required=bool(required))
+        # a people ("Kurds", homes TUR SYR IRQ IRN): no country of its own; a mention places it
+        homes = tuple(_code({"c": c}, "c", where) or "" for c in _strs(item, "homes", where))
+        entry = Entry(str(name), code, None if homes else country, sector, kind, where, _roles(item, where),
+                      context, context_required=bool(required), homes=homes)
         phrases = [(str(name), "name")] if not required else []
         phrases += [(a, "name") for a in _strs(item, "aliases", where)]
         phrases += [(a, "adjective") for a in _strs(item, "adjectives", where)]
@@ -371,7 +396,7 @@ def build_kb(extra_files: Iterable[str] = (), data_dir: Path | str = DATA_DIR) -
     return kb
 
 
-CACHE_VERSION = "actors-kb-6"
+CACHE_VERSION = "actors-kb-7"
 
 
 def _fingerprint(extra: tuple[tuple[str, float], ...]) -> str:

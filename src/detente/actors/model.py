@@ -63,6 +63,23 @@ class Entry:
     default: bool = True  # whether `code` applies outside every role (PETRARCH entries w/o default: False)
     iso3: str | None = None  # states: the ISO 3166 code (CAMEO differs in places)
     imported: bool = False  # from a PETRARCH dictionary (which redefines the phrases it lists)
+    # a historical state and its seats: the state existed from ``since`` (inclusive) to ``until``
+    # (exclusive); ``successors`` inherit it, the first is the main one (how the news gold codes it)
+    since: str | None = None
+    until: str | None = None
+    successors: tuple[str, ...] = ()
+    strict: bool = False  # its names name it only within its period ("Serbia and Montenegro")
+    homes: tuple[str, ...] = ()  # a people ("Kurds"): the states it lives in, where a mention places it
+
+    def in_period(self, date: str | None) -> bool:
+        """Whether the entry's state existed on ``date`` (no date: today, so an ended state did not)."""
+        if date is None:
+            return self.until is None
+        return (self.since is None or self.since <= date) and (self.until is None or date < self.until)
+
+    def ended(self, date: str | None) -> bool:
+        """A historical state that had ended by ``date`` (no date: today)."""
+        return self.until is not None and (date is None or date >= self.until)
 
     def resolve(self, date: str | None) -> tuple[str | None, str | None, str | None, Period | None]:
         """(code, sector, role, period) on ``date``."""

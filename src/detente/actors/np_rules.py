@@ -441,7 +441,7 @@ def definite_description(da: DocActors, p: Phrase) -> Resolution | None:
         return None
     if da._is_definite(p.np, p.i):
         if p.allow_coref:
-            found = da._lookback(p.i, sector)
+            found = da._lookback(p.np[0], sector)  # an antecedent before the phrase, not inside it
             if found is not None:
                 return [_copy(found, p.text)], f"definite description '{p.text}' -> earlier {found.text}"
         else:

@@ -30,7 +30,7 @@ from typing import Any
 
 from ..records import Actor
 from .cities import city_country
-from .compose import FORMER, compose, hit_actor, rank_hits
+from .compose import FORMER, compose, current, hit_actor, rank_hits
 from .model import ActorKB, Hit
 from .np_rules import _copy, resolve_phrase
 from .words import norm_words
@@ -47,6 +47,9 @@ PAIR_NOUNS = {"country": None, "nation": None, "state": None, "side": "GOV", "go
               "leader": "GOV", "president": "GOV", "minister": "GOV", "capital": "GOV", "army": "MIL",
               "military": "MIL", "power": None, "neighbour": None, "neighbor": None, "party": None}
 TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "madam", "mister", "miss"}
+# "Iranian-backed militias": the hyphenated participle says who supports the group, not who it is
+BACKED = {"backed", "sponsored", "supported", "funded", "financed", "armed", "trained", "allied", "aligned",
+          "installed", "inspired"}
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "within", "into"}
 
 
@@ -113,6 +116,7 @@ class DocActors:
         self._np_heads: list[int] = []
         self._match_names()
         self._resolve_ambiguous()
+        self._place_peoples()
         self._add_entities()
 
     # ------------------------------------------------------------------ mentions
@@ -178,6 +182,8 @@ class DocActors:
             hits = kb.index.get(key)
             if hits is None and j == i and kb.stems:
                 hits = kb.hits(key) or None
+            if hits and any(h.entry.until or h.entry.since for h in hits):
+                hits = [h for h in hits if current(h, self.date)]
             if hits:
                 ok = self._case_ok(i, j + 1, hits)
                 if ok:
@@ -232,6 +238,10 @@ class DocActors:
             m.form = best.form
             m.text = text
             m.why = f"'{text}' is {best.entry.name} ({best.form}, {best.entry.source}); {why}"
+            if self._former_area(m, best):
+                m.actor = Actor(text=text, code=None, country=None, sector=None, name=best.entry.name, kind="unknown")
+                m.why = (f"'{text}' after '{self._lower[m.start - 1]}': the area {best.entry.name} covered "
+                         f"(ended {best.entry.until}), not an actor")
             if m.end - m.start > 1 and best.entry.kind == "person":
                 seen.add(id(best.entry))
         self._mentions = [m for m in self._mentions if m.actor is not None and m.hits]
@@ -239,6 +249,57 @@ class DocActors:
         for idx, m in enumerate(self._mentions):
             for k in range(m.start, m.end):
                 self._mention_at[k] = idx
+
+    def _place_peoples(self) -> None:
+        """A people that lives in several states ("Kurds": TUR, SYR, IRQ, IRN) is placed by the state named just
+        before it ("Syrian Kurds", "Iraq's Kurdish region"), else by the one home state its sentence names as a
+        place ("Kurdish fighters ... in northern Syria"); unplaced, it names no actor (KUR alone is no country)."""
+        for idx, m in enumerate(self._mentions):
+            e = m.hits[0].entry if m.hits else None
+            if e is None or not e.homes or m.actor is None:
+                continue
+            home, how = None, ""
+            k = m.start - 1
+            if k >= 0 and self._tag[k] == "POS":
+                k -= 1
+            before = self._mention_at[k] if k >= 0 else None
+            prev = self._mentions[before] if before is not None and before != idx else None
+            if prev is not None and prev.actor is not None and prev.actor.kind == "state" and prev.actor.country:
+                home, how = prev.actor.country, f"'{prev.text}' before it"
+            elif len(e.homes) == 1:
+                home, how = e.homes[0], "its only home"
+            else:
+                sent = self.doc[m.start].sent
+                named = {o.actor.country for o in self._mentions
+                         if sent.start <= o.start < sent.end and o.actor is not None and o.actor.kind == "state"
+                         and o.actor.country in e.homes and self._locative(o.end - 1)}
+                if len(named) == 1:
+                    home = next(iter(named))
+                    how = f"the sentence places it in {home}"
+            if home is None:
+                m.actor = Actor(text=m.text, code=None, country=None, sector=None, name=e.name, kind="unknown")
+                m.why += f"; a people of {', '.join(e.homes)} that nothing in its sentence places"
+            else:
+                m.actor = Actor(text=m.text, code=f"{home}{e.code}", country=home, sector=None, name=e.name,
+                                kind="group")
+                m.why += f"; placed in {home} by {how}"
+
+    def _former_area(self, m: Mention, best: Hit) -> bool:
+        """ "the former Soviet Union", "ex-Yugoslav republics", "post-Soviet states" after the state ended: the
+        area, not an actor ("former Soviet leader" keeps the state: a sector noun follows)."""
+        e, i = best.entry, m.start
+        if not e.until or best.form == "seat" or not e.ended(self.date) or i == 0:
+            return False
+        k = i - 1
+        if self._text[k] in HYPHENS and self._ws[k] == "" and k > 0:
+            k -= 1
+        if self._lower[k] not in FORMER and self._lower[k] not in ("ex", "post", "post-"):
+            return False
+        if best.form == "adjective":
+            h = self._head[m.end - 1]
+            if h != m.end - 1 and self.kb.sector_for((self._lemma[h].lower(),))[0] is not None:
+                return False
+        return True
 
     def _former_before(self, i: int) -> bool:
         for k in range(max(0, i - 4), i):
@@ -407,7 +468,7 @@ class DocActors:
             m = self._mention(k)
             if m is None or m is exclude or m.actor is None or m is best:
                 continue
-            if m.start < lo or m.end - 1 > hi or m.actor.country is None:
+            if m.start < lo or m.end - 1 > hi or m.actor.country is None or self._not_itself(m):
                 continue
             best = m  # the one nearest the head wins
         if best is None:
@@ -419,6 +480,20 @@ class DocActors:
                         return got[0]
             return None
         return best.actor
+
+    def _not_itself(self, m: Mention) -> bool:
+        """ "pro-Russian rebels", "anti-American protesters", "Iranian-backed militias": a name joined by a hyphen
+        to pro-/anti- or to -backed (-funded, -trained ...) says whom the group is for, against or backed by,
+        not who it is."""
+        k = m.start - 1
+        if k >= 1 and self._text[k] in HYPHENS and self._ws[k] == "" and self._ws[k - 1] == "":
+            if self._lower[k - 1] in ("pro", "anti"):
+                return True
+        elif k >= 0 and self._lower[k] in ("pro-", "anti-"):
+            return True
+        j = m.end
+        return j + 1 < len(self._text) and self._text[j] in HYPHENS and self._ws[m.end - 1] == "" \
+            and self._ws[j] == "" and self._lower[j + 1] in BACKED
 
     def _title_sector(self, np: list[int], m: Mention) -> str | None:
         words = tuple(w for k in np if k < m.start and self._mention_at[k] is None
