@@ -1,4 +1,5 @@
-"""Linguistic cues as data: ``data/coder/cues.yaml`` -> :class:`Cues` (validated frozensets)."""
+"""Linguistic cues as data: ``data/coder/cues.yaml`` -> :class:`Cues` (validated frozensets); the governor
+classes of ``complements.yaml``; the word-sense checks of violent codes, ``word_sense.yaml`` -> :class:`WordSense`."""
 
 from __future__ import annotations
 
@@ -163,3 +164,75 @@ def parse_complements(data: object, origin: str) -> dict[str, ComplementClass]:
 def load_complements(path: str | None = None) -> dict[str, ComplementClass]:
     """Governor classes keyed by name; ``governor_class(lemma)`` finds one by its governor."""
     return parse_complements(*_read_yaml(path, "complements.yaml"))
+
+
+@dataclass(frozen=True)
+class WordSense:
+    """When a violent code (CAMEO 18-20) has its literal, physical reading: ``data/coder/word_sense.yaml``.
+
+    Each list is documented in the data file; the rules that read them are in
+    :mod:`detente.coding.rules` (``literal_sense``, ``armed_clash``, ``verbal_dispute``).
+    """
+
+    violent_codes: tuple[str, ...]
+    literal_heads: frozenset[str]
+    abstract_objects: frozenset[str]
+    physical_objects: frozenset[str]
+    animate_objects: frozenset[str]
+    physical_entities: frozenset[str]
+    object_changes_sense: frozenset[str]
+    competition_heads: frozenset[str]
+    competition_words: frozenset[str]
+    competition_verbs: frozenset[str]
+    dispute_heads: frozenset[str]
+    topic_preps: frozenset[str]
+    dispute_code: str  # "" when a verbal dispute codes nothing
+    armed_sectors: frozenset[str]
+    casualty_words: frozenset[str]
+    figurative_modifiers: frozenset[str]
+    figurative_nouns: frozenset[str]
+
+    def is_violent(self, code: str) -> bool:
+        return code.startswith(self.violent_codes)
+
+    def literal_noun(self, lemma: str) -> bool:
+        """A noun a blow can fall on: a person or group, a place, a building, a vehicle."""
+        return lemma in self.physical_objects or lemma in self.animate_objects
+
+
+_UPPER_LISTS = frozenset({"physical_entities", "armed_sectors"})
+
+
+def parse_word_sense(data: object, origin: str) -> WordSense:
+    """Check and freeze the word-sense lists: every key present, lists of strings, a valid dispute code,
+    and no word both abstract and physical (it would block and allow the same reading)."""
+    if not isinstance(data, dict):
+        raise KnowledgeError("E261", origin, "expected a mapping of word-sense lists")
+    names = {f.name for f in fields(WordSense)}
+    unknown = set(data) - names
+    if unknown:
+        raise KnowledgeError("E263", origin, f"unknown word-sense list(s): {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {}
+    for name in sorted(names - {"dispute_code"}):
+        items = data.get(name)
+        if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+            raise KnowledgeError("E262", f"{origin}:{name}", "expected a list of non-empty strings")
+        cleaned = [i.strip().upper() if name in _UPPER_LISTS else i.strip().lower() for i in items]
+        if name == "violent_codes" and not all(c.isdigit() for c in cleaned):
+            raise KnowledgeError("E262", f"{origin}:{name}", "expected CAMEO code prefixes (quoted digits)")
+        values[name] = tuple(cleaned) if name == "violent_codes" else frozenset(cleaned)
+    code = data.get("dispute_code")
+    if not isinstance(code, str) or not (code.strip().isdigit() or code.strip().lower() == "none"):
+        raise KnowledgeError("E262", f"{origin}:dispute_code", "expected a quoted CAMEO code or 'none'")
+    values["dispute_code"] = "" if code.strip().lower() == "none" else code.strip()
+    both = values["abstract_objects"] & (values["physical_objects"] | values["animate_objects"])
+    if both:
+        raise KnowledgeError("E262", f"{origin}:abstract_objects",
+                             f"listed as abstract and as physical or animate: {', '.join(sorted(both))}")
+    return WordSense(**values)
+
+
+@functools.lru_cache(maxsize=4)
+def load_word_sense(path: str | None = None) -> WordSense:
+    """The built-in word-sense lists (``data/coder/word_sense.yaml``), or a user file with the same keys."""
+    return parse_word_sense(*_read_yaml(path, "word_sense.yaml"))

@@ -28,6 +28,12 @@ head lemma followed by constraint words, all lower case, separated by spaces:
   ``n:protest`` or ``demonstrate``): the event is coded with a null target unless
   another argument supplies one.
 
+``none`` as the code declares an **idiom**: the phrase is no event at all, whatever the head's
+other patterns say (``none<TAB>strike tone``: "X struck a cordial tone" is no attack;
+``none<TAB>beat odds``). It competes like any pattern, so it only wins where its words are there.
+Idioms are matched but not listed by :meth:`Lexicon.patterns` (they code nothing); :meth:`Lexicon.idioms`
+lists them.
+
 When several patterns match one predicate the most specific wins: the one with the most
 constraint words; ties go to the pattern loaded first. Every pattern remembers its file
 and line, which end up in ``Event.pattern`` so each code can be traced to its rule.
@@ -57,6 +63,7 @@ class Lexicon:
     _seen: set[tuple[str, str, str, str]] = field(default_factory=set, repr=False)
     _ranks: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=dict, repr=False)
     synonyms: dict[str, str] = field(default_factory=dict)  # word -> its class's first word
+    _idiom_origins: frozenset[str] | None = field(default=None, repr=False)
 
     def canonical(self, words: Iterable[str]) -> set[str]:
         """The words with each synonym replaced by its class ("ties" -> "relation")."""
@@ -71,6 +78,7 @@ class Lexicon:
         if key in self._seen:
             return
         self._seen.add(key)
+        self._idiom_origins = None
         head = (pattern.pos, pattern.head)
         bucket = self.by_head[head]
         # Keep the bucket sorted: user patterns before built-in ones, then most specific first; a new
@@ -89,11 +97,25 @@ class Lexicon:
         return self.by_head.get((pos, lemma), [])
 
     def __len__(self) -> int:
-        return sum(len(v) for v in self.by_head.values())
+        """The number of event patterns (idioms, which code nothing, are not counted)."""
+        return sum(1 for _ in self.patterns())
 
     def patterns(self) -> Iterable[Pattern]:
+        """Every event pattern (not the ``none`` idioms)."""
         for bucket in self.by_head.values():
-            yield from bucket
+            yield from (p for p in bucket if not p.is_idiom)
+
+    def idioms(self) -> Iterable[Pattern]:
+        """Every ``none`` pattern: phrases declared to be no event."""
+        for bucket in self.by_head.values():
+            yield from (p for p in bucket if p.is_idiom)
+
+    def is_idiom_origin(self, origin: str) -> bool:
+        """Whether ``origin`` (``file:line``) is an idiom's: a composed match names its complement's
+        pattern by origin ("vowed to [strike a cordial tone]")."""
+        if self._idiom_origins is None:
+            self._idiom_origins = frozenset(p.origin for p in self.idioms())
+        return origin in self._idiom_origins
 
     def load_tsv(self, path: str | Path, text: str | None = None, override: bool = False) -> None:
         name = str(path)

@@ -4,7 +4,8 @@ The pattern language (``code<TAB>pattern`` lines of the lexicon files, :mod:`.le
 verb dictionaries are translated into it by :mod:`.petrarch_verbs`): a head lemma (``n:`` for a
 nominal event head), constraint words, a final preposition naming the target's preposition,
 ``*`` for the direct object as target, ``<`` to reverse the roles, ``!`` for no target. The
-lexicon module's docstring gives the full rules with examples.
+lexicon module's docstring gives the full rules with examples. The code ``none`` declares an idiom:
+a phrase that is no event at all ("strike a tone", "beat the odds").
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ PREPOSITIONS = frozenset((
     "within", "without", "onto", "amid",
 ))
 _CODE = re.compile(r"^\d{2,4}$")
+NO_EVENT = "none"  # the code of an idiom pattern: the phrase is no event ("none<TAB>strike tone")
 _WORD = re.compile(r"^(n:)?[a-z][a-z'\-]*$")
 
 
@@ -37,6 +39,11 @@ class Pattern:
     reverse: bool = False  # "<": the subject receives and the preposition's object acts
 
     @property
+    def is_idiom(self) -> bool:
+        """A ``none`` pattern: the words make the phrase no event at all ("strike a cordial tone")."""
+        return self.code == NO_EVENT
+
+    @property
     def specificity(self) -> int:
         return len(self.words) + (1 if self.prep else 0) + (1 if self.target_is_object else 0)
 
@@ -44,7 +51,9 @@ class Pattern:
 def parse_pattern(code: str, text: str, origin: str) -> Pattern:
     """Parse one pattern line; raise KnowledgeError naming ``origin`` when it is malformed."""
     code = code.strip()
-    if not _CODE.match(code):
+    if code.lower() == NO_EVENT:
+        code = NO_EVENT
+    elif not _CODE.match(code):
         raise KnowledgeError("E201", origin, f"CAMEO code {code!r} is not 2-4 digits")
     tokens = text.strip().lower().split()
     if not tokens:

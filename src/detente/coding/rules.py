@@ -16,7 +16,7 @@ writes each predicted event's trail, so a change can be traced to the rule that 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -24,8 +24,9 @@ from spacy.tokens import Span, Token
 
 from ..context import resolve_date, resolve_location
 from ..records import Actor, Article, Event, Location
+from .cues import WordSense, load_word_sense
 from .factuality import Factuality, assess
-from .frames import conjuncts, lemma
+from .frames import Frame, conjuncts, lemma
 
 if TYPE_CHECKING:
     from ..actors.resolve import DocActors
@@ -110,6 +111,132 @@ def _bare_definite(tok: Token) -> bool:
     """"the government", "the authorities": a definite noun with nothing else to say whose it is."""
     return tok.pos_ == "NOUN" and all(c.dep_ == "det" and c.lower_ == "the" for c in tok.children) \
         and any(c.dep_ == "det" for c in tok.children)
+
+
+# ----------------------------------------------------------------------------- word sense
+def idiom(ctx: SentenceContext, d: Draft) -> Verdict:
+    """ "X struck a cordial tone", "beat the odds": a ``none`` pattern of the lexicon declares the phrase
+    no event; so is an act composed over one ("vowed to strike a cordial tone")."""
+    pat = d.m.pattern
+    if pat.is_idiom or (d.m.composed and ctx.coder.lexicon.is_idiom_origin(pat.origin.rsplit(" ", 1)[-1])):
+        return STOP
+    return PASS
+
+
+_NON_REFERRING = frozenset({"it", "this", "that", "what", "which", "whatever", "something", "anything", "nothing"})
+_SCORE = frozenset("0123456789-–")  # "beaten 4-0"
+
+
+def _animate_object(ctx: SentenceContext, ws: WordSense, tok: Token) -> bool:
+    """A person or group: "fired *the director*", "fired *him*"."""
+    if tok.pos_ == "PRON":
+        return tok.lower_ in ("him", "her", "them", "me", "us", "you")
+    return tok.ent_type_ == "PERSON" or lemma(tok) in ws.animate_objects or bool(ctx.coder._actors([tok], ctx.actors))
+
+
+def _literal_object(ctx: SentenceContext, ws: WordSense, tok: Token) -> bool:
+    """An object a blow can fall on: an actor, a person, a group, a place, a building, a number of them
+    ("a number *of Hamas targets*")."""
+    if tok.pos_ in ("PRON", "NUM"):
+        return tok.lower_ not in _NON_REFERRING
+    if tok.ent_type_ in ws.physical_entities or ws.literal_noun(lemma(tok)) or ctx.coder._actors([tok], ctx.actors):
+        return True
+    return any(_literal_object(ctx, ws, g) for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+               for g in c.children if g.dep_ == "pobj")
+
+
+def _competition(pred: Token, ws: WordSense) -> bool:
+    """ "beat X by nine points", "was beaten 4-0 in the series", "beat X to become the largest market",
+    "won the election, easily beating X": a win in a contest."""
+    if pred.dep_ in ("advcl", "conj", "xcomp") and lemma(pred.head) in ws.competition_verbs:
+        return True
+    near = [c for c in pred.children if c.dep_ not in ("nsubj", "nsubjpass", "dobj")]
+    near += [g for c in near for g in c.children]
+    return any((c.dep_ in ("xcomp", "advcl") and lemma(c) in ws.competition_verbs)
+               or lemma(c) in ws.competition_words or (len(c.text) >= 3 and set(c.text) <= _SCORE
+                                                       and any(ch.isdigit() for ch in c.text))
+               for c in near)
+
+
+def _topic_objects(frame: Frame, preps: Iterable[str]) -> list[Token]:
+    return [o for p in preps for o in frame.preps.get(p, [])]
+
+
+def literal_sense(ctx: SentenceContext, d: Draft) -> Verdict:
+    """A violent code (18-20) needs its literal reading: "beat the US *to become* the largest market",
+    "fought *corruption*", "fired *the director*", "attacked *the forecasts*", "a *trade* war" are no
+    assault or fight. The general pattern of a violent verb (a specific one, "fire rocket at", already
+    says its sense) is blocked by an abstract object, a competition, a person dismissed; a head of
+    ``literal_heads`` in ``word_sense.yaml`` also needs an object a blow falls on, when it has one."""
+    ws = load_word_sense()
+    m = d.m
+    if m.composed or not ws.is_violent(d.code):
+        return PASS
+    frame, head = m.frame, lemma(m.frame.pred)
+    topics = _topic_objects(frame, ("against", "on", "over", "about"))
+    if frame.pos == "noun":
+        if head not in ws.figurative_nouns:
+            return PASS
+        mods = {lemma(c) for c in frame.pred.children if c.dep_ in ("compound", "amod", "nmod")}
+        if mods & ws.figurative_modifiers or (topics and all(lemma(t) in ws.abstract_objects for t in topics)):
+            return STOP  # "a trade war", "the war on poverty"
+        return PASS
+    if m.pattern.words:
+        return PASS
+    if head in ws.competition_heads and _competition(frame.pred, ws):
+        return STOP  # "thrashed Treviso 34-7"
+    objs = frame.objects  # the passive subject too: "the bill was killed"
+    if any(lemma(o) in ws.abstract_objects for o in objs):
+        return STOP  # "struck a cautious note", "killed the bill", "attacked the forecasts"
+    if not objs and topics and all(lemma(t) in ws.abstract_objects for t in topics):
+        return STOP  # "fight against corruption"
+    if head in ws.object_changes_sense:
+        # "fired the director": a dismissal; "rockets fired at Israel" name the projectile
+        return STOP if any(_animate_object(ctx, ws, o) for o in objs) else PASS
+    if head in ws.literal_heads and objs and not any(_literal_object(ctx, ws, o) for o in objs):
+        return STOP  # "fight what he called the axis of evil", "fight the erosion of ..."
+    return PASS
+
+
+def _armed(ws: WordSense, actor: Actor) -> bool:
+    return (actor.sector or "") in ws.armed_sectors or bool(actor.code and actor.code[3:6] in ws.armed_sectors)
+
+
+def armed_clash(ctx: SentenceContext, d: Draft) -> Verdict:
+    """ "Russian troops clashed with Ukrainian soldiers": a clash the protest lexicon matched ("clash with
+    soldier", 145) is armed fighting (190) when its every source is armed forces or a state; a riot is a
+    crowd's (``protesters_clash``)."""
+    ws, cues = load_word_sense(), ctx.coder.cues
+    if not d.code.startswith("145") or lemma(d.m.frame.pred) not in ws.dispute_heads or not d.sources:
+        return PASS
+    if all((_armed(ws, a) or (a.kind == "state" and t.pos_ == "PROPN")) and lemma(t) not in cues.riot_sources
+           for t, a in d.sources):
+        d.code = "190"
+        return APPLIED
+    return PASS
+
+
+def verbal_dispute(ctx: SentenceContext, d: Draft) -> Verdict:
+    """ "China and Japan clashed *over* the islands", "fought *about* the budget", "the fight over
+    healthcare": a quarrel about a topic, not a fight, unless a party is armed or someone was hurt. A
+    verb becomes the dispute code of ``word_sense.yaml`` (110, disapprove), mutual between co-subjects;
+    a noun, which names no act of its own, is no event."""
+    ws, cues = load_word_sense(), ctx.coder.cues
+    frame = d.m.frame
+    if d.m.composed or not ws.is_violent(d.code) or lemma(frame.pred) not in ws.dispute_heads:
+        return PASS
+    if not _topic_objects(frame, ws.topic_preps):
+        return PASS
+    toks = [*frame.objects, *_topic_objects(frame, ("with", "against", "between"))]
+    parties = d.sources + ctx.coder._actors(toks, ctx.actors)
+    if any(_armed(ws, a) or lemma(t) in cues.riot_sources for t, a in parties):
+        return PASS  # "troops clashed over a border post"
+    if any(lemma(t) in ws.casualty_words for t in ctx.sent):
+        return PASS  # "clashes over land left three dead"
+    if frame.pos == "noun" or not ws.dispute_code:
+        return STOP
+    d.code = ws.dispute_code
+    return APPLIED
 
 
 # ----------------------------------------------------------------------------- code and factuality
@@ -331,7 +458,7 @@ def needs_source(ctx: SentenceContext, d: Draft) -> Verdict:
 def _reciprocal(ctx: SentenceContext, d: Draft) -> bool:
     cues, pat = ctx.coder.cues, d.m.pattern
     return cues.is_reciprocal(d.code) or pat.head in cues.reciprocal_governors or (
-        d.code == "030" and bool(d.m.frame.words & cues.mutual_words))
+        d.code == "030" and bool(d.m.frame.words & cues.mutual_words)) or "verbal_dispute" in d.trail
 
 
 def co_subjects(ctx: SentenceContext, d: Draft) -> Verdict:
@@ -382,7 +509,8 @@ def needs_pair(ctx: SentenceContext, d: Draft) -> Verdict:
 
 
 EVENT_RULES: tuple[EventRule, ...] = (
-    refusal, attacker_in_phrase, protesters_clash, threat, announced_intent,
+    idiom, literal_sense, refusal, attacker_in_phrase, protesters_clash, armed_clash, verbal_dispute, threat,
+    announced_intent,
     target_from_arguments, own_government_addressed, one_of_two_governments, warning_not_at_itself,
     ultimatum_target, reciprocal_group, victims_where_it_happened, placed_in_the_sentence, reversed_pattern,
     needs_source, co_subjects, source_target_pairs, sentence_target, needs_pair,
