@@ -114,6 +114,8 @@ VIOLENT = {"18", "19", "20"}
     "Norway has fought corruption in Kenya for years.",  # an ill a campaign is waged against
     "Italy fought against corruption in Albania.",  # ... as the object of "against"
     "The Kenyan president fired the finance minister on Monday.",  # fire + an object: dismissal
+    "The Peruvian president fired two of his advisers on Monday.",  # ... counted persons
+    "Norway fought a number of new regulations in Brussels.",  # a counted abstract object
     "The trade war between Japan and South Korea deepened in August.",  # a figurative war noun
     "Germany hit a record high in exports to China.",  # idiom: hit + record
     "Tokyo stocks hit a new low after Washington announced the figures.",  # idiom: hit + low
@@ -135,6 +137,10 @@ def test_an_idiom_under_a_governor_is_no_act_either(engine):
     ("Syrian troops fired rockets at Turkish positions.", "19"),  # fire's violent sense has its own pattern
     ("Pakistani soldiers killed three Indian civilians in Kashmir.", "18"),
     ("Russian forces attacked the Ukrainian town of Izium.", "19"),
+    ("Ethiopian jets attacked a number of Eritrean positions.", "19"),  # a quantity: its "of" noun is the object
+    ("Saudi jets hit 40 houses in Yemen, including the home of a Houthi commander.", "19"),  # no idiom "hit home"
+    ("Israeli jets hit a road near the Syrian border town of Quneitra.", "19"),
+    ("Of the hundreds of shells fired by Azerbaijani troops at Armenia, few hit anything.", "19"),  # projectile
 ])
 def test_literal_violence_is_still_coded(engine, text, root):
     roots = _roots(engine, text)

@@ -179,6 +179,7 @@ class WordSense:
     abstract_objects: frozenset[str]
     physical_objects: frozenset[str]
     animate_objects: frozenset[str]
+    quantity_nouns: frozenset[str]
     physical_entities: frozenset[str]
     object_changes_sense: frozenset[str]
     competition_heads: frozenset[str]

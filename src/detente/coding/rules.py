@@ -127,8 +127,20 @@ _NON_REFERRING = frozenset({"it", "this", "that", "what", "which", "whatever", "
 _SCORE = frozenset("0123456789-–")  # "beaten 4-0"
 
 
+def _counted(ws: WordSense, tok: Token) -> Token:
+    """The noun a quantity counts: "a number *of targets*", "thousands *of rockets*"."""
+    if lemma(tok) in ws.quantity_nouns or tok.pos_ == "NUM":
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        return g
+    return tok
+
+
 def _animate_object(ctx: SentenceContext, ws: WordSense, tok: Token) -> bool:
     """A person or group: "fired *the director*", "fired *him*"."""
+    tok = _counted(ws, tok)
     if tok.pos_ == "PRON":
         return tok.lower_ in ("him", "her", "them", "me", "us", "you")
     return tok.ent_type_ == "PERSON" or lemma(tok) in ws.animate_objects or bool(ctx.coder._actors([tok], ctx.actors))
@@ -136,13 +148,12 @@ def _animate_object(ctx: SentenceContext, ws: WordSense, tok: Token) -> bool:
 
 def _literal_object(ctx: SentenceContext, ws: WordSense, tok: Token) -> bool:
     """An object a blow can fall on: an actor, a person, a group, a place, a building, a number of them
-    ("a number *of Hamas targets*")."""
+    ("a number *of Hamas targets*", "killed *20*")."""
+    tok = _counted(ws, tok)
     if tok.pos_ in ("PRON", "NUM"):
         return tok.lower_ not in _NON_REFERRING
-    if tok.ent_type_ in ws.physical_entities or ws.literal_noun(lemma(tok)) or ctx.coder._actors([tok], ctx.actors):
-        return True
-    return any(_literal_object(ctx, ws, g) for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
-               for g in c.children if g.dep_ == "pobj")
+    return tok.ent_type_ in ws.physical_entities or ws.literal_noun(lemma(tok)) \
+        or bool(ctx.coder._actors([tok], ctx.actors))
 
 
 def _competition(pred: Token, ws: WordSense) -> bool:
