@@ -116,6 +116,7 @@ VIOLENT = {"18", "19", "20"}
     "The Kenyan president fired the finance minister on Monday.",  # fire + an object: dismissal
     "The Peruvian president fired two of his advisers on Monday.",  # ... counted persons
     "Norway fought a number of new regulations in Brussels.",  # a counted abstract object
+    "Chile fought a long legal battle against Bolivia over the river.",  # an attack noun made figurative
     "The trade war between Japan and South Korea deepened in August.",  # a figurative war noun
     "Germany hit a record high in exports to China.",  # idiom: hit + record
     "Tokyo stocks hit a new low after Washington announced the figures.",  # idiom: hit + low
@@ -140,6 +141,7 @@ def test_an_idiom_under_a_governor_is_no_act_either(engine):
     ("Ethiopian jets attacked a number of Eritrean positions.", "19"),  # a quantity: its "of" noun is the object
     ("Saudi jets hit 40 houses in Yemen, including the home of a Houthi commander.", "19"),  # no idiom "hit home"
     ("Israeli jets hit a road near the Syrian border town of Quneitra.", "19"),
+    ("Peru and Ecuador fought a war over the Cenepa valley in 1995.", "19"),  # an attack noun as object
     ("Of the hundreds of shells fired by Azerbaijani troops at Armenia, few hit anything.", "19"),  # projectile
 ])
 def test_literal_violence_is_still_coded(engine, text, root):

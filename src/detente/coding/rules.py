@@ -146,6 +146,15 @@ def _animate_object(ctx: SentenceContext, ws: WordSense, tok: Token) -> bool:
     return tok.ent_type_ == "PERSON" or lemma(tok) in ws.animate_objects or bool(ctx.coder._actors([tok], ctx.actors))
 
 
+def _attack_noun(ctx: SentenceContext, ws: WordSense, tok: Token) -> bool:
+    """A noun the lexicon codes as violence, with no figurative modifier: "fought *a war*", not "fought
+    *a legal battle*"."""
+    if not any(ws.is_violent(p.code) for p in ctx.coder.lexicon.candidates(lemma(tok), "noun")):
+        return False
+    return not any(c.dep_ in ("compound", "amod", "nmod") and lemma(c) in ws.figurative_modifiers
+                   for c in tok.children)
+
+
 def _literal_object(ctx: SentenceContext, ws: WordSense, tok: Token) -> bool:
     """An object a blow can fall on: an actor, a person, a group, a place, a building, a number of them
     ("a number *of Hamas targets*", "killed *20*")."""
@@ -204,7 +213,8 @@ def literal_sense(ctx: SentenceContext, d: Draft) -> Verdict:
     if head in ws.object_changes_sense:
         # "fired the director": a dismissal; "rockets fired at Israel" name the projectile
         return STOP if any(_animate_object(ctx, ws, o) for o in objs) else PASS
-    if head in ws.literal_heads and objs and not any(_literal_object(ctx, ws, o) for o in objs):
+    if head in ws.literal_heads and objs and not any(_literal_object(ctx, ws, o) or _attack_noun(ctx, ws, o)
+                                                    for o in objs):
         return STOP  # "fight what he called the axis of evil", "fight the erosion of ..."
     return PASS
 
@@ -242,6 +252,8 @@ def verbal_dispute(ctx: SentenceContext, d: Draft) -> Verdict:
     parties = d.sources + ctx.coder._actors(toks, ctx.actors)
     if any(_armed(ws, a) or lemma(t) in cues.riot_sources for t, a in parties):
         return PASS  # "troops clashed over a border post"
+    if any(_attack_noun(ctx, ws, o) for o in frame.objects):
+        return PASS  # "fought a war over Kashmir"
     if any(lemma(t) in ws.casualty_words for t in ctx.sent):
         return PASS  # "clashes over land left three dead"
     if frame.pos == "noun" or not ws.dispute_code:
