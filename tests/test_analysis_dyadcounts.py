@@ -114,6 +114,54 @@ def test_detente_happenings_saves_the_dyad_table(tmp_path: Path) -> None:
     assert n_events > 0 and stored == n_events
 
 
+def test_detente_happenings_builds_the_dyad_table_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``detente happenings [--rebuild]`` builds ``dyad_counts`` once at most: missing -> once, behind
+    the events -> once (``--rebuild`` built it twice: in cluster_happenings, then again, forced),
+    up to date -> not at all (``--rebuild``: once); the table equals one built afresh."""
+    from typer.testing import CliRunner
+
+    from conftest import make_coded
+    from detente.analysis import dyadcounts
+    from detente.cli import app
+    from detente.store import Store
+
+    builds: list[int] = []
+    build_article_days = dyadcounts._build_article_days  # runs once in every build, in its transaction
+
+    def counted(con: duckdb.DuckDBPyConnection) -> None:
+        builds.append(1)
+        build_article_days(con)
+
+    monkeypatch.setattr(dyadcounts, "_build_article_days", counted)
+    db = tmp_path / "s.duckdb"
+
+    def add(first: int, n: int) -> None:
+        with Store(db) as st:
+            for i in range(first, first + n):
+                st.write(make_coded(i))
+
+    def happenings(*args: str) -> int:
+        builds.clear()
+        r = CliRunner().invoke(app, ["happenings", *args, "--db", str(db)])
+        assert r.exit_code == 0, r.output
+        return len(builds)
+
+    add(0, 3)
+    assert happenings("--rebuild") == 1  # missing
+    add(3, 2)
+    assert happenings("--rebuild") == 1  # behind the events
+    assert happenings("--rebuild") == 1  # up to date, rebuilt as asked
+    assert happenings() == 0  # up to date
+    add(5, 2)
+    assert happenings() == 1  # behind the events
+    with Store(db) as st:
+        saved = st.con.execute(f"SELECT * FROM {TABLE} ORDER BY ALL").fetchall()
+        n_events = st.con.execute("SELECT count(*) FROM events").fetchone()[0]  # type: ignore[index]
+        assert update_dyad_counts(st.con, force=True)
+        assert st.con.execute(f"SELECT * FROM {TABLE} ORDER BY ALL").fetchall() == saved
+    assert n_events == 14 and sum(row[4] for row in saved) == n_events
+
+
 def test_a_rewritten_events_view_is_counted_afresh(tmp_path: Path) -> None:
     """A read-only store whose saved dyad table matches the stored events: the plain view reads the
     saved table; a view that rewrites the events (as the analysts' reviews do) is counted anew."""

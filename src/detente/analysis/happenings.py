@@ -1,6 +1,6 @@
 """One happening, many reports: cluster events that report the same thing.
 
-Contract: ``cluster_happenings(con, only_new=False, include_all=False) -> ClusterSummary``
+Contract: ``cluster_happenings(con, only_new=False, include_all=False, dyad_counts=True) -> ClusterSummary``
 (and, for exports, ``happening_sizes(con) -> pyarrow.Table``, the same clustering in memory)
 reads the store's ``events`` (and, when present, ``articles``) tables and (re)writes two
 tables:
@@ -311,8 +311,12 @@ def happenings_ready(con: duckdb.DuckDBPyConnection, include_all: bool = False) 
 
 
 def cluster_happenings(store_or_con: object, only_new: bool = False,
-                       include_all: bool = False) -> ClusterSummary:
-    """Build (or update, ``only_new=True``) the ``happenings`` and ``happening_events`` tables."""
+                       include_all: bool = False, dyad_counts: bool = True) -> ClusterSummary:
+    """Build (or update, ``only_new=True``) the ``happenings`` and ``happening_events`` tables.
+
+    A saved dyad table (``dyad_counts``) is brought up to date with them; ``dyad_counts=False``
+    leaves it to the caller (``detente happenings`` builds it itself, once).
+    """
     con = connection(store_or_con)
     require_events(con)
     t0 = time.perf_counter()
@@ -360,7 +364,8 @@ def cluster_happenings(store_or_con: object, only_new: bool = False,
     except Exception:
         con.execute("ROLLBACK")
         raise
-    if table_exists(con, DYAD_TABLE) and persistent(con):  # the saved dyad table, kept beside the happenings
+    # the saved dyad table, kept beside the happenings
+    if dyad_counts and table_exists(con, DYAD_TABLE) and persistent(con):
         update_dyad_counts(con)
     total_e, total_h = fetch_one(  # type: ignore[misc]
         con, "SELECT (SELECT count(*) FROM happening_events), (SELECT count(*) FROM happenings)")

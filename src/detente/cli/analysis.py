@@ -238,8 +238,10 @@ def happenings(
     console = _console()
 
     with _opened(db, read_only=False) as con:  # this command saves the clustering in the store
-        summary = cluster_happenings(con, only_new=not rebuild, include_all=include_all)
-        update_dyad_counts(con, force=rebuild)  # and the dyad table unit=events series read
+        summary = cluster_happenings(con, only_new=not rebuild, include_all=include_all, dyad_counts=False)
+        # and the dyad table unit=events series read: built here once (missing, stale, or --rebuild),
+        # not also by cluster_happenings (a stale table was built twice by --rebuild)
+        update_dyad_counts(con, force=rebuild)
         rows = con.execute("""SELECT date, pair, cameo, num_mentions, num_articles, num_sources, sentence
                               FROM happenings ORDER BY num_mentions DESC, date, happening_id LIMIT ?""",
                            [top]).fetchall()
