@@ -285,7 +285,7 @@ class Coder:
                     frame.subjects, frame.objects, frame.passive = frame.objects, [], False
                 out.append(frame)
             elif tok.pos_ in ("NOUN", "PROPN") and lem in self.noun_heads:
-                out.append(noun_frame(tok, self.cues.light_verbs))
+                out.append(noun_frame(tok, self.cues.light_verbs, self.cues.meeting_preps))
         return out
 
     # -- the document -----------------------------------------------------------------------------------

@@ -64,6 +64,9 @@ class Cues:
     # verbs whose complement (a clause, or the object of accusation_preps) is an allegation: modality "alleged"
     accusation_verbs: frozenset[str] = frozenset()
     accusation_preps: frozenset[str] = frozenset()
+    # prepositions of a clause's adjunct whose meeting noun with a partner is the clause subject's own:
+    # "said *after* talks with Poland's premier", "*in* a phone call with Xi, Trump reaffirmed ..."
+    meeting_preps: frozenset[str] = frozenset()
     # "visitor>host" code pairs: the act seen from its target's side ("A visited B" -> B hosted A, 043)
     converse_codes: tuple[str, ...] = ()
 

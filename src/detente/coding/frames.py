@@ -274,8 +274,10 @@ def verb_frame(verb: Token) -> Frame:  # noqa: C901 - to split into named steps 
     return frame
 
 
-def noun_frame(noun: Token, light_verbs: frozenset[str]) -> Frame:
-    """An event noun: its possessor, nationality modifiers, "by"/"between" phrases, or light verb's subject."""
+def noun_frame(noun: Token, light_verbs: frozenset[str], meeting_preps: frozenset[str] = frozenset()) -> Frame:
+    """An event noun: its possessor, nationality modifiers, "by"/"between" phrases, or light verb's subject;
+    a meeting with a partner in an adjunct of a clause ("said *after talks with* Poland's premier",
+    "*In a call with* Xi, Trump reaffirmed ...", prepositions ``meeting_preps``) is the clause subject's."""
     frame = Frame(pred=noun, pos="noun")
     mods: list[Token] = []
     for child in noun.children:
@@ -314,7 +316,25 @@ def noun_frame(noun: Token, light_verbs: frozenset[str]) -> Frame:
     elif noun.dep_ == "nsubjpass" and lemma(head) in light_verbs:
         frame.subjects = agent_objects(head) + frame.subjects
         collect_preps(frame, head)
+    elif "with" in frame.preps and not any(map(_could_be_agent, frame.subjects)) \
+            and _meeting_adjunct(noun, meeting_preps):
+        vf = verb_frame(head.head)
+        if not vf.passive and vf.subjects:
+            frame.subjects = vf.subjects
+            frame.inherited_subject = True
     return frame
+
+
+def _could_be_agent(mod: Token) -> bool:
+    """A possessor, a name or a nationality ("Xi's", "Oval Office", "Israeli"); not "long", "bilateral"."""
+    return mod.dep_ == "poss" or mod.pos_ in ("PROPN", "PRON") or mod.text[:1].isupper()
+
+
+def _meeting_adjunct(noun: Token, preps: frozenset[str]) -> bool:
+    """``noun`` is the object of an adjunct preposition of a verb: "said *at* a meeting with"."""
+    head = noun.head
+    return (noun.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in preps
+            and head.head.pos_ in ("VERB", "AUX"))
 
 
 def _governing_prep(tok: Token) -> Token | None:
