@@ -12,8 +12,10 @@ Contract: ``ingest(inputs, config, store, recode=False, progress=None) -> RunSum
 - Records the run in the ``runs`` table: inputs, coder, counts, failures and warnings (text
   cut, bytes replaced, a date not understood, a feed not well-formed, ...) with reasons.
 
-Ctrl-C stops the workers at once, writes what is coded and records the run as interrupted; a
-second Ctrl-C while that is written leaves at once (the next run marks it interrupted).
+Ctrl-C stops the workers at once, writes what is coded and records the run as interrupted (also
+when stopping the workers or that last write fails, and when its KeyboardInterrupt was dropped on
+the way: the SIGINT is noted); a second Ctrl-C while that is written leaves at once (the next run
+marks it interrupted).
 
 Never stops for one bad article: read failures are counted by :class:`IngestReport`, coding
 failures become ``status="failed"`` articles. Only a store that cannot be written (read-only,
@@ -22,6 +24,7 @@ disk full) stops the run, with a :class:`~detente.errors.StoreError`.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import signal
 import threading
@@ -124,6 +127,8 @@ def ingest_articles(articles: Iterable[Article], config: Config, store: Store, r
     try:
         with ctrl_c:
             for coded in stream:
+                if ctrl_c.seen:  # its KeyboardInterrupt was dropped on the way (a __del__, an except): stop now
+                    raise KeyboardInterrupt
                 run.buffer.append(coded)
                 if len(run.buffer) >= max(1, config.batch_size) or run.due():
                     run.flush()
@@ -136,7 +141,10 @@ def ingest_articles(articles: Iterable[Article], config: Config, store: Store, r
         try:
             close = getattr(stream, "close", None)
             if close is not None:
-                close()  # the workers stop now, wherever it was raised
+                # the workers stop now, wherever it was raised; an error doing so must neither keep the
+                # run from being recorded (it stayed 'running') nor hide the original exception
+                with contextlib.suppress(Exception):
+                    close()
             run.finish(quiet=True)  # what is coded is written, the run recorded
         except KeyboardInterrupt:  # a second Ctrl-C: leave now (a batch is written whole or not at all)
             pass
@@ -240,6 +248,10 @@ class _Run:
         try:
             if self.summary.status != "failed":
                 self.write_buffer()
+        except Exception:
+            if not quiet:
+                raise
+        try:  # recorded even when writing the rest failed (on the error path)
             self.sync()
             s = self.summary
             self.store.update_run(s.run_id, status=s.status, finished=True, seconds=s.seconds,

@@ -204,3 +204,66 @@ def test_stopping_a_pool_does_not_wait_for_its_batches() -> None:
     _stop_pool(pool)
     assert time.monotonic() - t0 < 5
     assert not _wait_gone(set(workers), 5)
+
+
+# --- the run is recorded 'interrupted' whatever the Ctrl-C meets on the way (in-process) -------------
+
+def test_a_ctrl_c_swallowed_on_the_way_still_stops_the_run(tmp_path: Path) -> None:
+    """A KeyboardInterrupt raised where it is caught and dropped (a ``__del__``, a broad ``except``;
+    the test saw the run still 'running' once): the SIGINT was noted, so the run stops at the next
+    coded article and is recorded 'interrupted'."""
+    from conftest import FakeEngine, gen_articles
+    from detente.config import Config
+    from detente.runner import ingest_articles
+
+    def reader() -> Iterator:
+        yield from gen_articles(6)
+        with contextlib.suppress(KeyboardInterrupt):  # dropped on the way
+            signal.raise_signal(signal.SIGINT)
+        yield from gen_articles(40, start=6)
+
+    with Store(tmp_path / "s.duckdb") as store:
+        with pytest.raises(KeyboardInterrupt):
+            ingest_articles(reader(), Config(batch_size=2, n_process=1), store,
+                            engine=FakeEngine())  # type: ignore[arg-type]
+        run, articles = store.runs()[0], store.stats()["articles"]
+    assert run["status"] == "interrupted" and 6 <= articles < 46 and run["new"] == articles
+
+
+def test_a_ctrl_c_is_recorded_when_stopping_the_workers_or_the_last_write_fails(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while a batch is written; stopping the coding stream then fails, and so does writing
+    what is left: the run is recorded 'interrupted' all the same (before, either failure skipped
+    the run's record and it stayed 'running'), and the KeyboardInterrupt goes on."""
+    from conftest import FakeEngine, gen_articles
+    from detente import runner
+    from detente.config import Config
+
+    real_code_articles = runner.code_articles
+
+    def stops_badly(*args: object, **kwargs: object) -> Iterator:
+        try:
+            yield from real_code_articles(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            raise RuntimeError("the pool could not be stopped")
+
+    monkeypatch.setattr(runner, "code_articles", stops_badly)
+    with Store(tmp_path / "s.duckdb") as store:
+        real_write_many, calls = store.write_many, []
+
+        def write_many(batch: list, run_id: str | None = None) -> list:
+            calls.append(len(batch))
+            if len(calls) == 2:
+                raise KeyboardInterrupt  # Ctrl-C while the second batch is written
+            if len(calls) == 3:
+                raise RuntimeError("the disk went away")  # writing what is left after it
+            return real_write_many(batch, run_id)
+
+        monkeypatch.setattr(store, "write_many", write_many)
+        with pytest.raises(KeyboardInterrupt):
+            runner.ingest_articles(gen_articles(20), Config(batch_size=2, n_process=1), store,
+                                   engine=FakeEngine())  # type: ignore[arg-type]
+        run, articles = store.runs()[0], store.stats()["articles"]
+    assert len(calls) == 3
+    assert run["status"] == "interrupted" and run["finished_at"] is not None
+    assert articles == run["new"] == 2
