@@ -39,6 +39,7 @@ from .factuality import Factuality, assess, quote_ranges
 from .frames import Frame, candidate_tokens, conjuncts, lemma, noun_frame, verb_frame
 from .lexicon import Lexicon, Pattern, load_lexicon
 from .pairs import Candidate, PairModel, candidates, load_pair_model, party_key
+from .patterns import NO_EVENT
 from .rules import CONFLICT_ACTS, DOMESTIC_SECTORS, PLACE_PREPS, VIOLENT_ACTS, SentenceContext, events_for
 
 _TEMPORAL_MARKS = frozenset({"after", "before", "since", "until", "till", "when", "while", "once", "as"})
@@ -479,6 +480,8 @@ class Coder:
                         break
             if not code:
                 continue  # "prepared to attend": no class codes it; the act keeps its own code
+            if mx.pattern.is_idiom:
+                code = NO_EVENT  # "vowed to strike a cordial tone": an act over an idiom is none either
             pattern = Pattern(code=code, head=lemma(gov), pos="verb", words=(lemma(x), *mx.pattern.words),
                               prep=mx.pattern.prep, target_is_object=False, no_target=False,
                               text=f"{lemma(gov)} + [{mx.pattern.text}]",
@@ -544,6 +547,8 @@ class Coder:
                 continue
             inner = by_pred.get(act.i)
             code = cls.code_for(inner.pattern.code) if inner is not None else cls.default
+            if inner is not None and inner.pattern.is_idiom:
+                code = NO_EVENT  # "they must strike a softer tone": no demand of an idiom
             gframe = verb_frame(speech)
             speakers = self._actors(gframe.subjects, actors)
             if not speakers or {a.code for _, a in speakers} >= {a.code for _, a in named}:

@@ -63,7 +63,6 @@ class Lexicon:
     _seen: set[tuple[str, str, str, str]] = field(default_factory=set, repr=False)
     _ranks: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=dict, repr=False)
     synonyms: dict[str, str] = field(default_factory=dict)  # word -> its class's first word
-    _idiom_origins: frozenset[str] | None = field(default=None, repr=False)
 
     def canonical(self, words: Iterable[str]) -> set[str]:
         """The words with each synonym replaced by its class ("ties" -> "relation")."""
@@ -78,7 +77,6 @@ class Lexicon:
         if key in self._seen:
             return
         self._seen.add(key)
-        self._idiom_origins = None
         head = (pattern.pos, pattern.head)
         bucket = self.by_head[head]
         # Keep the bucket sorted: user patterns before built-in ones, then most specific first; a new
@@ -109,13 +107,6 @@ class Lexicon:
         """Every ``none`` pattern: phrases declared to be no event."""
         for bucket in self.by_head.values():
             yield from (p for p in bucket if p.is_idiom)
-
-    def is_idiom_origin(self, origin: str) -> bool:
-        """Whether ``origin`` (``file:line``) is an idiom's: a composed match names its complement's
-        pattern by origin ("vowed to [strike a cordial tone]")."""
-        if self._idiom_origins is None:
-            self._idiom_origins = frozenset(p.origin for p in self.idioms())
-        return origin in self._idiom_origins
 
     def load_tsv(self, path: str | Path, text: str | None = None, override: bool = False) -> None:
         name = str(path)

@@ -116,11 +116,9 @@ def _bare_definite(tok: Token) -> bool:
 # ----------------------------------------------------------------------------- word sense
 def idiom(ctx: SentenceContext, d: Draft) -> Verdict:
     """ "X struck a cordial tone", "beat the odds": a ``none`` pattern of the lexicon declares the phrase
-    no event; so is an act composed over one ("vowed to strike a cordial tone")."""
-    pat = d.m.pattern
-    if pat.is_idiom or (d.m.composed and ctx.coder.lexicon.is_idiom_origin(pat.origin.rsplit(" ", 1)[-1])):
-        return STOP
-    return PASS
+    no event; so is an act composed over one ("vowed to strike a cordial tone": the composed pattern is a
+    ``none`` one too, see ``Coder._compose``)."""
+    return STOP if d.m.pattern.is_idiom else PASS
 
 
 _NON_REFERRING = frozenset({"it", "this", "that", "what", "which", "whatever", "something", "anything", "nothing"})
