@@ -107,6 +107,16 @@ def engine():
     return Engine(load_config(n_process=1))
 
 
+@pytest.fixture(scope="session")
+def rules_engine():
+    """The rules alone (no pair scorer), keeping each event's trail of rules in ``coder.trace``."""
+    from detente.config import load_config
+    from detente.pipeline import Engine
+    engine = Engine(load_config(n_process=1, pairs=False))
+    engine.coder.trace = {}
+    return engine
+
+
 def one(cursor: Any) -> tuple[Any, ...]:
     """The row of a query that returns exactly one (``fetchone()`` is typed ``| None``)."""
     row = cursor.fetchone()

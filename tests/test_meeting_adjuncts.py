@@ -13,16 +13,9 @@ import pytest
 pytestmark = pytest.mark.model
 
 
-@pytest.fixture(scope="module")
-def engine():
-    from detente.config import load_config
-    from detente.pipeline import Engine
-    return Engine(load_config(n_process=1, pairs=False))
-
-
-def _pairs(engine, text: str) -> set[tuple[str, str, str]]:
+def _pairs(rules_engine, text: str) -> set[tuple[str, str, str]]:
     from detente.records import Article
-    events = engine.code_article(Article.make(text, published="2021-03-10")).events
+    events = rules_engine.code_article(Article.make(text, published="2021-03-10")).events
     return {(e.source.country, e.target.country, e.cameo_root) for e in events
             if e.counts and e.source is not None and e.target is not None and e.source.country and e.target.country}
 
@@ -35,23 +28,23 @@ def _pairs(engine, text: str) -> set[tuple[str, str, str]]:
     ("During a long meeting with the Kenyan president on Tuesday, the Chinese envoy praised the new railway.",
      "CHN", "KEN"),
 ])
-def test_the_clause_subject_met_the_partner(engine, text, a, b):
-    got = _pairs(engine, text)
+def test_the_clause_subject_met_the_partner(rules_engine, text, a, b):
+    got = _pairs(rules_engine, text)
     assert (a, b, "04") in got and (b, a, "04") in got, got
 
 
-def test_a_meeting_with_its_own_agent_keeps_it(engine):
+def test_a_meeting_with_its_own_agent_keeps_it(rules_engine):
     # the possessor held the meeting: the clause's subject (a third state) did not take part
-    got = _pairs(engine, "Brazil said after Egypt's talks with Jordan that it would send aid.")
+    got = _pairs(rules_engine, "Brazil said after Egypt's talks with Jordan that it would send aid.")
     assert ("BRA", "JOR", "04") not in got and ("JOR", "BRA", "04") not in got, got
 
 
-def test_a_passive_clause_lends_no_subject(engine):
+def test_a_passive_clause_lends_no_subject(rules_engine):
     # the ambassador was expelled; nothing says the expelled diplomat held the talks
-    got = _pairs(engine, "The Peruvian ambassador was expelled after talks with Chile collapsed.")
+    got = _pairs(rules_engine, "The Peruvian ambassador was expelled after talks with Chile collapsed.")
     assert ("PER", "CHL", "04") not in got, got
 
 
-def test_an_adjunct_without_a_partner_is_no_meeting_of_the_subject(engine):
-    got = _pairs(engine, "The Italian minister spoke about Libya at a meeting in Rome.")
+def test_an_adjunct_without_a_partner_is_no_meeting_of_the_subject(rules_engine):
+    got = _pairs(rules_engine, "The Italian minister spoke about Libya at a meeting in Rome.")
     assert not any(r == "04" for _, _, r in got), got

@@ -40,8 +40,6 @@ def test_idioms_are_matched_but_not_listed_as_event_patterns():
     # every idiom is about a head that has event patterns: otherwise it would declare nothing
     heads = {p.head for p in lex.patterns()}
     assert all(p.head in heads for p in idioms)
-    assert all(lex.is_idiom_origin(p.origin) for p in idioms)
-    assert not lex.is_idiom_origin(next(iter(lex.patterns())).origin)
 
 
 def test_a_user_file_declares_an_idiom(tmp_path):
@@ -83,22 +81,13 @@ def test_word_sense_file_is_checked():
 
 
 # ----------------------------------------------------------------------------- constructions
-@pytest.fixture(scope="module")
-def engine():
-    from detente.config import load_config
-    from detente.pipeline import Engine
-    engine = Engine(load_config(n_process=1, pairs=False))
-    engine.coder.trace = {}
-    return engine
-
-
-def _events(engine, text: str) -> list:
+def _events(rules_engine, text: str) -> list:
     from detente.records import Article
-    return engine.code_article(Article.make(text, published="2021-03-10")).events
+    return rules_engine.code_article(Article.make(text, published="2021-03-10")).events
 
 
-def _roots(engine, text: str) -> set[str]:
-    return {e.cameo_root for e in _events(engine, text)}
+def _roots(rules_engine, text: str) -> set[str]:
+    return {e.cameo_root for e in _events(rules_engine, text)}
 
 
 VIOLENT = {"18", "19", "20"}
@@ -121,14 +110,16 @@ VIOLENT = {"18", "19", "20"}
     "Germany hit a record high in exports to China.",  # idiom: hit + record
     "Tokyo stocks hit a new low after Washington announced the figures.",  # idiom: hit + low
 ])
-def test_figurative_senses_are_no_violence(engine, text):
-    assert not _roots(engine, text) & VIOLENT, text
+def test_figurative_senses_are_no_violence(rules_engine, text):
+    assert not _roots(rules_engine, text) & VIOLENT, text
 
 
 @pytest.mark.model
-def test_an_idiom_under_a_governor_is_no_act_either(engine):
-    events = _events(engine, "The Egyptian foreign minister vowed to strike a cordial tone with Israel.")
+def test_an_idiom_under_a_governor_is_no_act_either(rules_engine):
+    events = _events(rules_engine, "The Egyptian foreign minister vowed to strike a cordial tone with Israel.")
     assert not events
+    # nor is a demand of one ("must" in a reported clause: the speaker's demand of the clause's subject)
+    assert not _events(rules_engine, "The German chancellor said Russia must strike a softer tone with Ukraine.")
 
 
 @pytest.mark.model
@@ -144,41 +135,42 @@ def test_an_idiom_under_a_governor_is_no_act_either(engine):
     ("Peru and Ecuador fought a war over the Cenepa valley in 1995.", "19"),  # an attack noun as object
     ("Of the hundreds of shells fired by Azerbaijani troops at Armenia, few hit anything.", "19"),  # projectile
 ])
-def test_literal_violence_is_still_coded(engine, text, root):
-    roots = _roots(engine, text)
+def test_literal_violence_is_still_coded(rules_engine, text, root):
+    roots = _roots(rules_engine, text)
     assert roots & VIOLENT, (text, roots)
 
 
 @pytest.mark.model
-def test_a_quarrel_over_a_topic_is_a_dispute_not_a_fight(engine):
-    events = _events(engine, "France and Italy clashed over migration at the summit.")
+def test_a_quarrel_over_a_topic_is_a_dispute_not_a_fight(rules_engine):
+    events = _events(rules_engine, "France and Italy clashed over migration at the summit.")
     pairs = {(e.source.country, e.target.country if e.target else None, e.cameo) for e in events}
     assert pairs == {("FRA", "ITA", "110"), ("ITA", "FRA", "110")}, pairs
-    assert "verbal_dispute" in next(iter(engine.coder.trace[e.event_id] for e in events))
+    assert "verbal_dispute" in next(iter(rules_engine.coder.trace[e.event_id] for e in events))
 
 
 @pytest.mark.model
-def test_armed_parties_or_casualties_keep_a_clash_physical(engine):
-    events = _events(engine, "Indian and Chinese troops clashed over the border post, leaving twenty soldiers dead.")
+def test_armed_parties_or_casualties_keep_a_clash_physical(rules_engine):
+    events = _events(rules_engine,
+                     "Indian and Chinese troops clashed over the border post, leaving twenty soldiers dead.")
     assert events and all(e.cameo_root == "19" for e in events)
 
 
 @pytest.mark.model
-def test_armed_forces_clashing_is_fighting_not_a_riot(engine):
-    events = _events(engine, "Armenian troops clashed with Azerbaijani forces near the border on Tuesday.")
+def test_armed_forces_clashing_is_fighting_not_a_riot(rules_engine):
+    events = _events(rules_engine, "Armenian troops clashed with Azerbaijani forces near the border on Tuesday.")
     codes = {(e.source.country, e.target.country if e.target else None, e.cameo) for e in events}
     assert ("ARM", "AZE", "190") in codes and not any(c.startswith("145") for _, _, c in codes), codes
-    assert any("armed_clash" in engine.coder.trace[e.event_id] for e in events)
+    assert any("armed_clash" in rules_engine.coder.trace[e.event_id] for e in events)
 
 
 @pytest.mark.model
-def test_protesters_clashing_with_police_is_still_a_riot(engine):
-    events = _events(engine, "Protesters clashed with police in Caracas on Sunday.")
+def test_protesters_clashing_with_police_is_still_a_riot(rules_engine):
+    events = _events(rules_engine, "Protesters clashed with police in Caracas on Sunday.")
     assert events and all(e.cameo == "145" for e in events if e.source and e.source.sector != "COP")
 
 
 @pytest.mark.model
-def test_a_belief_about_a_negated_retaliation_is_not_asserted(engine):
-    events = _events(engine, "The Australian negotiator was almost sure Indonesia would not retaliate.")
+def test_a_belief_about_a_negated_retaliation_is_not_asserted(rules_engine):
+    events = _events(rules_engine, "The Australian negotiator was almost sure Indonesia would not retaliate.")
     assert not [e for e in events if e.polarity == "asserted" and e.modality in ("actual", "intended", "future")
                 and e.cameo_root in VIOLENT]
