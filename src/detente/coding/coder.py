@@ -34,7 +34,7 @@ from ..context.quantities import extract_quantities
 from ..nlp import sentence_index, sentences
 from ..records import Actor, Article, CodedArticle, Event, Location, event_id_for
 from .codebook import Codebook, load_codebook
-from .cues import ComplementClass, Cues, load_complements, load_cues
+from .cues import ComplementClass, Cues, load_complements, load_cues, load_word_sense
 from .factuality import Factuality, assess, quote_ranges
 from .frames import Frame, candidate_tokens, conjuncts, lemma, noun_frame, verb_frame
 from .lexicon import Lexicon, Pattern, load_lexicon
@@ -143,6 +143,7 @@ class Coder:
         self.codebook = codebook or load_codebook()
         self.cues = cues or load_cues()
         self.complements = load_complements()
+        self.word_sense = load_word_sense()  # when a violent code reads literally (the word-sense rules)
         self.governors: dict[str, ComplementClass] = {
             g: cls for cls in self.complements.values() for g in cls.governors | cls.addressed_only}
         self.version = CODER_VERSION

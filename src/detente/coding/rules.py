@@ -24,7 +24,7 @@ from spacy.tokens import Span, Token
 
 from ..context import resolve_date, resolve_location
 from ..records import Actor, Article, Event, Location
-from .cues import WordSense, load_word_sense
+from .cues import WordSense
 from .factuality import Factuality, assess
 from .frames import Frame, conjuncts, lemma
 
@@ -66,7 +66,7 @@ Party = tuple[Token, Actor]
 class SentenceContext:
     """What every event rule of one sentence reads."""
 
-    coder: Coder  # the codebook, cues, complements, knowledge base, settings and helpers
+    coder: Coder  # the codebook, cues, complements, word sense, knowledge base, settings and helpers
     sent: Span
     s_index: int
     article: Article
@@ -186,7 +186,7 @@ def literal_sense(ctx: SentenceContext, d: Draft) -> Verdict:
     assault or fight. The general pattern of a violent verb (a specific one, "fire rocket at", already
     says its sense) is blocked by an abstract object, a competition, a person dismissed; a head of
     ``literal_heads`` in ``word_sense.yaml`` also needs an object a blow falls on, when it has one."""
-    ws = load_word_sense()
+    ws = ctx.coder.word_sense
     m = d.m
     if m.composed or not ws.is_violent(d.code):
         return PASS
@@ -225,7 +225,7 @@ def armed_clash(ctx: SentenceContext, d: Draft) -> Verdict:
     """ "Russian troops clashed with Ukrainian soldiers": a clash the protest lexicon matched ("clash with
     soldier", 145) is armed fighting (190) when its every source is armed forces or a state; a riot is a
     crowd's (``protesters_clash``)."""
-    ws, cues = load_word_sense(), ctx.coder.cues
+    ws, cues = ctx.coder.word_sense, ctx.coder.cues
     if not d.code.startswith("145") or lemma(d.m.frame.pred) not in ws.dispute_heads or not d.sources:
         return PASS
     if all((_armed(ws, a) or (a.kind == "state" and t.pos_ == "PROPN")) and lemma(t) not in cues.riot_sources
@@ -240,7 +240,7 @@ def verbal_dispute(ctx: SentenceContext, d: Draft) -> Verdict:
     healthcare": a quarrel about a topic, not a fight, unless a party is armed or someone was hurt. A
     verb becomes the dispute code of ``word_sense.yaml`` (110, disapprove), mutual between co-subjects;
     a noun, which names no act of its own, is no event."""
-    ws, cues = load_word_sense(), ctx.coder.cues
+    ws, cues = ctx.coder.word_sense, ctx.coder.cues
     frame = d.m.frame
     if d.m.composed or not ws.is_violent(d.code) or lemma(frame.pred) not in ws.dispute_heads:
         return PASS
