@@ -108,6 +108,20 @@ def engine():
 
 
 @pytest.fixture(scope="session")
+def nlp():
+    """The spaCy English pipeline the engine uses (``load_pipeline`` caches it)."""
+    from detente.nlp import load_pipeline
+    return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def kb():
+    """The built-in actor knowledge base (``load_kb`` caches it)."""
+    from detente.actors import load_kb
+    return load_kb()
+
+
+@pytest.fixture(scope="session")
 def rules_engine():
     """The rules alone (no pair scorer), keeping each event's trail of rules in ``coder.trace``."""
     from detente.config import load_config

@@ -8,22 +8,11 @@ from pathlib import Path
 import pytest
 
 from detente import countries
-from detente.actors import DocActors, build_kb, load_kb
+from detente.actors import DocActors, build_kb
 from detente.errors import KnowledgeError
 from detente.evaluation import news_actor
 
 pytestmark = pytest.mark.model
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    from detente.nlp import load_pipeline
-    return load_pipeline()
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return load_kb()
 
 
 def codes(nlp, kb, text: str, date: str | None) -> dict[str, str | None]:

@@ -17,11 +17,6 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 VALIDATE_RAW = SHARED / "bench" / "dicts" / "validate_2_02" / "raw"
 
 
-@pytest.fixture(scope="module")
-def kb():
-    return load_kb()
-
-
 def codes(kb, text, date=None):
     return [a.code for a in kb.lookup(text, date)]
 

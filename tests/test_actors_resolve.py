@@ -26,17 +26,6 @@ PEOPLE = """\
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    from detente.nlp import load_pipeline
-    return load_pipeline()
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return load_kb()
-
-
-@pytest.fixture(scope="module")
 def people_kb(tmp_path_factory):
     p = tmp_path_factory.mktemp("people") / "people.yaml"
     p.write_text(PEOPLE)
@@ -289,7 +278,7 @@ def test_the_state_naming_a_currency_is_no_actor(nlp, kb):
 
 
 def test_a_title_gives_a_country_only_person_its_sector(tmp_path):
-    from detente.actors import DocActors, load_kb
+    from detente.actors import DocActors
     from detente.pipeline import Engine
 
     people = tmp_path / "toy_actors.txt"
@@ -302,7 +291,7 @@ def test_a_title_gives_a_country_only_person_its_sector(tmp_path):
 
 
 def test_a_capital_before_its_state_was_founded_is_a_city_of_the_old_state():
-    from detente.actors import DocActors, load_kb
+    from detente.actors import DocActors
     from detente.pipeline import Engine
 
     eng, kb = Engine(), load_kb(())

@@ -8,13 +8,6 @@ from detente.context.accounts import find_accounts
 from detente.records import Actor, Event
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    from detente.nlp import load_pipeline
-
-    return load_pipeline()
-
-
 def ev(eid, si, src, tgt, code, name, claimant=None, doc=None):
     sents = list(doc.sents) if doc is not None else []
     return Event(event_id=eid, article_id="art", sentence_index=si,

@@ -11,13 +11,6 @@ from detente.context.event_dates import DateInfo, parse_published, resolve_date
 PUB = "2023-03-16"  # a Thursday
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    from detente.nlp import load_pipeline
-
-    return load_pipeline()
-
-
 def _date(nlp, text: str, verb: str, published: str | None = PUB, **kw) -> DateInfo:
     doc = nlp(text)
     tok = next(t for t in doc if t.text == verb)

@@ -10,13 +10,6 @@ from detente.context.event_places import resolve_location
 from detente.context.gazetteer import gazetteer
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    from detente.nlp import load_pipeline
-
-    return load_pipeline()
-
-
 def _loc(nlp, text: str, word: str, countries=()):
     doc = nlp(text)
     tok = next(t for t in doc if t.text == word)

@@ -17,13 +17,6 @@ def country_of(tok):
     return COUNTRIES.get(tok.text.lower())
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    from detente.nlp import load_pipeline
-
-    return load_pipeline()
-
-
 def _qs(nlp, text, **kw):
     return extract_quantities(nlp(text), "art", country_of, **kw)
 
