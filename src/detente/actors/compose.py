@@ -23,8 +23,11 @@ FORMER = {"former", "ex", "late", "erstwhile", "onetime", "one-time", "outgoing"
 def current(hit: Hit, date: str | None) -> bool:
     """Whether a reading can stand on ``date``: a historical state's seat only within the state's period
     ("Moscow" is the Soviet government in 1987, Russia's in 2015), a strict name only within it ("Serbia and
-    Montenegro" in 2010 is two states); a historical state's name always can (the past is narrated later)."""
+    Montenegro" in 2010 is two states), a person's bare surname only within their years (roles with margins);
+    a historical state's name always can (the past is narrated later), and so can a person's full name."""
     e = hit.entry
+    if hit.dated and not hit.in_window(date):
+        return False  # a person's bare surname outside their years ("Stoltenberg" in 1987 is not Jens)
     if (hit.form == "seat" or e.strict) and (e.since or e.until):
         return e.in_period(date)
     return True
@@ -60,9 +63,11 @@ def rank_hits(hits: Iterable[Hit], date: str | None, words: set[str] | None = No
             score += 2 * min(3, countries.get(e.country, 0))
         if e.kind == "unknown" or e.code is None:
             score -= 1
-        scored.append((-score, e.order, hit))
-    scored.sort(key=lambda t: (t[0], t[1]))
-    return [h for _, _, h in scored]
+        # people who share a surname: the nearest to a role on the date, then the one who lists it
+        near = e.role_distance(date) if only_people else 0
+        scored.append((-score, near, hit.implicit, e.order, hit))
+    scored.sort(key=lambda t: t[:4])
+    return [t[4] for t in scored]
 
 
 def _has(words: set[str], phrase: str) -> bool:

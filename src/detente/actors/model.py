@@ -7,6 +7,7 @@ a phrase stands for (:func:`detente.actors.compose.compose_words`).
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,6 +30,14 @@ def _plurals(word: str) -> list[str]:
     if word.endswith("man"):
         return [word[:-3] + "men"]
     return [word + "s"]
+
+
+def _days(iso: str) -> int:
+    """Day number of an ISO date ("1987-03-11"); a partial one counts from its first day."""
+    try:
+        return _dt.date.fromisoformat(iso[:10]).toordinal()
+    except ValueError:
+        return _dt.date(int(iso[:4]), 1, 1).toordinal()
 
 
 # ---------------------------------------------------------------- entries
@@ -96,6 +105,22 @@ class Entry:
             return code, "ELI", None, None
         return self.code, self.sector, None, None
 
+    def role_distance(self, date: str | None) -> int:
+        """Days from ``date`` to the nearest of the entry's roles (0: a role holds on the date, or no date or
+        no dated role); ranks people who share a surname when none holds a role on the date."""
+        if not date or not self.roles:
+            return 0
+        best = None
+        for p in self.roles:
+            if p.valid(date):
+                return 0
+            edge = p.start if p.start is not None and date < p.start else p.end
+            if edge is None:
+                continue
+            days = abs(_days(edge) - _days(date))
+            best = days if best is None else min(best, days)
+        return best or 0
+
     def actor(self, text: str, date: str | None) -> Actor:
         code, sector, role, period = self.resolve(date)
         if code is None:
@@ -110,6 +135,23 @@ class Hit:
     entry: Entry
     form: str
     acronym: bool  # the alias is all capitals: the document text must be too
+    # a person's bare surname ("Stoltenberg") names them only from ``since`` to ``until`` (their roles with
+    # margins, :func:`detente.actors.kb.date_surnames`); ``implicit``: not listed, the last word of the name,
+    # offered only where another person lists it, and only on a date
+    since: str | None = None
+    until: str | None = None
+    implicit: bool = False
+
+    @property
+    def dated(self) -> bool:
+        """Whether the reading depends on the date (a surname's window)."""
+        return self.implicit or self.since is not None or self.until is not None
+
+    def in_window(self, date: str | None) -> bool:
+        """Whether the phrase can name the entry on ``date``; no date: every listed alias, no implicit one."""
+        if date is None:
+            return not self.implicit
+        return (self.since is None or self.since <= date) and (self.until is None or date < self.until)
 
 
 SECTOR_CODES: set[str] = set()

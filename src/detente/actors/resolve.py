@@ -182,7 +182,7 @@ class DocActors:
             hits = kb.index.get(key)
             if hits is None and j == i and kb.stems:
                 hits = kb.hits(key) or None
-            if hits and any(h.entry.until or h.entry.since for h in hits):
+            if hits and any(h.entry.until or h.entry.since or h.dated for h in hits):
                 hits = [h for h in hits if current(h, self.date)]
             if hits:
                 ok = self._case_ok(i, j + 1, hits)
