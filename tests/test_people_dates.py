@@ -69,9 +69,16 @@ def test_a_bare_surname_outside_the_window_names_nobody(kb):
     assert people(kb, "Ketterlund", "2080-01-01") == [("Mira Ketterlund", "PERGOV")]  # open role: no upper bound
 
 
+def test_after_the_last_role_a_surname_still_names_them_until_the_margin(kb):
+    after = 1990 + SURNAME_YEARS_AFTER  # Henri Quenneville's last role ended in 1990
+    assert people(kb, "Quenneville", f"{after - 1}-06-01")[0][0] == "Lise Quenneville"  # the nearer to a role
+    assert ("Henri Quenneville", "FRAELI") in people(kb, "Quenneville", f"{after - 1}-06-01")
+    assert ("Henri Quenneville", "FRAELI") not in people(kb, "Quenneville", f"{after + 1}-06-01")
+
+
 def test_a_full_name_matches_on_any_date(kb):
     assert people(kb, "Lise Quenneville", "1970-06-01") == [("Lise Quenneville", "CANELI")]
-    assert people(kb, "Henri Quenneville", "2050-06-01") == [("Henri Quenneville", "FRAELI")]
+    assert people(kb, "Henri Quenneville", "2090-06-01") == [("Henri Quenneville", "FRAELI")]
 
 
 def test_the_namesake_in_office_wins_even_without_listing_the_surname(kb):
@@ -136,3 +143,12 @@ def test_in_a_document_a_full_name_before_decides_the_surname(nlp, kb):
     da = DocActors(kb, doc, "2014-06-01")
     tok = [t for t in doc if t.text == "Quenneville"][1]
     assert [a.name for a in da.actors_for(tok)][:1] == ["Henri Quenneville"]
+
+
+@pytest.mark.model
+def test_a_surname_outside_its_window_still_refers_back_to_a_full_name(nlp, kb):
+    # 1970: Henri Quenneville's bare surname is outside his window, but the document named him in full
+    doc = nlp("Henri Quenneville, a young economist, spoke at the forum. Quenneville said the budget would be cut.")
+    da = DocActors(kb, doc, "1970-06-01")
+    tok = [t for t in doc if t.text == "Quenneville"][1]
+    assert [(a.name, a.code) for a in da.actors_for(tok)][:1] == [("Henri Quenneville", "FRAELI")]
