@@ -51,6 +51,24 @@ TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "madam", "mister"
 BACKED = {"backed", "sponsored", "supported", "funded", "financed", "armed", "trained", "allied", "aligned",
           "installed", "inspired"}
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "within", "into"}
+# a world region is where something happens after these ("in the Gulf", "across Asia", "off the Gulf coast")
+REGION_PLACE_PREPS = LOCATIVE_PREPS | {"through", "along", "beyond", "off"}
+# ... and where something goes or comes from after these, when a word of motion governs them ("traveling to
+# Asia", "troops sent to the Middle East", "withdrew from the Gulf", "left for West Africa")
+REGION_PATH_PREPS = {"to", "toward", "towards", "from", "for"}
+MOTION_WORDS = {"travel", "trip", "visit", "tour", "journey", "voyage", "flight", "fly", "go", "come", "head",
+                "return", "arrive", "move", "send", "dispatch", "deploy", "deployment", "ship", "sail", "flee",
+                "migrate", "emigrate", "relocate", "leave", "depart", "bound", "withdraw", "withdrawal", "pull",
+                "evacuate", "bring", "take", "transfer", "shift", "spread", "expand", "extend", "way", "route"}
+# verbs whose direct object is where the subject goes ("visited Africa", "toured Europe")
+DESTINATION_VERBS = {"visit", "tour", "enter", "reach", "leave", "cross"}
+# nouns whose region modifier is where the trip goes ("a European tour", "his Asian trip")
+DESTINATION_NOUNS = {"trip", "tour", "visit", "journey", "voyage", "flight"}
+# entities whose longer name a region word may be part of ("Radio Free Europe", "Key West", "the Asian Games")
+NAME_LABELS = {"ORG", "EVENT", "LAW", "FAC", "WORK_OF_ART", "PRODUCT", "GPE", "LOC"}
+# a region alias ending in one of these is a collective of states ("Western countries", "Gulf states"): a party
+COLLECTIVE_NOUNS = {"country", "countries", "nation", "nations", "state", "states", "power", "powers",
+                    "government", "governments", "ally", "allies"}
 
 
 @dataclass
@@ -117,6 +135,7 @@ class DocActors:
         self._match_names()
         self._resolve_ambiguous()
         self._place_peoples()
+        self._regions_as_places()
         self._add_entities()
 
     # ------------------------------------------------------------------ mentions
@@ -283,6 +302,80 @@ class DocActors:
                 m.actor = Actor(text=m.text, code=f"{home}{e.code}", country=home, sector=None, name=e.name,
                                 kind="group")
                 m.why += f"; placed in {home} by {how}"
+
+    def _regions_as_places(self) -> None:
+        """A world region (``kind: region`` with no state of its own: not the West Bank, PSE) named as where
+        something happens or goes ("in the southern Gulf", "traveling to Asia", "visited Africa"), or as a word
+        of a longer proper name ("the North American Free Trade Agreement", "the Asian Games"), is a place,
+        not a party. A collective of states ("Western countries", "Gulf states") and a people ("Europeans")
+        stay parties, and so does the region that is acted on or addressed ("retaliate against the West")."""
+        for m in self._mentions:
+            a = m.actor
+            if a is None or a.kind != "region" or not a.country or a.country in self.kb.states:
+                continue
+            if m.form == "demonym" or self._lower[m.end - 1] in COLLECTIVE_NOUNS:
+                continue
+            why = self._in_a_name(m) or self._region_place(m)
+            if why:
+                m.actor = Actor(text=m.text, code=None, country=None, sector=None, name=a.name, kind="place")
+                m.why += f"; {why}: a place, not a party"
+
+    def _in_a_name(self, m: Mention) -> str:
+        """ "the North American Free Trade Agreement", "the European Championship", "Radio Free Europe", "Key
+        West", "African-American voters": the region is a word of a longer proper name (not one that goes on
+        with a sector noun: "European Leaders"), or of the name of a state's people."""
+        k = m.end - 1
+        j = m.end + 1 if m.end + 1 < len(self._text) and self._text[m.end] in HYPHENS and self._ws[k] == "" \
+            and self._ws[m.end] == "" else m.end
+        nxt = self._mention(j) if j < len(self._text) else None
+        if nxt is not None and nxt.actor is not None and nxt.actor.kind == "state" \
+                and nxt.form in ("adjective", "demonym") and nxt.start == j:
+            return f"a word of the people '{self._span_text(m.start, nxt.end)}'"
+        ent = self._ents_at.get(k)
+        if ent is not None and ent.label_ in NAME_LABELS:
+            others = [x for x in range(ent.start, ent.end)
+                      if not m.start <= x < m.end and self._pos[x] not in ("DET", "PUNCT")]
+            if any(self._text[x][:1].isupper() and self._mention_at[x] is None for x in others) \
+                    and not any(self._mention_at[x] is not None for x in others):
+                return f"a word of the name '{ent.text}'"
+        h = self._head[k]
+        if self._dep[k] not in ("compound", "amod", "nmod") or h <= k:
+            return ""
+        if not all(self._text[x][:1].isupper() for x in range(m.end, h + 1)) or self._pos[h] != "PROPN":
+            return ""
+        if self._mention_at[h] is not None or self._lower[h] in COLLECTIVE_NOUNS \
+                or self.kb.sector_for((self._lemma[h].lower(),))[0] is not None:
+            return ""
+        return f"a word of the name '{self._span_text(m.start, h + 1)}'"
+
+    def _region_place(self, m: Mention) -> str:
+        """ "in the Gulf", "the Gulf region", "across Europe and Asia", "trips to Asia", "visited Africa", "a
+        European tour": the phrase the region heads or modifies is where something happens or goes."""
+        dep, head, lemma = self._dep, self._head, self._lemma
+        # the word of the mention its phrase hangs from ("in the *Horn* of Africa")
+        k = next((x for x in range(m.start, m.end) if not m.start <= head[x] < m.end or head[x] == x), m.end - 1)
+        while dep[k] in ("compound", "amod", "nmod", "conj") and head[k] != k:
+            if dep[k] != "conj":
+                h = head[k]
+                if self._lower[h] in COLLECTIVE_NOUNS or self.kb.sector_for((lemma[h].lower(),))[0] is not None:
+                    return ""  # "among African leaders": people of the region
+                if lemma[h].lower() in DESTINATION_NOUNS:
+                    return f"where the '{self._text[h]}' goes"
+            k = head[k]
+        gov = head[k]
+        if gov == k:
+            return ""
+        if dep[k] == "dobj" and lemma[gov].lower() in DESTINATION_VERBS:
+            return f"where '{self._text[gov]}' goes"
+        if dep[k] != "pobj":
+            return ""
+        prep = self._lower[gov]
+        if prep in REGION_PLACE_PREPS:
+            return f"after '{self._text[gov]}'"
+        mover = head[gov]
+        if prep in REGION_PATH_PREPS and mover != gov and lemma[mover].lower() in MOTION_WORDS:
+            return f"'{self._text[mover]} {self._text[gov]}' is where to or from"
+        return ""
 
     def _former_area(self, m: Mention, best: Hit) -> bool:
         """ "the former Soviet Union", "ex-Yugoslav republics", "post-Soviet states" after the state ended: the

@@ -671,8 +671,9 @@ class Coder:
             while head.dep_ in ("compound", "amod", "poss", "case", "nmod") and head.head.i != head.i:
                 head = head.head
             if head.dep_ == "pobj" and head.head.lower_ in PLACE_PREPS | {"from", "to", "into"} \
-                    and a.kind == "state" and not a.sector:
-                continue  # "in Geneva", "to Moscow": where, not whom
+                    and (a.kind == "state" or (a.kind == "region" and a.country not in self.kb.states)) \
+                    and not a.sector:
+                continue  # "in Geneva", "to Moscow", "imports from Europe": where, not whom
             found.setdefault(a.country, (tok, a))
         return next(iter(found.values())) if len(found) == 1 else None
 
