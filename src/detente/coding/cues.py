@@ -67,6 +67,9 @@ class Cues:
     # prepositions of a clause's adjunct whose meeting noun with a partner is the clause subject's own:
     # "said *after* talks with Poland's premier", "*in* a phone call with Xi, Trump reaffirmed ..."
     meeting_preps: frozenset[str] = frozenset()
+    # the complementiser of an infinitival clause with a subject of its own: "time *for* Japan to open its
+    # markets", "called *for* Russia to withdraw": the act is wanted, judged or made possible, not done
+    irrealis_marks: frozenset[str] = frozenset()
     # "visitor>host" code pairs: the act seen from its target's side ("A visited B" -> B hosted A, 043)
     converse_codes: tuple[str, ...] = ()
 

@@ -10,7 +10,8 @@ Walks from the predicate up its chain of governors inside the sentence:
 - **modality**: ``hypothetical`` under a condition ("*if* China violates"), a belief or prediction
   over a future act ("*sure* Ukraine will join"), a hypothetical
   modal ("*would* retaliate") or a verb that only entertains the act ("*considering*
-  sanctions"); ``denied`` under a denial verb ("*denied* that ...") or a negated denial frame
+  sanctions"), or an infinitive with a subject of its own ("time *for* Japan to open its markets");
+  ``denied`` under a denial verb ("*denied* that ...") or a negated denial frame
   ("*not intended* as threats"); ``alleged`` in what an accusation or allegation says someone
   did ("X *accused* Y of violating ...", "X *alleged* that ...": ``accusation_verbs``, not counted
   as happened); ``future`` with will/shall/going to; ``intended`` under an intention verb ("*plans*
@@ -151,6 +152,13 @@ def is_condition(clause: Token, cues: Cues) -> bool:
                 and subj and first.i < subj[0].i)
 
 
+def _infinitive_with_subject(verb: Token) -> bool:
+    """A to-infinitive with a subject of its own: "for *Japan* *to* open"."""
+    kids = list(verb.children)
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in kids) and any(
+        c.dep_ in ("nsubj", "nsubjpass") for c in kids)
+
+
 def _conditional(tok: Token, cues: Cues) -> bool:
     return any((c.dep_ == "advcl" or (c.dep_ == "ccomp" and c.i < tok.i)) and is_condition(c, cues)
                for c in tok.children)
@@ -228,6 +236,9 @@ def assess(pred: Token, sent: Span, cues: Cues, quotes: list[tuple[int, int]] | 
         for child in t.children:
             if child.dep_ == "mark" and child.lower_ in cues.condition_marks and fact.modality != "denied":
                 fact.modality, fact.cue = "hypothetical", child.text
+            elif child.dep_ == "mark" and child.lower_ in cues.irrealis_marks and _infinitive_with_subject(t) \
+                    and fact.modality in ("actual", "intended", "future"):
+                fact.modality, fact.cue = "hypothetical", child.text  # "time *for* Japan to open its markets"
             elif fact.modality != "denied" and (child.dep_ == "advcl" or (child.dep_ == "ccomp" and child.i < t.i)) \
                     and is_condition(child, cues):
                 # the consequent of a condition: "if X imposes tariffs, Y *would retaliate*"
