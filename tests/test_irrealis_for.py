@@ -58,3 +58,32 @@ def test_the_act_keeps_its_cue(rules_engine):
 ])
 def test_other_uses_are_untouched(rules_engine, text, act):
     assert act in _counted(rules_engine, text)
+
+
+@pytest.mark.parametrize("text,pair,root", [
+    # an appeal or demand whose complement is an infinitive with its own subject: the subject is addressed
+    ("Chile called for Bolivia to withdraw its troops from the border.", ("CHL", "BOL"), "02"),
+    ("Kenya pushed for Uganda to release the detained fishermen.", ("KEN", "UGA"), "10"),
+])
+def test_a_call_for_someone_to_act_is_addressed_to_them(rules_engine, text, pair, root):
+    events = _coded(rules_engine, text, pair)
+    assert any(e.cameo_root == root and e.counts for e in events), events
+    # and the act asked for is not reported as done
+    asked = (pair[1], pair[0])
+    assert asked not in _counted(rules_engine, text)
+
+
+def test_an_act_named_as_what_is_called_for_is_not_done(rules_engine):
+    text = "Chile called for a Bolivian withdrawal from the border area."
+    assert ("BOL", "CHL") not in _counted(rules_engine, text)
+    assert any(e.cameo_root == "02" and e.counts for e in _coded(rules_engine, text, ("CHL", "BOL")))
+
+
+@pytest.mark.parametrize("text,pair,code", [
+    # a gerund after "for" is what is called for, its target the appeal's: appeal for easing sanctions (0254)
+    ("Hungary called for lifting the sanctions against Belarus.", ("HUN", "BLR"), "0254"),
+    ("Kenya pushed for easing the sanctions on Sudan.", ("KEN", "SDN"), "1054"),
+])
+def test_a_call_for_doing_something_is_an_appeal_for_it(rules_engine, text, pair, code):
+    events = _coded(rules_engine, text, pair)
+    assert any(e.cameo == code and e.counts for e in events), events

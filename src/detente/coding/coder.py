@@ -445,14 +445,21 @@ class Coder:
         for mx in matches:
             # the complement's predicate; for an event noun, its light verb ("prepared to *impose* martial law")
             x = mx.frame.pred if mx.frame.pos == "verb" else mx.frame.light_verb
-            if x is None or x.dep_ not in ("xcomp", "ccomp") or x.i in consumed or mx.frame.pred.i in consumed:
+            if x is None or x.i in consumed or mx.frame.pred.i in consumed:
                 continue
-            gov = x.head
+            # "called *for* Russia *to* withdraw": an infinitive with a subject of its own, addressed like a
+            # "that" clause ("demanded that Russia withdraw")
+            for_clause = x.dep_ == "advcl" and self._irrealis_clause(x)
+            # "called *for* lifting sanctions": a gerund after the same word, addressed like a noun
+            for_gerund = x.dep_ == "pcomp" and x.head.dep_ == "prep" and x.head.lower_ in self.cues.irrealis_marks
+            if x.dep_ not in ("xcomp", "ccomp") and not for_clause and not for_gerund:
+                continue
+            gov = x.head.head if for_gerund else x.head
             while lemma(gov) in self.cues.aspectual_verbs and gov.dep_ == "xcomp" and gov.head is not gov \
                     and lemma(gov) not in self.governors:
                 x, gov = gov, gov.head  # "prepared to *resume* shelling": through the aspectual verb
             cls = self.governors.get(lemma(gov))
-            if cls is None or (x.dep_ == "ccomp" and cls.target != "addressee"):
+            if cls is None or (x.dep_ in ("ccomp", "advcl", "pcomp") and cls.target != "addressee"):
                 continue
             if x.dep_ == "ccomp" and _is_claim(x):
                 continue  # "insisted that the Palestinians *would* be granted ...": a claim, not a demand
@@ -488,7 +495,7 @@ class Coder:
                               text=f"{lemma(gov)} + [{mx.pattern.text}]",
                               origin=f"complements.yaml:{cls.name} {mx.pattern.origin}")
             own = [o for o in gframe.objects if o.i != x.i]
-            if x.dep_ == "ccomp":  # "insisted that *Uganda* withdraw": the clause subject is addressed
+            if x.dep_ in ("ccomp", "advcl"):  # "insisted that *Uganda* withdraw": the clause subject is addressed
                 own = own + [g for c in x.children if c.dep_ in ("nsubj", "nsubjpass") for g in conjuncts(c)]
             if "on" in gframe.preps and lemma(gov) == "call":
                 own = own + gframe.preps["on"]  # "called on Y to ..."
@@ -497,6 +504,13 @@ class Coder:
             out.append(Match(gframe, pattern, options[0] if options else [], options=options, composed=True))
             consumed.update((x.i, gov.i, mx.frame.pred.i))
         return out
+
+    def _irrealis_clause(self, x: Token) -> bool:
+        """An infinitive with a subject of its own, introduced by an ``irrealis_marks`` word: "for *Russia* to"."""
+        kids = list(x.children)
+        return any(c.dep_ == "mark" and c.lower_ in self.cues.irrealis_marks for c in kids) \
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in kids) \
+            and any(c.dep_ in ("nsubj", "nsubjpass") for c in kids)
 
     @staticmethod
     def _addressee(x: Token, gframe: Frame) -> bool:

@@ -225,9 +225,10 @@ def assess(pred: Token, sent: Span, cues: Cues, quotes: list[tuple[int, int]] | 
                     and via in ("xcomp", "acomp", "advcl"):
                 fact.polarity, fact.cue = "negated", t.text
                 fact.local_negation = i == 1 and via == "xcomp" and lem in cues.failure_verbs
-            elif lem in cues.hypothetical_verbs and via in ("xcomp", "ccomp", "dobj") \
+            elif lem in cues.hypothetical_verbs and (via in ("xcomp", "ccomp", "dobj") or (
+                    via == "prep" and chain[i - 1].lower_ in cues.irrealis_marks)) \
                     and fact.modality in ("actual", "intended"):
-                fact.modality, fact.cue = "hypothetical", t.text
+                fact.modality, fact.cue = "hypothetical", t.text  # "called *for* a Russian withdrawal"
             elif lem in cues.intention_verbs and fact.modality == "actual" and via == "xcomp":
                 fact.modality, fact.cue, fact.intent_verb = "intended", t.text, lem
         if i and lem in cues.hypothetical_verbs and via == "dobj" and t.pos_ == "VERB" \
