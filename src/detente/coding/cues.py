@@ -70,6 +70,10 @@ class Cues:
     # the complementiser of an infinitival clause with a subject of its own: "time *for* Japan to open its
     # markets", "called *for* Russia to withdraw": the act is wanted, judged or made possible, not done
     irrealis_marks: frozenset[str] = frozenset()
+    # journeys: a motion verb is a visit only by a political traveller (rules.political_traveller)
+    travel_verbs: frozenset[str] = frozenset()
+    visitor_sectors: frozenset[str] = frozenset()
+    military_visitors: frozenset[str] = frozenset()
     # "visitor>host" code pairs: the act seen from its target's side ("A visited B" -> B hosted A, 043)
     converse_codes: tuple[str, ...] = ()
 

@@ -447,6 +447,29 @@ def victims_where_it_happened(ctx: SentenceContext, d: Draft) -> Verdict:
     return PASS
 
 
+def political_traveller(ctx: SentenceContext, d: Draft) -> Verdict:
+    """ "Millions of tourists flew to Spain", "Gambians landed in Italy", "bombers flew to Japan": a motion
+    verb is a visit by a political traveller only (``travel_verbs``, ``visitor_sectors``,
+    ``military_visitors`` in cues.yaml); other travellers are dropped, and with none left there is no event."""
+    cues, pat = ctx.coder.cues, d.m.pattern
+    verb = pat.words[0] if d.m.composed and pat.words else pat.head
+    if verb not in cues.travel_verbs or not d.code.startswith(("04", "036")):
+        return PASS
+
+    def visitor(tok: Token, a: Actor) -> bool:
+        if a.kind == "person" or (a.sector or "").lower() in cues.visitor_sectors:  # cue lists are lower case
+            return True
+        if a.sector == "MIL":
+            return lemma(tok) in cues.military_visitors or any(lemma(t) in cues.military_visitors for t in tok.subtree)
+        return a.kind not in ("state", "sector", "place", "implied", "unknown", None) and not a.sector
+
+    kept = [(t, a) for t, a in d.sources if visitor(t, a)]
+    if len(kept) == len(d.sources):
+        return PASS
+    d.sources = kept
+    return APPLIED if kept else STOP
+
+
 def placed_in_the_sentence(ctx: SentenceContext, d: Draft) -> Verdict:
     """ "Shona rebels", "police", "the opposition": a domestic sector with no country takes the country of
     the sentence when exactly one state is named there."""
@@ -533,7 +556,8 @@ EVENT_RULES: tuple[EventRule, ...] = (
     idiom, literal_sense, refusal, attacker_in_phrase, protesters_clash, armed_clash, verbal_dispute, threat,
     announced_intent,
     target_from_arguments, own_government_addressed, one_of_two_governments, warning_not_at_itself,
-    ultimatum_target, reciprocal_group, victims_where_it_happened, placed_in_the_sentence, reversed_pattern,
+    ultimatum_target, reciprocal_group, victims_where_it_happened, placed_in_the_sentence, political_traveller,
+    reversed_pattern,
     needs_source, co_subjects, source_target_pairs, sentence_target, needs_pair,
 )
 
