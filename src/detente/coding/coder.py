@@ -35,7 +35,7 @@ from ..nlp import sentence_index, sentences
 from ..records import Actor, Article, CodedArticle, Event, Location, event_id_for
 from .codebook import Codebook, load_codebook
 from .cues import ComplementClass, Cues, load_complements, load_cues, load_word_sense
-from .factuality import Factuality, assess, quote_ranges
+from .factuality import Factuality, assess, irrealis_clause, quote_ranges
 from .frames import Frame, candidate_tokens, conjuncts, lemma, noun_frame, verb_frame
 from .lexicon import Lexicon, Pattern, load_lexicon
 from .pairs import Candidate, PairModel, candidates, load_pair_model, party_key
@@ -449,7 +449,7 @@ class Coder:
                 continue
             # "called *for* Russia *to* withdraw": an infinitive with a subject of its own, addressed like a
             # "that" clause ("demanded that Russia withdraw")
-            for_clause = x.dep_ == "advcl" and self._irrealis_clause(x)
+            for_clause = x.dep_ == "advcl" and irrealis_clause(x, self.cues)
             # "called *for* lifting sanctions": a gerund after the same word, addressed like a noun
             for_gerund = x.dep_ == "pcomp" and x.head.dep_ == "prep" and x.head.lower_ in self.cues.irrealis_marks
             if x.dep_ not in ("xcomp", "ccomp") and not for_clause and not for_gerund:
@@ -504,13 +504,6 @@ class Coder:
             out.append(Match(gframe, pattern, options[0] if options else [], options=options, composed=True))
             consumed.update((x.i, gov.i, mx.frame.pred.i))
         return out
-
-    def _irrealis_clause(self, x: Token) -> bool:
-        """An infinitive with a subject of its own, introduced by an ``irrealis_marks`` word: "for *Russia* to"."""
-        kids = list(x.children)
-        return any(c.dep_ == "mark" and c.lower_ in self.cues.irrealis_marks for c in kids) \
-            and any(c.dep_ == "aux" and c.lower_ == "to" for c in kids) \
-            and any(c.dep_ in ("nsubj", "nsubjpass") for c in kids)
 
     @staticmethod
     def _addressee(x: Token, gframe: Frame) -> bool:

@@ -152,11 +152,13 @@ def is_condition(clause: Token, cues: Cues) -> bool:
                 and subj and first.i < subj[0].i)
 
 
-def _infinitive_with_subject(verb: Token) -> bool:
-    """A to-infinitive with a subject of its own: "for *Japan* *to* open"."""
+def irrealis_clause(verb: Token, cues: Cues) -> bool:
+    """A to-infinitive with a subject of its own after an ``irrealis_marks`` word: "*for* Japan *to* open" (the
+    act is wanted, judged or made possible, not done; the coder addresses an appeal's such clause to its subject)."""
     kids = list(verb.children)
-    return any(c.dep_ == "aux" and c.lower_ == "to" for c in kids) and any(
-        c.dep_ in ("nsubj", "nsubjpass") for c in kids)
+    return any(c.dep_ == "mark" and c.lower_ in cues.irrealis_marks for c in kids) \
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in kids) \
+        and any(c.dep_ in ("nsubj", "nsubjpass") for c in kids)
 
 
 def _conditional(tok: Token, cues: Cues) -> bool:
@@ -237,7 +239,7 @@ def assess(pred: Token, sent: Span, cues: Cues, quotes: list[tuple[int, int]] | 
         for child in t.children:
             if child.dep_ == "mark" and child.lower_ in cues.condition_marks and fact.modality != "denied":
                 fact.modality, fact.cue = "hypothetical", child.text
-            elif child.dep_ == "mark" and child.lower_ in cues.irrealis_marks and _infinitive_with_subject(t) \
+            elif child.dep_ == "mark" and child.lower_ in cues.irrealis_marks and irrealis_clause(t, cues) \
                     and fact.modality in ("actual", "intended", "future"):
                 fact.modality, fact.cue = "hypothetical", child.text  # "time *for* Japan to open its markets"
             elif fact.modality != "denied" and (child.dep_ == "advcl" or (child.dep_ == "ccomp" and child.i < t.i)) \

@@ -460,7 +460,7 @@ def political_traveller(ctx: SentenceContext, d: Draft) -> Verdict:
         if a.kind == "person" or (a.sector or "").lower() in cues.visitor_sectors:  # cue lists are lower case
             return True
         if a.sector == "MIL":
-            return lemma(tok) in cues.military_visitors or any(lemma(t) in cues.military_visitors for t in tok.subtree)
+            return any(lemma(t) in cues.military_visitors for t in tok.subtree)  # "the defence *minister*"
         return a.kind not in ("state", "sector", "place", "implied", "unknown", None) and not a.sector
 
     kept = [(t, a) for t, a in d.sources if visitor(t, a)]
