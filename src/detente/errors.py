@@ -202,7 +202,7 @@ CATALOGUE: dict[str, ErrorCode] = _catalogue(
      "actors.lookup", 400),
     ("E316", ConfigError, "--article names no stored article", ("store", "web.article_page")),
     ("E317", ConfigError, "--article names more than one article", "store"),
-    # E320-E327: export
+    # E320-E328: export
     ("E320", ConfigError, "an unknown export format or country code scheme", "export"),
     ("E321", ConfigError, "an unknown export table", "export"),
     ("E322", ConfigError, "Parquet is binary: it needs --out", "export"),
@@ -211,6 +211,7 @@ CATALOGUE: dict[str, ErrorCode] = _catalogue(
     ("E325", KnowledgeError, "not a PETRARCH actors/agents JSON file", "actors.petrarch"),
     ("E326", KnowledgeError, "a PETRARCH JSON actor file is not valid JSON", "actors.petrarch"),
     ("E327", ConfigError, "--out is the store or another DuckDB database (refused before writing)", "export"),
+    ("E328", ConfigError, "--limit is not a whole number of rows, 1 or more", "export"),
     # E331-E332: options of `detente events`
     ("E331", ConfigError, "--polarity is not a known polarity", "cli.core"),
     ("E332", ConfigError, "--modality is not a known modality", "cli.core"),

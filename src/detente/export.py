@@ -33,6 +33,14 @@ Filters (``actor``, ``pair``, ``start``, ``end``, ``root``, ``quad_class``, ``po
 of :meth:`Store.events` (:meth:`Store.event_where`); ``article`` (an ``article_id``, a unique
 prefix of it, or the input's own id) applies to every table.
 
+Order and ``limit``: every table is written in one fixed order, the same in every format, so
+``limit=N`` (a whole number, 1 or more: :func:`check_limit`, else ``E328``) writes the first N rows of
+the unlimited export, the same ones on every run: events by date (undated last), ``article_id``,
+``sentence_index``, ``event_id`` (gdelt: the publication date for an undated event); articles by
+``coded_at``, ``article_id``; quantities by ``article_id``, ``sentence_index``, ``quantity_id``;
+accounts by ``article_id``, ``account_id``; happenings by date, pair, ``happening_id``; reviews
+oldest first (the gold set by article and sentence). The limit is the query's ``LIMIT``.
+
 Nothing is half-written and no database is overwritten: ``out`` may not be the store (or its
 ``.wal``) or any DuckDB file (``E327``, checked before anything is written); the export is
 written to a temporary file beside ``out`` and renamed over it only when complete, so a failed
@@ -140,7 +148,9 @@ assert len(GDELT_HEADER) == 61
 def export(store: Store, fmt: str, out: str | None = None, table: str = "events", header: bool = False,
            counts_only: bool | None = None, limit: int | None = None, geo_codes: str = "fips",
            **filters: Any) -> int:
-    """Write the store (or the filtered events) in ``fmt`` to ``out`` (a path) or stdout; rows written."""
+    """Write the store (or the filtered events) in ``fmt`` to ``out`` (a path) or stdout; rows written.
+    ``limit``: at most that many rows, the first ones in the table's order (module docstring)."""
+    limit = check_limit(limit)
     if table == "reviews":  # the analysts' reviews: jsonl, csv, or gold for `detente eval` (detente.reviews)
         from .reviews import export_reviews
 
@@ -175,13 +185,27 @@ def export(store: Store, fmt: str, out: str | None = None, table: str = "events"
         if table == "articles":
             n = 0
             ids = params[0] if params else None
-            for coded in store.coded_articles(article_ids=ids):
+            for coded in store.coded_articles(article_ids=ids, limit=limit):
                 fh.write(json.dumps(coded.to_dict(), ensure_ascii=False) + "\n")
                 n += 1
-                if limit is not None and n >= limit:
-                    break
             return n
         return write_jsonl(store, table, fh, where, params, limit)
+
+
+def check_limit(limit: int | str | None) -> int | None:
+    """``limit`` as :func:`export` takes it: ``None`` (every row) or a whole number of rows, 1 or more
+    (an ``int``, or its digits as ``--limit`` gives them); anything else is ``E328``."""
+    if limit is None:
+        return None
+    value: int | None = None
+    if isinstance(limit, int) and not isinstance(limit, bool):
+        value = limit
+    elif isinstance(limit, str) and limit.strip().isascii() and limit.strip().isdigit():
+        value = int(limit.strip())
+    if value is None or value < 1:
+        raise ConfigError("E328", "--limit", f"{limit!r} is not a number of rows: give a whole number, 1 or more "
+                                             f"(or leave --limit out for every row)")
+    return value
 
 
 def _table_filter(store: Store, filters: dict[str, Any]) -> tuple[str, list[Any]]:

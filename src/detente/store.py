@@ -781,8 +781,9 @@ class Store:
         return None
 
     def coded_articles(self, article_ids: Sequence[str] | None = None, status: str | None = None,
-                       chunk: int = 500) -> Iterator[CodedArticle]:
-        """Every stored article with its records, rebuilt from the JSON columns (lossless)."""
+                       chunk: int = 500, limit: int | None = None) -> Iterator[CodedArticle]:
+        """Every stored article with its records, rebuilt from the JSON columns (lossless), in the
+        order they were coded (``coded_at``, then ``article_id``); the first ``limit`` when given."""
         where: list[str] = ["TRUE"]
         params: list[Any] = []
         if article_ids is not None:
@@ -799,7 +800,8 @@ class Store:
                + agg.format(table="events", alias="e", order="sentence_index, event_id") + " "
                + agg.format(table="quantities", alias="q", order="sentence_index, quantity_id") + " "
                + agg.format(table="accounts", alias="c", order="account_id")
-               + f" WHERE {' AND '.join(where)} ORDER BY a.coded_at, a.article_id")
+               + f" WHERE {' AND '.join(where)} ORDER BY a.coded_at, a.article_id"
+               + (f" LIMIT {int(limit)}" if limit is not None else ""))
         cur = self.stream(sql, params)
         while rows := cur.fetchmany(chunk):
             for row in rows:

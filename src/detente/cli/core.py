@@ -505,6 +505,10 @@ def export_cmd(
     geo_codes: Annotated[GeoCodes, typer.Option("--geo-codes", help="gdelt: country codes of the *Geo_CountryCode "
                                                                      "columns: fips (FIPS 10-4, as GDELT), iso3, "
                                                                      "iso2 or cameo.")] = GeoCodes.fips,
+    limit: Annotated[str | None, typer.Option("--limit", "-n", metavar="N", help="At most N rows: the first N in the "
+                                                                              "export's fixed order (events by date, "
+                                                                              "article, sentence); default every row.",
+                                              show_default=False)] = None,
     actor: ActorFilter = None,
     pair: PairFilter = None,
     start: FromFilter = None,
@@ -524,8 +528,9 @@ def export_cmd(
     quiet: QuietOpt = False,
 ) -> None:
     """Export the store: JSON Lines, CSV, Parquet, or GDELT 2.0 rows; events filtered as in `events`."""
-    from ..export import export
+    from ..export import check_limit, export
 
+    rows = check_limit(limit)  # a bad --limit is told before the store is opened
     filters = event_filters(actor, pair, start, end, root, quad, polarity, modality, article)
     if include_all is None and (polarity is not None or modality is not None):
         include_all = True  # as in `events`: asking for a polarity or modality asks for those events
@@ -533,9 +538,10 @@ def export_cmd(
     with _store(config, read_only=True) as store:
         counts_only = None if include_all is None else not include_all
         n = export(store, fmt.value, out=out, table=table.value, header=header, counts_only=counts_only,
-                   geo_codes=geo_codes.value, **filters)
+                   limit=rows, geo_codes=geo_codes.value, **filters)
     if out and not quiet:
-        _console(stderr=True).print(f"{n:,} rows written to {out}")
+        cut = f" (the first {n:,} in the export's order: --limit)" if rows is not None and n == rows else ""
+        _console(stderr=True).print(f"{n:,} rows written to {out}{cut}")
 
 
 # --- demo --------------------------------------------------------------------------------------
