@@ -322,20 +322,28 @@ def _select_sql(store: Store, table: str, columns: Sequence[str], where: str, li
     article_cols = dict(EVENT_ARTICLE_COLUMNS)
     code_cols = {c: (src, field) for c, src, field in COUNTRY_CODE_COLUMNS}
     if table == "events" and any(c in article_cols or c in code_cols for c in columns):
+        # the crosswalk row of each country column by one LEFT JOIN (three: source, target, location;
+        # the crosswalk has one row per CAMEO code, so no event is repeated); a scalar subquery per
+        # code column made DuckDB plan seven joins, each with its own filter and projections
+        code_alias = {src: f"k{i}" for i, src in enumerate(dict.fromkeys(src for src, _ in code_cols.values()))}
+
         def expr(c: str) -> str:
             if c in article_cols:
                 return store.column_sql("articles", article_cols[c], "a", c)
             if c in code_cols:
                 src, field = code_cols[c]
                 typ = "VARCHAR" if field == "iso3" else "INTEGER"
-                return f'(SELECT CAST(k.{field} AS {typ}) FROM {_CODES_VIEW} k WHERE k.cameo = e."{src}") AS "{c}"'
+                return f'CAST({code_alias[src]}.{field} AS {typ}) AS "{c}"'
             if c in ROUNDED:
                 return f'round(e."{c}", {ROUNDED[c]}) AS "{c}"'
             return f'e."{c}"'
         select = ", ".join(expr(c) for c in columns)
-        with_codes = _codes_cte() if any(c in code_cols for c in columns) else ""
+        used = dict.fromkeys(code_cols[c][0] for c in columns if c in code_cols)
+        with_codes = _codes_cte() if used else ""
+        joins = "".join(f'LEFT JOIN {_CODES_VIEW} {code_alias[src]} ON {code_alias[src]}.cameo = e."{src}" '
+                        for src in used)
         sql = (f"{with_codes}SELECT {select} FROM (SELECT * FROM events WHERE {where}) e "
-               f"LEFT JOIN articles a ON a.article_id = e.article_id "
+               f"LEFT JOIN articles a ON a.article_id = e.article_id {joins}"
                f"ORDER BY e.date NULLS LAST, e.article_id, e.sentence_index, e.event_id")
     else:
         select = ", ".join(store.column_sql(table, c) for c in columns)
