@@ -391,15 +391,29 @@ def _cell(value: Any) -> Any:
     return value
 
 
+# SQL types whose Python values the csv writer writes as _cell would (None as "", str() of the rest:
+# a date's str() is its isoformat(), a timestamp's is not): no _cell call for them
+_PLAIN_TYPES = frozenset({"VARCHAR", "BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
+                          "USMALLINT", "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "DATE"})
+
+
 def write_csv(store: Store, table: str, fh: IO[str], where: str, params: list[Any],
               limit: int | None = None) -> int:
+    """The table's columns with a header; dates as ISO, lists as JSON (:func:`_cell`), converted in
+    the columns whose type needs it only (most cells are text or numbers, which csv writes as they are)."""
     columns = _columns(table, with_record=False)
     cur = _select(store, table, columns, where, params, limit)
+    convert = [i for i, d in enumerate(cur.description) if str(d[1]) not in _PLAIN_TYPES]
     writer = csv.writer(fh, lineterminator="\n")
     writer.writerow(columns)
     n = 0
     while rows := cur.fetchmany(1000):
-        writer.writerows([_cell(v) for v in row] for row in rows)
+        if convert:
+            rows = [list(row) for row in rows]
+            for row in rows:
+                for i in convert:
+                    row[i] = _cell(row[i])
+        writer.writerows(rows)
         n += len(rows)
     return n
 
