@@ -428,6 +428,44 @@ def date_surnames(kb: ActorKB) -> None:
             bucket.append(Hit(e, "name", False, since=since, until=until, implicit=True))
 
 
+_PERSON_WORDS: dict[int, tuple[ActorKB, dict[int, frozenset[str]]]] = {}
+
+
+def person_words(kb: ActorKB) -> dict[int, frozenset[str]]:
+    """``id(entry)`` -> every word of the names a person is listed under (Tony Blair, "Anthony Blair":
+    tony, anthony, blair); built once per knowledge base. Tells whether the given name in front of a
+    listed surname can be this person's ("Anthony Blair") or names someone else ("Robert Blair")."""
+    got = _PERSON_WORDS.get(id(kb))
+    if got is None or got[0] is not kb:
+        words: dict[int, set[str]] = {}
+        for e in kb.entries:
+            if e.kind == "person":
+                words.setdefault(id(e), set()).update(phrase_key(e.name))
+        for key, hits in kb.index.items():
+            for h in hits:
+                if h.entry.kind == "person" and not h.implicit:
+                    words.setdefault(id(h.entry), set()).update(key)
+        if len(_PERSON_WORDS) >= 4:
+            _PERSON_WORDS.clear()
+        got = _PERSON_WORDS[id(kb)] = (kb, {k: frozenset(v) for k, v in words.items()})
+    return got[1]
+
+
+_GIVEN_NAMES: dict[int, tuple[ActorKB, frozenset[str]]] = {}
+
+
+def given_names(kb: ActorKB) -> frozenset[str]:
+    """The first words of the people's names of two or more words ("robert", "vladimir"), once per knowledge
+    base: a capitalised word opening a sentence is read as a given name only if it is one of these."""
+    got = _GIVEN_NAMES.get(id(kb))
+    if got is None or got[0] is not kb:
+        names = frozenset(k[0] for k in (phrase_key(e.name) for e in kb.entries if e.kind == "person") if len(k) > 1)
+        if len(_GIVEN_NAMES) >= 4:
+            _GIVEN_NAMES.clear()
+        got = _GIVEN_NAMES[id(kb)] = (kb, names)
+    return got[1]
+
+
 # short codes the people files use for organisations whose usual acronym differs
 ORG_SHORT_CODES = {"UNO": "UN", "WBK": "WB"}
 

@@ -26,11 +26,13 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
 from ..records import Actor
 from .cities import city_country
 from .compose import FORMER, compose, current, hit_actor, rank_hits
+from .kb import given_names, person_words
 from .model import ActorKB, Hit
 from .np_rules import _copy, resolve_phrase
 from .words import norm_words
@@ -47,6 +49,21 @@ PAIR_NOUNS = {"country": None, "nation": None, "state": None, "side": "GOV", "go
               "leader": "GOV", "president": "GOV", "minister": "GOV", "capital": "GOV", "army": "MIL",
               "military": "MIL", "power": None, "neighbour": None, "neighbor": None, "party": None}
 TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "madam", "mister", "miss"}
+# capitalised words before a surname that are titles, not given names ("Sen. Schumer", "Crown Prince Mohammed"),
+# besides TITLE_WORDS and the sector nouns ("President", "King", "Sheikh")
+NAME_TITLES = {"sen", "rep", "gov", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "cmdr", "adm", "brig", "cpl",
+               "pvt", "prof", "rev", "fr", "amb", "pres", "atty", "supt", "insp", "det", "vice", "prime", "deputy",
+               "acting", "former", "late", "crown", "prince", "princess", "lady", "first", "foreign", "defence",
+               "defense", "interior", "finance", "grand", "chief", "supreme", "field", "marshal", "general",
+               "colonel", "major", "captain", "lieutenant", "sergeant", "admiral", "commander", "congressman",
+               "congresswoman", "senator", "representative", "candidate", "nominee", "elect", "ex", "then",
+               "comrade", "brother", "sister", "father", "imam", "mullah", "rabbi", "bishop", "cardinal",
+               "archbishop", "saint", "st", "san", "santa", "uncle", "aunt", "mayor", "governor", "president",
+               "premier", "chairman", "chairwoman", "secretary", "minister", "ambassador", "justice", "judge", "senior",
+               "junior", "republican", "democrat", "democratic", "team", "citizen", "mrs", "messrs"}
+# a surname followed by one of these names the son ("Donald Trump Jr."); a regnal number is part of a monarch's
+# name ("King Abdullah II"), so II, III ... are not among them
+GENERATIONAL = {"jr", "junior"}
 # "Iranian-backed militias": the hyphenated participle says who supports the group, not who it is
 BACKED = {"backed", "sponsored", "supported", "funded", "financed", "armed", "trained", "allied", "aligned",
           "installed", "inspired"}
@@ -174,11 +191,78 @@ class DocActors:
                 if not hits:
                     i = end
                     continue
+            if any(h.entry.kind == "person" for h in hits):
+                hits = self._namesake(i, end, hits, ent)
+                if not hits:
+                    i = end
+                    continue
             m = Mention(i, end, hits)
             for k in range(i, end):
                 self._mention_at[k] = len(self._mentions)
             self._mentions.append(m)
             i = end
+
+    def _namesake(self, i: int, end: int, hits: list[Hit], ent: Any) -> list[Hit]:
+        """A listed person's name inside a longer personal name the knowledge base does not know names someone
+        else: "Donald Trump Jr." (the son: a generational suffix), "Robert Blair" (a given name that is none of
+        Tony Blair's). A title ("President Obama", "Sen. Schumer"), a middle initial ("Donald J. Trump"), the
+        person's own given names or a spelling of them ("Mahmud Abbas") keep the reading, and so does the bare
+        surname later on (which of the two "Blair" means is left to the knowledge base). Drops the person
+        readings that the longer name rules out."""
+        n, lower = len(self._text), self._lower
+        people = [h for h in hits if h.entry.kind == "person"]
+        others = [h for h in hits if h.entry.kind != "person"]
+        j = end + 1 if end + 1 < n and self._text[end] == "," else end
+        if j < n and lower[j].rstrip(".") in GENERATIONAL:
+            return others
+        if sum(len(self._words[k]) for k in range(i, end)) != 1:  # a full name
+            return hits
+        given = self._given_names(i, end, ent)
+        if not given:
+            return hits
+        words = person_words(self.kb)
+        kept = [h for h in people if self._own_given(given, words.get(id(h.entry), frozenset()))]
+        return kept + others
+
+    def _given_names(self, i: int, end: int, ent: Any) -> list[str]:
+        """Words of the given names before a one-word surname: the capitalised words just before it that are in
+        its PERSON entity or proper-noun compounds of it, up to a title ("Sen.", "Foreign Minister")."""
+        out: list[str] = []
+        in_person = ent is not None and ent.label_ == "PERSON"
+        k = i - 1
+        while k >= 0 and self._mention_at[k] is None and self._given_name(k):
+            if not (in_person and ent.start <= k) and not (self._pos[k] == "PROPN" and k < self._head[k] < end):
+                break
+            out.extend(self._words[k])
+            k -= 1
+        return out
+
+    def _given_name(self, k: int) -> bool:
+        """Token ``k`` can be a given name: a capitalised proper noun ("Robert", "J."), not a title, not a
+        word in capitals ("TRUMP TO PELOSI"), not a function word ("the Never Trump crowd"); opening its
+        sentence, where headlines and verbs are capitalised too ("Removing Trump from office ..."), only a
+        given name some listed person has."""
+        text, ws = self._text[k], self._words[k]
+        if self._tag[k] != "NNP" or not text[:1].isupper() or len(ws) != 1 or self._title(k):
+            return False
+        if len(ws[0]) > 1 and (text.isupper() or self.doc[k].is_stop):
+            return False
+        return not self.doc[k].is_sent_start or ws[0] in given_names(self.kb)
+
+    def _title(self, k: int) -> bool:
+        ws = self._words[k]
+        return len(ws) == 1 and (ws[0] in TITLE_WORDS or ws[0] in NAME_TITLES
+                                 or self.kb.sector_for(ws)[0] is not None)
+
+    @staticmethod
+    def _own_given(given: list[str], names: frozenset[str]) -> bool:
+        """Whether a given name in front of the surname can be the person's: one of their names' words, or a
+        spelling of one (same initial, similar letters: "Mahmud" for Mahmoud); initials alone can be anyone's."""
+        full = [w for w in given if len(w) > 1]
+        if not full:
+            return True
+        return any(w in names or any(v[:1] == w[:1] and SequenceMatcher(None, w, v).ratio() >= 0.6 for v in names)
+                   for w in full)
 
     def _longest_at(self, i: int) -> tuple[int, list[Hit]] | None:
         kb, doc, words = self.kb, self.doc, self._words
