@@ -105,6 +105,8 @@ def test_file_holds_its_own_root(lexicon):
         ("n:sanction on", "163"),
         ("n:airstrike on", "195"),
         ("n:massacre !", "202"),
+        ("sign memorandum", "057"),  # signed, as any formal agreement (initialling one is an intent)
+        ("initial memorandum", "030"),
     ],
 )
 def test_known_patterns(lexicon, text, code):

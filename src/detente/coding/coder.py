@@ -44,6 +44,8 @@ from .rules import CONFLICT_ACTS, DOMESTIC_SECTORS, PLACE_PREPS, VIOLENT_ACTS, S
 
 _TEMPORAL_MARKS = frozenset({"after", "before", "since", "until", "till", "when", "while", "once", "as"})
 # a complement clause with these is a claim about the future, not what the governor demands
+# the highest confidence of a bare statement (cues.yaml statement_codes): below eval's threshold, 0.6
+STATEMENT_CONFIDENCE = 0.5
 _CLAIM_AUX = frozenset({"would", "will", "could", "might", "may", "'ll", "wo"})
 # prepositions of venue and time: "met *at the Mercosur summit*" names where, not whom
 _VENUE_PREPS = frozenset({"at", "in", "during", "on", "before", "after", "inside", "outside"})
@@ -741,7 +743,7 @@ class Coder:
             return cls.code_for(code)
         return None
 
-    def _confidence(self, m: Match, src: Actor, tgt: Actor | None) -> float:
+    def _confidence(self, m: Match, src: Actor, tgt: Actor | None, code: str) -> float:
         """How much the evidence supports the event (documented in docs/coding.md); not a probability."""
         pred = m.frame.pred
         c = 0.45 + 0.08 * min(m.pattern.specificity, 3)
@@ -762,6 +764,8 @@ class Coder:
             c -= 0.2  # "... five years after crowds *burned* its embassy": background, rarely the news
         elif pred.dep_ in ("advcl", "relcl", "acl", "pcomp", "pobj", "csubj"):
             c -= 0.1  # a subordinate or embedded clause: background more often than news
+        if code.startswith(self.cues.statement_codes) and not self.config.petrarch_practice:
+            c = min(c, STATEMENT_CONFIDENCE)  # a bare statement is rarely an event a coder lists (cues.yaml)
         return round(max(0.05, min(0.99, c)), 2)
 
     def _event(self, m: Match, code: str, sent: Span, s_index: int, article: Article,  # noqa: PLR0913 - options
@@ -774,7 +778,7 @@ class Coder:
         promise = None if m.composed else self._promise_code(code, fact)
         return self._new_event(
             sent, s_index, article, pred, code, promise or code, src, tgt, tgt_actor, fact, claimant, date_info,
-            location, confidence=self._confidence(m, src[1], tgt_actor), coder=self.version,
+            location, confidence=self._confidence(m, src[1], tgt_actor, code), coder=self.version,
             pattern=f"{m.pattern.origin} {m.pattern.text}", symmetric=symmetric,
             id_extra=f"{src[1].code or src[1].text}>{tgt_actor.code if tgt_actor else ''}:{code}")
 

@@ -76,6 +76,12 @@ class Cues:
     military_visitors: frozenset[str] = frozenset()
     # "visitor>host" code pairs: the act seen from its target's side ("A visited B" -> B hosted A, 043)
     converse_codes: tuple[str, ...] = ()
+    # acts (code prefixes) that are mutual only with a partner reached through partner_preps: material
+    # cooperation flows one way ("sold jets *to* Egypt") unless done *with* someone
+    one_way_codes: tuple[str, ...] = ()
+    partner_preps: frozenset[str] = frozenset()
+    # bare statements (code prefixes): their confidence is capped below the default threshold
+    statement_codes: tuple[str, ...] = ()
 
     def is_reciprocal(self, code: str) -> bool:
         return any(code.startswith(p) for p in self.reciprocal_codes)
