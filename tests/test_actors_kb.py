@@ -337,3 +337,38 @@ def test_people_of_organisations_carry_the_organisations_cameo_code(kb):
     assert kb.lookup("Kofi Annan", None)[0].code == "IGOUNO"  # a former official stays with the organisation
     stoltenberg = kb.lookup("Jens Stoltenberg", "2018-01-01")[0]
     assert (stoltenberg.code, stoltenberg.country) == ("IGOWSTNAT", "NATO")
+
+
+# ---------------------------------------------------------------- resolver word lists
+def test_resolver_words_builtin_lists():
+    from detente.actors.kb import RESOLVER_WORD_LISTS, resolver_words
+
+    words = resolver_words()
+    assert set(words) == set(RESOLVER_WORD_LISTS)
+    assert "off" in words["region_place_preps"]  # quoted in the file: a bare off is YAML's false
+    assert "visit" in words["destination_verbs"] and "jr" in words["generational"]
+    assert "ii" not in words["generational"]  # "King Abdullah II": a regnal number
+
+
+@pytest.mark.parametrize("body,message", [
+    ("- in\n- at\n", "mapping of word lists"),
+    ("locative_preps: [in]\n", "missing list(s): region_place_preps"),
+    ("{lists}\nextra_words: [x]\n", "unknown list(s): extra_words"),
+    ("{lists_but_off}", "is not one lower-case word"),
+    ("{lists_but_two_words}", "is not one lower-case word"),
+    ("{lists_but_empty}", "non-empty list"),
+])
+def test_resolver_words_file_is_validated(tmp_path, body, message):
+    from detente.actors.kb import RESOLVER_WORD_LISTS, resolver_words
+    from detente.errors import KnowledgeError
+
+    lists = {k: "[word]" for k in RESOLVER_WORD_LISTS}
+    text = "\n".join(f"{k}: {v}" for k, v in lists.items())
+    body = body.replace("{lists}", text)
+    body = body.replace("{lists_but_off}", text.replace("region_place_preps: [word]", "region_place_preps: [off]"))
+    body = body.replace("{lists_but_two_words}", text.replace("motion_words: [word]", "motion_words: [go away]"))
+    body = body.replace("{lists_but_empty}", text.replace("generational: [word]", "generational: []"))
+    p = tmp_path / "words.yaml"
+    p.write_text(body)
+    with pytest.raises(KnowledgeError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        resolver_words(str(p))

@@ -428,6 +428,39 @@ def date_surnames(kb: ActorKB) -> None:
             bucket.append(Hit(e, "name", False, since=since, until=until, implicit=True))
 
 
+# the lists of data/actors/resolver_words.yaml (what each is for: the comments there)
+RESOLVER_WORD_LISTS = ("locative_preps", "region_place_preps", "region_path_preps", "motion_words",
+                       "destination_verbs", "destination_nouns", "collective_nouns", "name_titles", "generational")
+_ONE_WORD = re.compile(r"[a-z]+")
+
+
+@functools.lru_cache(maxsize=4)
+def resolver_words(path: str | None = None) -> dict[str, frozenset[str]]:
+    """The word lists the in-document resolver reads, by name (``RESOLVER_WORD_LISTS``): the built-in
+    ``resolver_words.yaml``, or a file with the same lists. Every list must be there, each a list of lower-case
+    single words; anything else is ``KnowledgeError`` E343."""
+    path = path or str(DATA_DIR / "resolver_words.yaml")
+    where = os.path.basename(path)
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise KnowledgeError("E343", where, "expected a mapping of word lists")
+    unknown = sorted(set(data) - set(RESOLVER_WORD_LISTS))
+    missing = [k for k in RESOLVER_WORD_LISTS if k not in data]
+    if unknown or missing:
+        raise KnowledgeError("E343", where, f"unknown list(s): {', '.join(unknown) or '-'}; "
+                                            f"missing list(s): {', '.join(missing) or '-'}")
+    out: dict[str, frozenset[str]] = {}
+    for key in RESOLVER_WORD_LISTS:
+        items = data[key]
+        if not isinstance(items, list) or not items:
+            raise KnowledgeError("E343", f"{where}:{key}", "expected a non-empty list of words")
+        for n, word in enumerate(items):
+            if not isinstance(word, str) or not _ONE_WORD.fullmatch(word):
+                raise KnowledgeError("E343", f"{where}:{key}[{n}]", f"{word!r} is not one lower-case word")
+        out[key] = frozenset(items)
+    return out
+
+
 _PERSON_WORDS: dict[int, tuple[ActorKB, dict[int, frozenset[str]]]] = {}
 
 

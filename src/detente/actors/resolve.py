@@ -32,7 +32,7 @@ from typing import Any
 from ..records import Actor
 from .cities import city_country
 from .compose import FORMER, compose, current, hit_actor, rank_hits
-from .kb import given_names, person_words
+from .kb import given_names, person_words, resolver_words
 from .model import ActorKB, Hit
 from .np_rules import _copy, resolve_phrase
 from .words import norm_words
@@ -49,43 +49,22 @@ PAIR_NOUNS = {"country": None, "nation": None, "state": None, "side": "GOV", "go
               "leader": "GOV", "president": "GOV", "minister": "GOV", "capital": "GOV", "army": "MIL",
               "military": "MIL", "power": None, "neighbour": None, "neighbor": None, "party": None}
 TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "madam", "mister", "miss"}
-# capitalised words before a surname that are titles, not given names ("Sen. Schumer", "Crown Prince Mohammed"),
-# besides TITLE_WORDS and the sector nouns ("President", "King", "Sheikh")
-NAME_TITLES = {"sen", "rep", "gov", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "cmdr", "adm", "brig", "cpl",
-               "pvt", "prof", "rev", "fr", "amb", "pres", "atty", "supt", "insp", "det", "vice", "prime", "deputy",
-               "acting", "former", "late", "crown", "prince", "princess", "lady", "first", "foreign", "defence",
-               "defense", "interior", "finance", "grand", "chief", "supreme", "field", "marshal", "general",
-               "colonel", "major", "captain", "lieutenant", "sergeant", "admiral", "commander", "congressman",
-               "congresswoman", "senator", "representative", "candidate", "nominee", "elect", "ex", "then",
-               "comrade", "brother", "sister", "father", "imam", "mullah", "rabbi", "bishop", "cardinal",
-               "archbishop", "saint", "st", "san", "santa", "uncle", "aunt", "mayor", "governor", "president",
-               "premier", "chairman", "chairwoman", "secretary", "minister", "ambassador", "justice", "judge", "senior",
-               "junior", "republican", "democrat", "democratic", "team", "citizen", "mrs", "messrs"}
-# a surname followed by one of these names the son ("Donald Trump Jr."); a regnal number is part of a monarch's
-# name ("King Abdullah II"), so II, III ... are not among them
-GENERATIONAL = {"jr", "junior"}
 # "Iranian-backed militias": the hyphenated participle says who supports the group, not who it is
 BACKED = {"backed", "sponsored", "supported", "funded", "financed", "armed", "trained", "allied", "aligned",
           "installed", "inspired"}
-LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "within", "into"}
-# a world region is where something happens after these ("in the Gulf", "across Asia", "off the Gulf coast")
-REGION_PLACE_PREPS = LOCATIVE_PREPS | {"through", "along", "beyond", "off"}
-# ... and where something goes or comes from after these, when a word of motion governs them ("traveling to
-# Asia", "troops sent to the Middle East", "withdrew from the Gulf", "left for West Africa")
-REGION_PATH_PREPS = {"to", "toward", "towards", "from", "for"}
-MOTION_WORDS = {"travel", "trip", "visit", "tour", "journey", "voyage", "flight", "fly", "go", "come", "head",
-                "return", "arrive", "move", "send", "dispatch", "deploy", "deployment", "ship", "sail", "flee",
-                "migrate", "emigrate", "relocate", "leave", "depart", "bound", "withdraw", "withdrawal", "pull",
-                "evacuate", "bring", "take", "transfer", "shift", "spread", "expand", "extend", "way", "route"}
-# verbs whose direct object is where the subject goes ("visited Africa", "toured Europe")
-DESTINATION_VERBS = {"visit", "tour", "enter", "reach", "leave", "cross"}
-# nouns whose region modifier is where the trip goes ("a European tour", "his Asian trip")
-DESTINATION_NOUNS = {"trip", "tour", "visit", "journey", "voyage", "flight"}
+# the word lists of data/actors/resolver_words.yaml (what each is for: the comments there)
+_WORDS = resolver_words()
+LOCATIVE_PREPS = _WORDS["locative_preps"]
+REGION_PLACE_PREPS = LOCATIVE_PREPS | _WORDS["region_place_preps"]  # a region after these is where something is
+REGION_PATH_PREPS = _WORDS["region_path_preps"]  # ... where it goes or comes from, after a word of motion
+MOTION_WORDS = _WORDS["motion_words"]
+DESTINATION_VERBS = _WORDS["destination_verbs"]  # "visited Africa"
+DESTINATION_NOUNS = _WORDS["destination_nouns"]  # "a European tour"
+COLLECTIVE_NOUNS = _WORDS["collective_nouns"]  # "Western countries", "Gulf states": a party
+NAME_TITLES = _WORDS["name_titles"]  # "Sen. Schumer": a title before a surname, not a given name
+GENERATIONAL = _WORDS["generational"]  # "Donald Trump Jr.": the son
 # entities whose longer name a region word may be part of ("Radio Free Europe", "Key West", "the Asian Games")
 NAME_LABELS = {"ORG", "EVENT", "LAW", "FAC", "WORK_OF_ART", "PRODUCT", "GPE", "LOC"}
-# a region alias ending in one of these is a collective of states ("Western countries", "Gulf states"): a party
-COLLECTIVE_NOUNS = {"country", "countries", "nation", "nations", "state", "states", "power", "powers",
-                    "government", "governments", "ally", "allies"}
 
 
 @dataclass
