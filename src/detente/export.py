@@ -5,7 +5,10 @@ Contract: ``export(store, fmt, out=None, table="events", header=False, counts_on
 
 - ``jsonl``: lossless. ``table="events"`` (the default): one Event JSON per line (the ``record``
   column); ``table="articles"``: one ``CodedArticle.to_dict()`` per line (article + events +
-  quantities + accounts); ``quantities`` / ``accounts``: their records.
+  quantities + accounts), ``json.dumps`` of it byte for byte, put together from the stored
+  ``record`` text (:meth:`Store.coded_article_lines`: one sorted query, streamed; a record an
+  earlier detente wrote, with other fields, is rebuilt through its dataclass);
+  ``quantities`` / ``accounts``: their records.
 - ``csv``: the table's flattened columns, with a header; ``record`` left out (it is JSON);
   lists as JSON. Events carry their article's ``article_source_id`` (the input's own id),
   ``article_url``, ``article_title``, ``article_source`` (outlet), ``article_published`` and
@@ -183,12 +186,7 @@ def export(store: Store, fmt: str, out: str | None = None, table: str = "events"
         if fmt == "csv":
             return write_csv(store, table, fh, where, params, limit)
         if table == "articles":
-            n = 0
-            ids = params[0] if params else None
-            for coded in store.coded_articles(article_ids=ids, limit=limit):
-                fh.write(json.dumps(coded.to_dict(), ensure_ascii=False) + "\n")
-                n += 1
-            return n
+            return write_articles_jsonl(store, fh, params[0] if params else None, limit)
         return write_jsonl(store, table, fh, where, params, limit)
 
 
@@ -378,6 +376,17 @@ def write_jsonl(store: Store, table: str, fh: IO[str], where: str, params: list[
     while rows := cur.fetchmany(1000):
         fh.writelines(r[0] + "\n" for r in rows)
         n += len(rows)
+    return n
+
+
+def write_articles_jsonl(store: Store, fh: IO[str], article_ids: Sequence[str] | None,
+                         limit: int | None = None) -> int:
+    """One ``CodedArticle.to_dict()`` per line (``json.dumps``, ensure_ascii=False), put together
+    from the stored records' JSON text (:meth:`Store.coded_article_lines`), streamed."""
+    n = 0
+    for line in store.coded_article_lines(article_ids=article_ids, limit=limit):
+        fh.write(line + "\n")
+        n += 1
     return n
 
 

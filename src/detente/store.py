@@ -37,9 +37,11 @@ import contextlib
 import dataclasses
 import datetime as dt
 import errno
+import functools
 import json
 import os
 import time
+import typing
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -85,6 +87,48 @@ def to_json(record: Any) -> str:
     """A record as JSON text, equal to ``json.dumps(record.to_dict())`` once parsed, without
     ``asdict``'s deep copies (the JSON encoder walks the nested records itself; 10x faster)."""
     return json.dumps(record, default=_fields_of, ensure_ascii=False)
+
+
+# The text to_json writes for a record of the current dataclasses, as a regular expression (RE2, for
+# DuckDB's regexp_full_match): Python's separators (", " and ": ", no other whitespace), its string
+# escapes (only \" \\ \b \f \n \r \t and \u00XX for the other control characters; everything else
+# as itself, ensure_ascii=False), its number forms (no trailing zeros: "1.5", "1.0", "1e-05"), and
+# every field of the class in the dataclass's order, a nested record (``_nested``) null or an
+# object with exactly its own fields. A stored ``record`` that matches is, byte for byte, what
+# ``json.dumps(cls.from_dict(json.loads(text)).to_dict(), ensure_ascii=False)`` gives back (its
+# numbers are Python's shortest repr, as every writer of ``record`` is Python's json), so
+# :meth:`Store.coded_article_lines` can splice it as it is. One that does not (written by an
+# earlier detente whose records had other fields, or compact JSON) is rebuilt through the dataclass.
+_RE_STR = r'"(?:[^"\\\x00-\x1f]|\\[\\"bfnrt]|\\u00(?:0[0-7bef]|1[0-9a-f]))*"'
+_RE_NUM = r"-?(?:0|[1-9][0-9]*)(?:\.(?:0|[0-9]*[1-9]))?(?:e[-+][0-9]{2,})?"
+_RE_SCALAR = rf"(?:{_RE_STR}|{_RE_NUM}|true|false|null)"
+
+
+def _re_value(depth: int) -> str:
+    """Any JSON value nested at most ``depth`` lists/objects deep (deeper ones do not match)."""
+    if depth == 0:
+        return _RE_SCALAR
+    inner = _re_value(depth - 1)
+    return (rf"(?:{_RE_SCALAR}|\[(?:{inner}(?:, {inner})*)?\]"
+            rf"|\{{(?:{_RE_STR}: {inner}(?:, {_RE_STR}: {inner})*)?\}})")
+
+
+@functools.cache
+def record_pattern(cls: type) -> str:
+    """The pattern of ``to_json(record)`` for a record of ``cls`` (see above). Fields typed as
+    lists, dicts or Any (``spans``, ``parties``, ``claims``) may hold values up to three deep;
+    the others a string, number, boolean or null."""
+    hints = typing.get_type_hints(cls)
+    nested: dict[str, type] = getattr(cls, "_nested", {})
+    parts = []
+    for f in dataclasses.fields(cls):
+        if f.name in nested:
+            value = rf"(?:null|{record_pattern(nested[f.name])})"
+        else:
+            hint = str(hints[f.name])
+            value = _re_value(3) if any(t in hint for t in ("list", "dict", "Any")) else _RE_SCALAR
+        parts.append(f'"{f.name}": {value}')
+    return r"\{" + ", ".join(parts) + r"\}"
 
 
 def _actor(side: str) -> list[tuple[str, str, Callable[[Any], Any]]]:
@@ -780,10 +824,20 @@ class Store:
             return coded
         return None
 
-    def coded_articles(self, article_ids: Sequence[str] | None = None, status: str | None = None,
-                       chunk: int = 500, limit: int | None = None) -> Iterator[CodedArticle]:
-        """Every stored article with its records, rebuilt from the JSON columns (lossless), in the
-        order they were coded (``coded_at``, then ``article_id``); the first ``limit`` when given."""
+    _RECORD_TABLES: tuple[tuple[str, str, str, type], ...] = (
+        ("events", "t.sentence_index", "t.event_id", Event),
+        ("quantities", "t.sentence_index", "t.quantity_id", Quantity),
+        ("accounts", "NULL::INTEGER", "t.account_id", Account))
+
+    def _article_records(self, article_ids: Sequence[str] | None, status: str | None, limit: int | None,
+                         checked: bool, chunk: int = 2048) -> Iterator[tuple[Article, list[list[tuple[str, bool]]]]]:
+        """Each chosen article (in the order they were coded: ``coded_at``, then ``article_id``; the
+        first ``limit``) with its events, quantities and accounts (each in its table's order): the
+        ``record`` text of each and, with ``checked``, whether it matches :func:`record_pattern`.
+
+        One query, one sorted stream: the article's row, then its records, article after article,
+        read ``chunk`` rows at a time. No GROUP BY gathers each article's records into lists (which
+        held every record of the store in DuckDB's memory at once); the sort may spill to disk."""
         where: list[str] = ["TRUE"]
         params: list[Any] = []
         if article_ids is not None:
@@ -792,29 +846,64 @@ class Store:
         if status:
             where.append("a.status = ?")
             params.append(status)
-        agg = ("LEFT JOIN (SELECT article_id, list(record::VARCHAR ORDER BY {order}) AS recs "
-               "FROM {table} GROUP BY article_id) {alias} ON {alias}.article_id = a.article_id")
-        sql = ("SELECT a.article_id, a.text, a.url, a.title, a.source, a.published, a.lang, a.origin, "
-               f"a.status, a.status_reason, {self.column_sql('articles', 'source_id', 'a')}, "
-               "e.recs, q.recs, c.recs FROM articles a "
-               + agg.format(table="events", alias="e", order="sentence_index, event_id") + " "
-               + agg.format(table="quantities", alias="q", order="sentence_index, quantity_id") + " "
-               + agg.format(table="accounts", alias="c", order="account_id")
-               + f" WHERE {' AND '.join(where)} ORDER BY a.coded_at, a.article_id"
-               + (f" LIMIT {int(limit)}" if limit is not None else ""))
+        parts = []
+        nulls = ", ".join(["NULL"] * 11)
+        for kind, (table, key1, key2, cls) in enumerate(self._RECORD_TABLES, 1):
+            ok = "false"
+            if checked:
+                ok = "coalesce(regexp_full_match(t.record::VARCHAR, ?), false)"
+                params.append(record_pattern(cls))
+            parts.append(f"SELECT sel.rk, {kind} AS kind, {key1} AS k1, {key2} AS k2, t.record::VARCHAR AS rec, "
+                         f"{ok} AS ok, {nulls} FROM {table} t JOIN sel ON sel.article_id = t.article_id")
+        sql = (f"WITH sel AS (SELECT a.article_id, row_number() OVER (ORDER BY a.coded_at, a.article_id) AS rk "
+               f"FROM articles a WHERE {' AND '.join(where)} ORDER BY rk"
+               + (f" LIMIT {int(limit)}" if limit is not None else "") + ") "
+               f"SELECT sel.rk, 0 AS kind, NULL::INTEGER AS k1, NULL::VARCHAR AS k2, NULL::VARCHAR AS rec, "
+               "false AS ok, a.article_id, a.text, a.url, a.title, a.source, a.published, a.lang, a.origin, "
+               f"a.status, a.status_reason, {self.column_sql('articles', 'source_id', 'a')} "
+               "FROM sel JOIN articles a ON a.article_id = sel.article_id "
+               + " ".join(f"UNION ALL {p}" for p in parts) + " ORDER BY rk, kind, k1, k2")
         cur = self.stream(sql, params)
+        current: tuple[Article, list[list[tuple[str, bool]]]] | None = None
         while rows := cur.fetchmany(chunk):
             for row in rows:
-                (aid, text, url, title, source, published, lang, origin, status_, reason, source_id,
-                 evs, qs, accs) = row
-                article = Article(article_id=aid, text=text, url=url, title=title, source=source,
-                                  published=published.isoformat() if published else None, lang=lang,
-                                  origin=origin, status=status_, status_reason=reason, source_id=source_id)
-                yield CodedArticle(
-                    article=article,
-                    events=[Event.from_dict(json.loads(r)) for r in evs or []],
-                    quantities=[Quantity.from_dict(json.loads(r)) for r in qs or []],
-                    accounts=[Account.from_dict(json.loads(r)) for r in accs or []])
+                kind = row[1]
+                if kind:
+                    current[1][kind - 1].append((row[4], row[5]))  # type: ignore[index]
+                    continue
+                if current is not None:
+                    yield current
+                aid, text, url, title, source, published, lang, origin, status_, reason, source_id = row[6:]
+                current = (Article(article_id=aid, text=text, url=url, title=title, source=source,
+                                   published=published.isoformat() if published else None, lang=lang,
+                                   origin=origin, status=status_, status_reason=reason, source_id=source_id),
+                           [[], [], []])
+        if current is not None:
+            yield current
+
+    def coded_articles(self, article_ids: Sequence[str] | None = None, status: str | None = None,
+                       chunk: int = 2048, limit: int | None = None) -> Iterator[CodedArticle]:
+        """Every stored article with its records, rebuilt from the JSON columns (lossless), in the
+        order they were coded (``coded_at``, then ``article_id``); the first ``limit`` when given."""
+        for article, (evs, qs, accs) in self._article_records(article_ids, status, limit, False, chunk):
+            yield CodedArticle(article=article,
+                               events=[Event.from_dict(json.loads(r)) for r, _ in evs],
+                               quantities=[Quantity.from_dict(json.loads(r)) for r, _ in qs],
+                               accounts=[Account.from_dict(json.loads(r)) for r, _ in accs])
+
+    def coded_article_lines(self, article_ids: Sequence[str] | None = None, status: str | None = None,
+                            chunk: int = 2048, limit: int | None = None) -> Iterator[str]:
+        """What :meth:`coded_articles` yields, as ``json.dumps(coded.to_dict(), ensure_ascii=False)``
+        text, byte for byte, without rebuilding the records: a stored ``record`` that is what
+        :func:`to_json` writes for the current dataclasses (:func:`record_pattern`, checked in the
+        query) goes into the line as it is; any other (an earlier detente's, with other fields) is
+        rebuilt through its dataclass, as :meth:`coded_articles` does."""
+        for article, lists in self._article_records(article_ids, status, limit, True, chunk):
+            parts = [", ".join(r if ok else json.dumps(cls.from_dict(json.loads(r)).to_dict(),  # type: ignore[attr-defined]
+                                                        ensure_ascii=False) for r, ok in recs)
+                     for (_, _, _, cls), recs in zip(self._RECORD_TABLES, lists, strict=True)]
+            yield (f'{{"article": {json.dumps(article.to_dict(), ensure_ascii=False)}, '
+                   f'"events": [{parts[0]}], "quantities": [{parts[1]}], "accounts": [{parts[2]}]}}')
 
     def stats(self, top: int = 10) -> dict[str, Any]:
         """Counts: articles by status, events (all / counted), quantities, accounts, date range,
