@@ -4,10 +4,11 @@ Contract: ``Store(path).write_many([CodedArticle, ...], run_id)`` replaces those
 rows in ONE transaction (articles, events, quantities, accounts), so a crash or SIGKILL at
 any moment leaves each article either fully stored or absent. ``stored_ids(ids)`` says which
 articles are already coded (``status="ok"``), so a rerun picks up where the last one stopped.
-Queries: ``events(**filters)``, ``stats()``, ``coded_articles()``; ``event_where(**filters)`` is
-the one WHERE clause behind ``events``, ``count_events`` and every export, and
-``resolve_article(ref)`` names an article by its ``article_id``, a prefix of it, or the input's
-own id (``articles.source_id``); export lives in :mod:`detente.export`.
+Queries: ``events(**filters)``, ``stats()``, ``coded_articles()`` (``coded_article_lines()``: the
+same as JSON text); ``event_where(**filters)`` is the one WHERE clause behind ``events``,
+``count_events`` and every export, and ``resolve_article(ref)`` names an article by its
+``article_id``, a prefix of it, or the input's own id (``articles.source_id``); export lives in
+:mod:`detente.export`.
 
 Tables (columns in :data:`TABLES`, documented in docs/schema.md):
 ``articles`` (one row per article read, with its status), ``events`` / ``quantities`` /
