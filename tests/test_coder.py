@@ -458,9 +458,16 @@ def test_a_threat_against_ones_own_border_is_aimed_at_the_conditions_subject(eng
     only(events, "CHL", "PER", "13")
 
 
-def test_an_expected_meeting_is_no_promise(engine):
-    evs = find(code(engine, "Peru and Chile are expected to discuss the border in Lima."), "PER", "CHL", "04")
-    assert evs and all(e.plover == "CONSULT" for e in evs)
+def test_an_expected_meeting_is_a_plan_to_meet(engine):
+    # a schedule as the news reports it is a plan (036), as the annotation guide codes plans
+    evs = find(code(engine, "Peru and Chile are expected to discuss the border in Lima."), "PER", "CHL", "03")
+    assert evs and all(e.cameo == "036" and e.plover == "AGREE" for e in evs)
+
+
+def test_an_attempt_is_no_promise(engine):
+    evs = code(engine, "Peru tried to mediate between Chile and Bolivia.")
+    assert any(e.cameo == "045" for e in evs) and not any(e.cameo_root == "03" for e in evs), \
+        [(e.cameo, e.modality) for e in evs]
 
 
 def test_a_refusal_takes_its_target_from_the_refused_act(engine):

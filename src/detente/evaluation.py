@@ -101,7 +101,7 @@ def prediction_events(events: Iterable[Event], plover: bool = False, include_all
         seen.add(key)
         row: dict[str, Any] = {"source": src, "target": tgt, "code": code}
         if trace is not None:
-            row.update(pattern=e.pattern, rules=trace.get(e.event_id, []))
+            row.update(pattern=e.pattern, rules=trace.get(e.event_id, []), modality=e.modality)
         out.append(row)
     return out
 

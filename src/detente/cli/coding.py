@@ -55,8 +55,9 @@ def eval_cmd(
     misses_out: str | None = typer.Option(None, "--misses", help="write each miss (no event, wrong root, wrong "
                                                                  "source, wrong target, extra) with its "
                                                                  "sentence as JSONL"),
-    trace: bool = typer.Option(False, "--trace", help="with --out: each predicted event's pattern and the "
-                                                      "event rules that made it (detente.coding.rules)"),
+    trace: bool = typer.Option(False, "--trace", help="with --out: each predicted event's pattern, the "
+                                                      "event rules that made it (detente.coding.rules) and its "
+                                                      "modality"),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
 ) -> None:
     """Code each gold record and score the predictions (exact, root, presence; per root; confusions)."""
