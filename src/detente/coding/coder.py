@@ -43,9 +43,9 @@ from .patterns import NO_EVENT
 from .rules import CONFLICT_ACTS, DOMESTIC_SECTORS, PLACE_PREPS, VIOLENT_ACTS, SentenceContext, events_for
 
 _TEMPORAL_MARKS = frozenset({"after", "before", "since", "until", "till", "when", "while", "once", "as"})
-# a complement clause with these is a claim about the future, not what the governor demands
 # the highest confidence of a bare statement (cues.yaml statement_codes): below eval's threshold, 0.6
 STATEMENT_CONFIDENCE = 0.5
+# a complement clause with these is a claim about the future, not what the governor demands
 _CLAIM_AUX = frozenset({"would", "will", "could", "might", "may", "'ll", "wo"})
 # prepositions of venue and time: "met *at the Mercosur summit*" names where, not whom
 _VENUE_PREPS = frozenset({"at", "in", "during", "on", "before", "after", "inside", "outside"})
