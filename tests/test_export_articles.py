@@ -10,6 +10,7 @@ import dataclasses
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -45,7 +46,7 @@ def _rebuilt(path: Path) -> bytes:
         for row in arts:
             article = dict(zip(names, row, strict=True))
             article["published"] = article["published"].isoformat() if article["published"] else None
-            out = {"article": article}
+            out: dict[str, Any] = {"article": article}
             for key, table, order, cls in (("events", "events", "sentence_index, event_id", Event),
                                            ("quantities", "quantities", "sentence_index, quantity_id", Quantity),
                                            ("accounts", "accounts", "account_id", Account)):
