@@ -36,10 +36,10 @@ import glob
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -428,6 +428,8 @@ def date_surnames(kb: ActorKB) -> None:
             bucket.append(Hit(e, "name", False, since=since, until=until, implicit=True))
 
 
+_T = TypeVar("_T")
+
 # the lists of data/actors/resolver_words.yaml (what each is for: the comments there)
 RESOLVER_WORD_LISTS = ("locative_preps", "region_place_preps", "region_path_preps", "motion_words",
                        "destination_verbs", "destination_nouns", "collective_nouns", "name_titles", "generational")
@@ -461,42 +463,43 @@ def resolver_words(path: str | None = None) -> dict[str, frozenset[str]]:
     return out
 
 
-_PERSON_WORDS: dict[int, tuple[ActorKB, dict[int, frozenset[str]]]] = {}
+def per_kb(build: Callable[[ActorKB], _T]) -> Callable[[ActorKB], _T]:
+    """``build(kb)`` once per knowledge base object: kept by identity (a new knowledge base gets its own),
+    at most four at a time."""
+    built: dict[int, tuple[ActorKB, _T]] = {}
+
+    @functools.wraps(build)
+    def get(kb: ActorKB) -> _T:
+        got = built.get(id(kb))
+        if got is None or got[0] is not kb:
+            if len(built) >= 4:
+                built.clear()
+            got = built[id(kb)] = (kb, build(kb))
+        return got[1]
+    return get
 
 
+@per_kb
 def person_words(kb: ActorKB) -> dict[int, frozenset[str]]:
     """``id(entry)`` -> every word of the names a person is listed under (Tony Blair, "Anthony Blair":
     tony, anthony, blair); built once per knowledge base. Tells whether the given name in front of a
     listed surname can be this person's ("Anthony Blair") or names someone else ("Robert Blair")."""
-    got = _PERSON_WORDS.get(id(kb))
-    if got is None or got[0] is not kb:
-        words: dict[int, set[str]] = {}
-        for e in kb.entries:
-            if e.kind == "person":
-                words.setdefault(id(e), set()).update(phrase_key(e.name))
-        for key, hits in kb.index.items():
-            for h in hits:
-                if h.entry.kind == "person" and not h.implicit:
-                    words.setdefault(id(h.entry), set()).update(key)
-        if len(_PERSON_WORDS) >= 4:
-            _PERSON_WORDS.clear()
-        got = _PERSON_WORDS[id(kb)] = (kb, {k: frozenset(v) for k, v in words.items()})
-    return got[1]
+    words: dict[int, set[str]] = {}
+    for e in kb.entries:
+        if e.kind == "person":
+            words.setdefault(id(e), set()).update(phrase_key(e.name))
+    for key, hits in kb.index.items():
+        for h in hits:
+            if h.entry.kind == "person" and not h.implicit:
+                words.setdefault(id(h.entry), set()).update(key)
+    return {k: frozenset(v) for k, v in words.items()}
 
 
-_GIVEN_NAMES: dict[int, tuple[ActorKB, frozenset[str]]] = {}
-
-
+@per_kb
 def given_names(kb: ActorKB) -> frozenset[str]:
     """The first words of the people's names of two or more words ("robert", "vladimir"), once per knowledge
     base: a capitalised word opening a sentence is read as a given name only if it is one of these."""
-    got = _GIVEN_NAMES.get(id(kb))
-    if got is None or got[0] is not kb:
-        names = frozenset(k[0] for k in (phrase_key(e.name) for e in kb.entries if e.kind == "person") if len(k) > 1)
-        if len(_GIVEN_NAMES) >= 4:
-            _GIVEN_NAMES.clear()
-        got = _GIVEN_NAMES[id(kb)] = (kb, names)
-    return got[1]
+    return frozenset(k[0] for k in (phrase_key(e.name) for e in kb.entries if e.kind == "person") if len(k) > 1)
 
 
 # short codes the people files use for organisations whose usual acronym differs

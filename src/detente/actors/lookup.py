@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import ConfigError
-from .kb import SECTOR_CODES, ActorKB, Entry, phrase_key
+from .kb import SECTOR_CODES, ActorKB, Entry, per_kb, phrase_key
 
 # the forms of a phrase that name an actor as a whole (seats name its government: "Beijing" is CHNGOV)
 _FORMS = ("name", "adjective", "demonym")
@@ -100,7 +100,7 @@ def _build(kb: ActorKB) -> _Index:  # noqa: C901 - to split into named steps (py
     return idx
 
 
-_INDEXES: dict[int, tuple[ActorKB, _Index]] = {}
+_built_index = per_kb(_build)
 
 
 def _index(kb: ActorKB | None) -> _Index:
@@ -108,12 +108,7 @@ def _index(kb: ActorKB | None) -> _Index:
         from .kb import load_kb
 
         kb = load_kb()
-    got = _INDEXES.get(id(kb))
-    if got is None or got[0] is not kb:
-        if len(_INDEXES) >= 4:
-            _INDEXES.clear()
-        got = _INDEXES[id(kb)] = (kb, _build(kb))
-    return got[1]
+    return _built_index(kb)
 
 
 def _by_name(idx: _Index, text: str) -> str | None:

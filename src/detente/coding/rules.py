@@ -45,10 +45,10 @@ DOMESTIC_SECTORS = frozenset({"REB", "OPP", "CVL", "COP", "JUD", "LEG", "INS", "
 # groups that challenge their state: a pair of one of them and the state as a whole is a domestic event
 # ("the PKK waged a campaign against the Turkish state")
 CHALLENGER_SECTORS = frozenset({"REB", "OPP", "INS", "SEP", "RAD"})
-# acts aimed at the place where they happen even at home ("troops shelled Donetsk", "clashed in Caracas")
-VIOLENT_OR_PROTEST = ("14", "18", "19", "20")
 # acts whose victims a passive clause names ("were killed in an air strike")
 VIOLENT_ACTS = ("18", "19", "20")
+# acts aimed at the place where they happen even at home ("troops shelled Donetsk", "clashed in Caracas")
+VIOLENT_OR_PROTEST = ("14", *VIOLENT_ACTS)
 # entity types that name someone: an object of these that the knowledge base does not know is still
 # the target, and no other phrase is searched for one
 NAMED_ENTITIES = frozenset({"ORG", "PERSON", "NORP", "FAC"})
@@ -607,7 +607,7 @@ def group_where_it_happens(ctx: SentenceContext, d: Draft, src: Party, target: A
 TARGET_FALLBACKS: tuple[TargetFallback, ...] = (place_as_target, protest_at_own_authorities, group_where_it_happens)
 
 
-def one_state_twice(src: Party, tgt_tok: Token | None, tgt_actor: Actor | None, code: str = "") -> bool:
+def one_state_twice(src: Party, tgt_tok: Token | None, tgt_actor: Actor | None, code: str) -> bool:
     """ "Merkel visited a synagogue in Berlin", "Trump withdrew America from the agreement": a domestic event
     is one between two parts of a state (government and rebels, police and protesters); where one side is
     the state as a whole, with no sector, the pair is the state and itself, no event. A people named by
