@@ -348,6 +348,8 @@ def test_resolver_words_builtin_lists():
     assert "off" in words["region_place_preps"]  # quoted in the file: a bare off is YAML's false
     assert "visit" in words["destination_verbs"] and "jr" in words["generational"]
     assert "ii" not in words["generational"]  # "King Abdullah II": a regnal number
+    assert {"mr", "mrs", "dr", "sir"} <= words["honorifics"] and "sen" in words["name_titles"]
+    assert not words["honorifics"] & words["name_titles"]  # each title in one list
 
 
 @pytest.mark.parametrize("body,message", [

@@ -48,7 +48,6 @@ ALL_PRONOUNS = PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS
 PAIR_NOUNS = {"country": None, "nation": None, "state": None, "side": "GOV", "government": "GOV",
               "leader": "GOV", "president": "GOV", "minister": "GOV", "capital": "GOV", "army": "MIL",
               "military": "MIL", "power": None, "neighbour": None, "neighbor": None, "party": None}
-TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "madam", "mister", "miss"}
 # "Iranian-backed militias": the hyphenated participle says who supports the group, not who it is
 BACKED = {"backed", "sponsored", "supported", "funded", "financed", "armed", "trained", "allied", "aligned",
           "installed", "inspired"}
@@ -61,7 +60,9 @@ MOTION_WORDS = _WORDS["motion_words"]
 DESTINATION_VERBS = _WORDS["destination_verbs"]  # "visited Africa"
 DESTINATION_NOUNS = _WORDS["destination_nouns"]  # "a European tour"
 COLLECTIVE_NOUNS = _WORDS["collective_nouns"]  # "Western countries", "Gulf states": a party
-NAME_TITLES = _WORDS["name_titles"]  # "Sen. Schumer": a title before a surname, not a given name
+HONORIFICS = _WORDS["honorifics"]  # "Dr Kowalski": dropped from an unknown name; "Mrs. Kowalski" is the one named
+# "Sen. Schumer": a title before a surname, not a given name; the honorifics are titles too
+NAME_TITLES = _WORDS["name_titles"] | HONORIFICS
 GENERATIONAL = _WORDS["generational"]  # "Donald Trump Jr.": the son
 # entities whose longer name a region word may be part of ("Radio Free Europe", "Key West", "the Asian Games")
 NAME_LABELS = {"ORG", "EVENT", "LAW", "FAC", "WORK_OF_ART", "PRODUCT", "GPE", "LOC"}
@@ -230,8 +231,7 @@ class DocActors:
 
     def _title(self, k: int) -> bool:
         ws = self._words[k]
-        return len(ws) == 1 and (ws[0] in TITLE_WORDS or ws[0] in NAME_TITLES
-                                 or self.kb.sector_for(ws)[0] is not None)
+        return len(ws) == 1 and (ws[0] in NAME_TITLES or self.kb.sector_for(ws)[0] is not None)
 
     @staticmethod
     def _own_given(given: list[str], names: frozenset[str]) -> bool:
@@ -480,7 +480,7 @@ class DocActors:
             if any(self._mention_at[k] is not None for k in range(ent.start, ent.end)):
                 continue
             start = ent.start
-            while start < ent.end and (self._lower[start] in ("the", "a", "an") or self._lower[start] in TITLE_WORDS):
+            while start < ent.end and (self._lower[start] in ("the", "a", "an") or self._lower[start] in HONORIFICS):
                 start += 1
             if start >= ent.end:
                 continue
@@ -513,7 +513,7 @@ class DocActors:
                     self._mention_at[k] = idx
 
     def _sector_title(self, words: tuple[str, ...]) -> bool:
-        return bool(words) and (all(w in TITLE_WORDS for w in words) or self.kb.sector_for(words)[0] is not None)
+        return bool(words) and (all(w in HONORIFICS for w in words) or self.kb.sector_for(words)[0] is not None)
 
     def mentions(self) -> list[tuple[int, int, Actor]]:
         return [(m.start, m.end, m.actor) for m in self._mentions if m.actor is not None]
