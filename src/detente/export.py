@@ -1,7 +1,9 @@
 """Export from the store: JSON Lines, CSV, Parquet, and GDELT 2.0 event-table rows.
 
 Contract: ``export(store, fmt, out=None, table="events", header=False, counts_only=None, **filters)
--> int`` (rows written). ``out=None`` writes to stdout (not for Parquet).
+-> int`` (rows written). ``out=None`` writes to stdout (not for Parquet). A stored ``record`` jsonl
+cannot write (NULL; for articles also JSON that does not read as its record) is left out and
+counted by reason in ``left_out`` (a ``Counter`` the caller passes): one bad row never stops an export.
 
 - ``jsonl``: lossless. ``table="events"`` (the default): one Event JSON per line (the ``record``
   column); ``table="articles"``: one ``CodedArticle.to_dict()`` per line (article + events +
@@ -61,6 +63,7 @@ import secrets
 import shutil
 import stat
 import sys
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -148,11 +151,12 @@ GDELT_HEADER = [name for name, _ in GDELT_COLUMNS]
 assert len(GDELT_HEADER) == 61
 
 
-def export(store: Store, fmt: str, out: str | None = None, table: str = "events", header: bool = False,
+def export(store: Store, fmt: str, out: str | None = None, table: str = "events", header: bool = False,  # noqa: PLR0913 - options
            counts_only: bool | None = None, limit: int | None = None, geo_codes: str = "fips",
-           **filters: Any) -> int:
+           left_out: Counter[str] | None = None, **filters: Any) -> int:
     """Write the store (or the filtered events) in ``fmt`` to ``out`` (a path) or stdout; rows written.
-    ``limit``: at most that many rows, the first ones in the table's order (module docstring)."""
+    ``limit``: at most that many rows, the first ones in the table's order (module docstring).
+    ``left_out``: counts, by reason, the records jsonl left out (a NULL or unreadable ``record``)."""
     limit = check_limit(limit)
     if table == "reviews":  # the analysts' reviews: jsonl, csv, or gold for `detente eval` (detente.reviews)
         from .reviews import export_reviews
@@ -186,8 +190,8 @@ def export(store: Store, fmt: str, out: str | None = None, table: str = "events"
         if fmt == "csv":
             return write_csv(store, table, fh, where, params, limit)
         if table == "articles":
-            return write_articles_jsonl(store, fh, params[0] if params else None, limit)
-        return write_jsonl(store, table, fh, where, params, limit)
+            return write_articles_jsonl(store, fh, params[0] if params else None, limit, left_out)
+        return write_jsonl(store, table, fh, where, params, limit, left_out)
 
 
 def check_limit(limit: int | str | None) -> int | None:
@@ -369,22 +373,27 @@ def _columns(table: str, with_record: bool) -> list[str]:
 
 
 def write_jsonl(store: Store, table: str, fh: IO[str], where: str, params: list[Any],
-                limit: int | None = None) -> int:
-    """The ``record`` column, one JSON object per line: lossless records."""
+                limit: int | None = None, left_out: Counter[str] | None = None) -> int:
+    """The ``record`` column, one JSON object per line: lossless records. A row whose ``record`` is
+    NULL has nothing to write: it is left out and counted in ``left_out``."""
     cur = _select(store, table, ["record"], where, params, limit)
     n = 0
     while rows := cur.fetchmany(1000):
-        fh.writelines(r[0] + "\n" for r in rows)
-        n += len(rows)
+        lines = [r[0] + "\n" for r in rows if r[0] is not None]
+        if len(lines) < len(rows) and left_out is not None:
+            left_out[f"{table}: record is NULL"] += len(rows) - len(lines)
+        fh.writelines(lines)
+        n += len(lines)
     return n
 
 
 def write_articles_jsonl(store: Store, fh: IO[str], article_ids: Sequence[str] | None,
-                         limit: int | None = None) -> int:
+                         limit: int | None = None, left_out: Counter[str] | None = None) -> int:
     """One ``CodedArticle.to_dict()`` per line (``json.dumps``, ensure_ascii=False), put together
-    from the stored records' JSON text (:meth:`Store.coded_article_lines`), streamed."""
+    from the stored records' JSON text (:meth:`Store.coded_article_lines`), streamed; a record that
+    cannot be read back is left out of its article and counted in ``left_out``."""
     n = 0
-    for line in store.coded_article_lines(article_ids=article_ids, limit=limit):
+    for line in store.coded_article_lines(article_ids=article_ids, limit=limit, left_out=left_out):
         fh.write(line + "\n")
         n += 1
     return n

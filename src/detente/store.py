@@ -44,6 +44,7 @@ import os
 import time
 import typing
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -893,16 +894,20 @@ class Store:
                                accounts=[Account.from_dict(json.loads(r)) for r, _ in accs])
 
     def coded_article_lines(self, article_ids: Sequence[str] | None = None, status: str | None = None,
-                            chunk: int = 2048, limit: int | None = None) -> Iterator[str]:
+                            chunk: int = 2048, limit: int | None = None,
+                            left_out: Counter[str] | None = None) -> Iterator[str]:
         """What :meth:`coded_articles` yields, as ``json.dumps(coded.to_dict(), ensure_ascii=False)``
         text, byte for byte, without rebuilding the records: a stored ``record`` that is what
         :func:`to_json` writes for the current dataclasses (:func:`record_pattern`, checked in the
         query) goes into the line as it is; any other (an earlier detente's, with other fields) is
-        rebuilt through its dataclass, as :meth:`coded_articles` does."""
+        rebuilt through its dataclass, as :meth:`coded_articles` does. A record that cannot be
+        rebuilt (NULL, or JSON that is not one of its dataclass) is left out of its article's line
+        and counted in ``left_out`` by reason: one bad row never stops the export."""
+        left_out = Counter() if left_out is None else left_out
         for article, lists in self._article_records(article_ids, status, limit, True, chunk):
-            parts = [", ".join(r if ok else json.dumps(cls.from_dict(json.loads(r)).to_dict(),  # type: ignore[attr-defined]
-                                                        ensure_ascii=False) for r, ok in recs)
-                     for (_, _, _, cls), recs in zip(self._RECORD_TABLES, lists, strict=True)]
+            parts = [", ".join(text for r, ok in recs
+                               if (text := r if ok else _rebuilt_record(r, table, cls, left_out)) is not None)
+                     for (table, _, _, cls), recs in zip(self._RECORD_TABLES, lists, strict=True)]
             yield (f'{{"article": {json.dumps(article.to_dict(), ensure_ascii=False)}, '
                    f'"events": [{parts[0]}], "quantities": [{parts[1]}], "accounts": [{parts[2]}]}}')
 
@@ -941,6 +946,20 @@ class Store:
 
 
 MIN_PREFIX = 6  # the shortest article_id prefix `--article` accepts
+
+
+def _rebuilt_record(text: str | None, table: str, cls: type, left_out: Counter[str]) -> str | None:
+    """A stored ``record`` read back through its dataclass (``json.dumps(cls.from_dict(...).to_dict())``),
+    or None, counted in ``left_out`` by reason, when it cannot be: NULL, or not that record's JSON."""
+    if text is None:
+        left_out[f"{table}: record is NULL"] += 1
+        return None
+    try:
+        return json.dumps(cls.from_dict(json.loads(text)).to_dict(), ensure_ascii=False)  # type: ignore[attr-defined]
+    except (ValueError, TypeError, AttributeError):
+        left_out[f"{table}: record is not the JSON of {'an' if cls.__name__[0] in 'AEIOU' else 'a'} "
+                  f"{cls.__name__}"] += 1
+        return None
 
 
 def _one_article(ref: str, rows: list[tuple[Any, ...]], what: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import json
+from collections import Counter
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -435,9 +436,20 @@ def events(
                 _console(stderr=True).print(note)
             return
         counts_only = filters.pop("counts_only")
-        n = export(store, fmt.value, out=out, table="events", counts_only=counts_only, limit=limit, **filters)
+        left_out: Counter[str] = Counter()
+        n = export(store, fmt.value, out=out, table="events", counts_only=counts_only, limit=limit,
+                   left_out=left_out, **filters)
     if out and not quiet:
         _console(stderr=True).print(f"{n:,} events written to {out}")
+    _warn_left_out(left_out, quiet)
+
+
+def _warn_left_out(left_out: Counter[str], quiet: bool) -> None:
+    """One stderr line for the records an export left out (a NULL or unreadable ``record``), by reason."""
+    if left_out and not quiet:
+        reasons = "; ".join(f"{reason} ({n:,})" for reason, n in sorted(left_out.items()))
+        _console(stderr=True).print(f"warning: {left_out.total():,} record(s) left out of the export: {reasons}",
+                                    markup=False, soft_wrap=True)
 
 
 # --- stats -------------------------------------------------------------------------------------
@@ -537,11 +549,13 @@ def export_cmd(
     config = _config(db=db)
     with _store(config, read_only=True) as store:
         counts_only = None if include_all is None else not include_all
+        left_out: Counter[str] = Counter()
         n = export(store, fmt.value, out=out, table=table.value, header=header, counts_only=counts_only,
-                   limit=rows, geo_codes=geo_codes.value, **filters)
+                   limit=rows, geo_codes=geo_codes.value, left_out=left_out, **filters)
     if out and not quiet:
         cut = f" (the first {n:,} in the export's order: --limit)" if rows is not None and n == rows else ""
         _console(stderr=True).print(f"{n:,} rows written to {out}{cut}")
+    _warn_left_out(left_out, quiet)
 
 
 # --- demo --------------------------------------------------------------------------------------
