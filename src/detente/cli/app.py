@@ -78,8 +78,8 @@ def _root(
 
 # --- shared by every command module -------------------------------------------------------------
 
-DbOpt = Annotated[str | None, typer.Option("--db", help="DuckDB store file [default: $DETENTE_DB or ./detente.duckdb]",
-                                           show_default=False)]
+DbOpt = Annotated[str | None, typer.Option("--db", help="DuckDB store file.",
+                                           show_default="$DETENTE_DB or ./detente.duckdb")]  # as "[default: (...)]"
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (and the data asked for).")]
 
 

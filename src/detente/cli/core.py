@@ -44,12 +44,13 @@ ModelOpt = Annotated[str | None, typer.Option("--model", help="spaCy English pip
 ActorsOpt = Annotated[list[str] | None,
                       typer.Option("--actors", help="Extra actor file (YAML or PETRARCH .txt); repeatable.",
                                    show_default=False)]
-ProcOpt = Annotated[int | None, typer.Option("--processes", "-j", min=1,
-                                             help="Worker processes for coding [default: all cores].",
-                                             show_default=False)]
+# A default that is not the option's value (None: decided later) is named by show_default, which Typer
+# prints as "[default: (...)]"; "[default: ...]" written into the help text is Rich markup and vanishes
+ProcOpt = Annotated[int | None, typer.Option("--processes", "-j", min=1, help="Worker processes for coding.",
+                                             show_default="all cores")]
 BatchOpt = Annotated[int | None, typer.Option("--batch-size", min=1,
-                                              help="Articles per spaCy batch and per store transaction [default: 32].",
-                                              show_default=False)]
+                                              help="Articles per spaCy batch and per store transaction.",
+                                              show_default=str(Config.batch_size))]
 
 # the event filters `events` and `export` share (one definition each: STYLE 16)
 ActorFilter = Annotated[str | None, typer.Option("--actor", help="Either side is this actor (code prefix or "
@@ -401,9 +402,8 @@ def events(
     fmt: Annotated[EventFormat, typer.Option("--format", "-f", help="Output format.")] = EventFormat.table,
     out: Annotated[str | None, typer.Option("--out", "-o", help="Write to this file (needed for parquet).",
                                             show_default=False)] = None,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many events "
-                                                                          "[default: 50 for table, else all].",
-                                              show_default=False)] = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many events.",
+                                              show_default="50 for table, else all")] = None,
     reviewed: Annotated[bool, typer.Option("--reviewed", help="Apply the analysts' reviews: corrected events as "
                                                               "corrected, wrong ones left out.")] = False,
     db: DbOpt = None,
@@ -507,8 +507,8 @@ def export_cmd(
                                                                      "(--table reviews: the gold format `detente "
                                                                      "eval` reads).")]
     = ExportFormat.jsonl,
-    out: Annotated[str | None, typer.Option("--out", "-o", help="Write to this file [default: stdout; "
-                                                                "parquet needs a file].", show_default=False)] = None,
+    out: Annotated[str | None, typer.Option("--out", "-o", help="Write to this file (parquet needs one).",
+                                            show_default="stdout")] = None,
     table: Annotated[ExportTable, typer.Option("--table", help="What to export for jsonl/csv/parquet; "
                                                               "jsonl of articles = one CodedArticle per line; "
                                                               "reviews: the analysts' reviews (jsonl, csv, gold).")]

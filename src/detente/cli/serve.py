@@ -25,16 +25,15 @@ from .app import app
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on (0.0.0.0: all).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
-    db: Annotated[str | None, typer.Option("--db", help="DuckDB store file [default: $DETENTE_DB or "
-                                                        "./detente.duckdb]", show_default=False)] = None,
+    db: Annotated[str | None, typer.Option("--db", help="DuckDB store file.",
+                                           show_default="$DETENTE_DB or ./detente.duckdb")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes (each loads its own "
                                                                   "coder on first use).")] = 1,
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "info",
     allow_writes: Annotated[bool, typer.Option("--allow-writes", help="Accept writes (POST /reviews), each with "
                                                                       "the token.")] = False,
     token: Annotated[str | None, typer.Option("--token", help="The token writes must send (Authorization: Bearer "
-                                                              "TOKEN) [default: $DETENTE_TOKEN].",
-                                              show_default=False)] = None,
+                                                              "TOKEN).", show_default="$DETENTE_TOKEN")] = None,
     cors: Annotated[str | None, typer.Option("--cors", help="Let pages from this origin call the API "
                                                             "(https://example.org); off by default.",
                                              show_default=False)] = None,
