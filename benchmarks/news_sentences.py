@@ -21,7 +21,7 @@ How sentences are drawn: articles of every source but the BBC set (news_dev.json
 not among news_dev's articles; paragraphs split on blank lines and sentences by a rule splitter; kept
 if 8-80 words long. As for news_dev, 3/4 of the sentences name two or more states or organisations
 and 1/4 name one (names, aliases, adjectives, demonyms and seats of ``data/actors``), at most two
-sentences per article. Sentences are assigned alternately to the ``dev`` and ``held`` pools.
+sentences per article (``--per-article``). Sentences are assigned alternately to the ``dev`` and ``held`` pools.
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ def draw(args: argparse.Namespace) -> None:
         for row in pool:
             if got >= k:
                 break
-            if per_article.get(row["article_id"], 0) >= 2:
+            if per_article.get(row["article_id"], 0) >= args.per_article:
                 continue
             per_article[row["article_id"]] = per_article.get(row["article_id"], 0) + 1
             chosen.append({**row, "named": "two+" if pool is two else "one"})
@@ -287,6 +287,8 @@ def main() -> None:
     d.add_argument("--out", required=True)
     d.add_argument("--exclude", help="ids or labels of sentences drawn before")
     d.add_argument("--pool", choices=["dev", "held", "train"], help="one pool for all (default: dev/held alternately)")
+    d.add_argument("--per-article", type=int, default=2,
+                   help="at most this many sentences of one article, counting those drawn before (default 2)")
     b = sub.add_parser("batches")
     b.add_argument("ids")
     b.add_argument("--size", type=int, default=150)
