@@ -32,6 +32,7 @@ from typing import Any
 from ..records import Actor
 from .cities import city_country
 from .compose import FORMER, compose, current, hit_actor, rank_hits
+from .descent import descent_pairs
 from .kb import given_names, person_words, resolver_words
 from .model import ActorKB, Hit
 from .np_rules import _copy, resolve_phrase
@@ -133,6 +134,7 @@ class DocActors:
         self._resolve_ambiguous()
         self._place_peoples()
         self._regions_as_places()
+        descent_pairs(self)  # "Greek-Cypriot leaders": Cypriots of Greek descent (CYP)
         self._add_entities()
 
     # ------------------------------------------------------------------ mentions
