@@ -2,7 +2,8 @@
 
 The labels live in ``benchmarks/data/news_more.labels.jsonl``: one line per sentence with its article id
 in ``../shared/corpus/news-sample.jsonl.gz``, its character offsets in the article text, the article
-date, the pool (``dev`` to develop on, ``held`` only to report) and the annotators' events. The news
+date, the pool (``dev`` to develop on, ``held`` only to report), the seed of the draw that picked it
+(``draw``; recorded from seed 2032 on) and the annotators' events. The news
 text itself is never stored in the project; ``rebuild`` puts it back from the corpus.
 
     # 1. draw sentences (seeded; what was drawn is reproducible from the seed)
@@ -151,7 +152,7 @@ def draw(args: argparse.Namespace) -> None:
             if per_article.get(row["article_id"], 0) >= args.per_article:
                 continue
             per_article[row["article_id"]] = per_article.get(row["article_id"], 0) + 1
-            chosen.append({**row, "named": "two+" if pool is two else "one"})
+            chosen.append({**row, "named": "two+" if pool is two else "one", "draw": args.seed})
             got += 1
 
     take(two, want_two)
@@ -261,7 +262,8 @@ def merge(args: argparse.Namespace) -> None:
             if have is None:
                 if row["id"] not in drawn:
                     sys.exit(f"{path}: sentence {row['id']} is in no --ids file")
-                have = {k: drawn[row["id"]][k] for k in ("id", "article_id", "start", "end", "date", "pool", "named")}
+                have = {k: drawn[row["id"]][k] for k in ("id", "article_id", "start", "end", "date", "pool", "named",
+                                                         "draw") if k in drawn[row["id"]]}
                 have.update(annotator=annotator, expected=events)
                 labels.append(have)
                 by_id[row["id"]] = have
