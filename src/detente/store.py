@@ -821,8 +821,9 @@ class Store:
         hint = f" (an article_id prefix needs {MIN_PREFIX}+ characters)" if len(ref) < MIN_PREFIX else ""
         raise ConfigError("E316", "article", f"no article with id or input id {ref!r} in the store{hint}")
 
-    def article(self, article_id: str) -> CodedArticle | None:
-        for coded in self.coded_articles(article_ids=[article_id]):
+    def article(self, article_id: str, left_out: Counter[str] | None = None) -> CodedArticle | None:
+        """The stored article ``article_id`` (:meth:`coded_articles`), or None."""
+        for coded in self.coded_articles(article_ids=[article_id], left_out=left_out):
             return coded
         return None
 
@@ -884,14 +885,18 @@ class Store:
             yield current
 
     def coded_articles(self, article_ids: Sequence[str] | None = None, status: str | None = None,
-                       chunk: int = 2048, limit: int | None = None) -> Iterator[CodedArticle]:
+                       chunk: int = 2048, limit: int | None = None,
+                       left_out: Counter[str] | None = None) -> Iterator[CodedArticle]:
         """Every stored article with its records, rebuilt from the JSON columns (lossless), in the
-        order they were coded (``coded_at``, then ``article_id``); the first ``limit`` when given."""
-        for article, (evs, qs, accs) in self._article_records(article_ids, status, limit, False, chunk):
-            yield CodedArticle(article=article,
-                               events=[Event.from_dict(json.loads(r)) for r, _ in evs],
-                               quantities=[Quantity.from_dict(json.loads(r)) for r, _ in qs],
-                               accounts=[Account.from_dict(json.loads(r)) for r, _ in accs])
+        order they were coded (``coded_at``, then ``article_id``); the first ``limit`` when given.
+        A record that cannot be rebuilt (NULL, or JSON that is not one of its dataclass) is left out
+        of its article and counted in ``left_out`` by reason (:func:`read_record`), as
+        :meth:`coded_article_lines` does: one bad row never stops the reading."""
+        left_out = Counter() if left_out is None else left_out
+        for article, lists in self._article_records(article_ids, status, limit, False, chunk):
+            evs, qs, accs = ([rec for r, _ in recs if (rec := read_record(r, table, cls, left_out)) is not None]
+                             for (table, _, _, cls), recs in zip(self._RECORD_TABLES, lists, strict=True))
+            yield CodedArticle(article=article, events=evs, quantities=qs, accounts=accs)
 
     def coded_article_lines(self, article_ids: Sequence[str] | None = None, status: str | None = None,
                             chunk: int = 2048, limit: int | None = None,
@@ -906,7 +911,7 @@ class Store:
         left_out = Counter() if left_out is None else left_out
         for article, lists in self._article_records(article_ids, status, limit, True, chunk):
             parts = [", ".join(text for r, ok in recs
-                               if (text := r if ok else _rebuilt_record(r, table, cls, left_out)) is not None)
+                               if (text := r if ok else _record_text(r, table, cls, left_out)) is not None)
                      for (table, _, _, cls), recs in zip(self._RECORD_TABLES, lists, strict=True)]
             yield (f'{{"article": {json.dumps(article.to_dict(), ensure_ascii=False)}, '
                    f'"events": [{parts[0]}], "quantities": [{parts[1]}], "accounts": [{parts[2]}]}}')
@@ -948,18 +953,26 @@ class Store:
 MIN_PREFIX = 6  # the shortest article_id prefix `--article` accepts
 
 
-def _rebuilt_record(text: str | None, table: str, cls: type, left_out: Counter[str]) -> str | None:
-    """A stored ``record`` read back through its dataclass (``json.dumps(cls.from_dict(...).to_dict())``),
-    or None, counted in ``left_out`` by reason, when it cannot be: NULL, or not that record's JSON."""
+def read_record(text: str | None, table: str, cls: type, left_out: Counter[str]) -> Any:
+    """A stored ``record`` of ``table`` read back as its dataclass ``cls`` (``cls.from_dict``), or
+    None, counted in ``left_out`` by reason, when it cannot be: NULL, or not that record's JSON.
+    The one rule every reader of stored records follows (:meth:`Store.coded_articles`,
+    :meth:`Store.coded_article_lines`, the article page)."""
     if text is None:
         left_out[f"{table}: record is NULL"] += 1
         return None
     try:
-        return json.dumps(cls.from_dict(json.loads(text)).to_dict(), ensure_ascii=False)  # type: ignore[attr-defined]
+        return cls.from_dict(json.loads(text))  # type: ignore[attr-defined]
     except (ValueError, TypeError, AttributeError):
         left_out[f"{table}: record is not the JSON of {'an' if cls.__name__[0] in 'AEIOU' else 'a'} "
                   f"{cls.__name__}"] += 1
         return None
+
+
+def _record_text(text: str | None, table: str, cls: type, left_out: Counter[str]) -> str | None:
+    """:func:`read_record` as the JSON text ``json.dumps(record.to_dict())``, or None."""
+    record = read_record(text, table, cls, left_out)
+    return None if record is None else json.dumps(record.to_dict(), ensure_ascii=False)
 
 
 def _one_article(ref: str, rows: list[tuple[Any, ...]], what: str) -> str:

@@ -11,7 +11,8 @@ Contract:
                           for a span it has not, ``"offsets": null`` when its sentence is not
                           found in the text). ``id``: an ``article_id``, the input's own id or a
                           unique prefix (:meth:`detente.store.Store.resolve_article`); unknown:
-                          404 ``E721``.
+                          404 ``E721``. A record that cannot be read back (NULL, not its
+                          record's JSON) is left out, and ``"left_out": {reason: count}`` added.
 ``GET /article/{id}``     The page: title, outlet, date, link; the text with each event's source,
                           action and target highlighted and labelled, numbered like the list of
                           events beside it (CAMEO code and name, QuadClass, Goldstein, PLOVER,
@@ -26,7 +27,7 @@ equal sentences map to their own places.
 
 from __future__ import annotations
 
-import json
+from collections import Counter
 from html import escape
 from typing import Annotated, Any
 
@@ -38,6 +39,7 @@ from markupsafe import Markup
 from ..api import _open_store
 from ..errors import ApiError, ConfigError, DetenteError, meanings
 from ..records import Account, Article, CodedArticle, Event, Quantity
+from ..store import read_record
 
 PAGE_ERRORS = meanings("web.article_page")  # E721; its status: detente.errors.CATALOGUE
 ROLES = ("source", "predicate", "target")
@@ -85,20 +87,24 @@ def article_data(db: str, ref: str) -> dict[str, Any]:
                 raise ApiError("E721", "article", f"no article {ref!r} in the store (an article_id, the input's "
                                                   "own id or a unique prefix of 6+ characters)") from None
             raise
-        coded, extra = _coded(store, article_id)
+        left_out: Counter[str] = Counter()
+        coded, extra = _coded(store, article_id, left_out)
     if coded is None:  # resolved a moment ago: written over in between
         raise ApiError("E721", "article", f"no article {ref!r} in the store")
     data = coded.to_dict()
     for ev, start in zip(data["events"], locate(coded.article.text, data["events"]), strict=True):
         ev["offsets"] = _offsets(ev, start)
     data["article"].update(extra)
+    if left_out:
+        data["left_out"] = dict(sorted(left_out.items()))
     return data
 
 
-def _coded(store: Any, article_id: str) -> tuple[CodedArticle | None, dict[str, Any]]:
+def _coded(store: Any, article_id: str, left_out: Counter[str]) -> tuple[CodedArticle | None, dict[str, Any]]:
     """The stored article with its records (as :meth:`Store.article` rebuilds it, but by the
-    article's own rows: that method aggregates the whole events table) and its ``coded_at``,
-    ``coder``."""
+    indexes on ``article_id``: that method's one query joins every table) and its ``coded_at``,
+    ``coder``. A record that cannot be read back is left out and counted in ``left_out`` by
+    reason (:func:`detente.store.read_record`)."""
     row = store.query("SELECT text, url, title, source, published, lang, origin, status, status_reason, "
                       f"{store.column_sql('articles', 'source_id')}, coded_at, coder FROM articles "
                       "WHERE article_id = ?", [article_id]).fetchall()
@@ -109,15 +115,14 @@ def _coded(store: Any, article_id: str) -> tuple[CodedArticle | None, dict[str, 
                       published=published.isoformat() if published else None, lang=lang, origin=origin,
                       status=status, status_reason=reason, source_id=source_id)
 
-    def records(table: str, order: str) -> list[dict[str, Any]]:
+    def records(table: str, order: str, cls: type) -> list[Any]:
         cur = store.query(f"SELECT record FROM {table} WHERE article_id = ? ORDER BY {order}", [article_id])
-        return [json.loads(r[0]) for r in cur.fetchall()]
+        return [rec for (r,) in cur.fetchall() if (rec := read_record(r, table, cls, left_out)) is not None]
 
     coded = CodedArticle(article=article,
-                         events=[Event.from_dict(r) for r in records("events", "sentence_index, event_id")],
-                         quantities=[Quantity.from_dict(r) for r in records("quantities",
-                                                                             "sentence_index, quantity_id")],
-                         accounts=[Account.from_dict(r) for r in records("accounts", "account_id")])
+                         events=records("events", "sentence_index, event_id", Event),
+                         quantities=records("quantities", "sentence_index, quantity_id", Quantity),
+                         accounts=records("accounts", "account_id", Account))
     return coded, {"coded_at": coded_at.isoformat() if coded_at else None, "coder": coder}
 
 
