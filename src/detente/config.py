@@ -71,6 +71,9 @@ class Config:
                                                         "'<version>+pairs'); false: rules only"})
     pair_model: str = field(default="", metadata={"help": "a pair model file to use instead of the shipped one "
                                                           "(benchmarks/train_pairs.py)"})
+    word_sense: str = field(default="", metadata={"help": "a word-sense file to use instead of the shipped one "
+                                                          "(the lists of data/coder/word_sense.yaml that decide "
+                                                          "when a violent code, CAMEO 18-20, reads literally)"})
     fetch_timeout: float = field(default=15.0, metadata={"help": "seconds to wait for a URL"})
     allow_private_urls: bool = field(default=False, metadata={"help": "fetch a feed's item links even when they "
                                                                       "resolve (or redirect) to a loopback, private"
@@ -103,6 +106,10 @@ def _default(f: Field[Any]) -> Any:
 
 SETTINGS: tuple[Setting, ...] = tuple(Setting(f.name, _default(f), f.metadata["help"]) for f in fields(Config))
 
+# settings that name one data file to read instead of the shipped one: checked when the settings are read,
+# so a wrong path is one line naming it, not a failure when the coder starts
+FILE_SETTINGS = ("pair_model", "word_sense")
+
 
 def _coerce(name: str, value: Any, default: Any, where: str) -> Any:
     try:
@@ -121,8 +128,19 @@ def _coerce(name: str, value: Any, default: Any, where: str) -> Any:
         raise ConfigError("E001", where, f"setting {name}={value!r} is invalid ({exc})") from None
 
 
+def _check_file(name: str, value: str, where: str) -> None:
+    if not value:
+        return
+    found = Path(value)
+    if not found.exists():
+        raise ConfigError("E001", where, f"setting {name}={value!r}: no such file")
+    if not found.is_file():
+        raise ConfigError("E001", where, f"setting {name}={value!r}: not a file")
+
+
 def load_config(path: str | None = None, **overrides: Any) -> Config:
     values: dict[str, Any] = {}
+    origin: dict[str, str] = {}  # where each value came from, for the error that names it
     defaults = {s.name: s.default for s in SETTINGS}
     cfg_path = path or os.environ.get("DETENTE_CONFIG") or ("detente.toml" if Path("detente.toml").exists() else None)
     if cfg_path:
@@ -137,13 +155,18 @@ def load_config(path: str | None = None, **overrides: Any) -> Config:
             if key not in defaults:
                 raise ConfigError("E004", cfg_path, f"unknown setting {key!r}; known: {', '.join(defaults)}")
             values[key] = _coerce(key, value, defaults[key], cfg_path)
+            origin[key] = cfg_path
     for key, default in defaults.items():
         env = os.environ.get(f"DETENTE_{key.upper()}")
         if env is not None and env != "":
             values[key] = _coerce(key, env, default, f"$DETENTE_{key.upper()}")
+            origin[key] = f"$DETENTE_{key.upper()}"
     for key, value in overrides.items():
         if value is not None:
             if key not in defaults:
                 raise ConfigError("E004", "arguments", f"unknown setting {key!r}")
             values[key] = value
+            origin[key] = "arguments"
+    for key in FILE_SETTINGS:
+        _check_file(key, str(values.get(key) or ""), origin.get(key, "arguments"))
     return Config(**values)

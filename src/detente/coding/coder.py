@@ -40,7 +40,7 @@ from .frames import Frame, candidate_tokens, conjuncts, lemma, noun_frame, verb_
 from .lexicon import Lexicon, Pattern, load_lexicon
 from .pairs import Candidate, PairModel, candidates, load_pair_model, party_key
 from .patterns import NO_EVENT
-from .rules import CONFLICT_ACTS, DOMESTIC_SECTORS, PLACE_PREPS, VIOLENT_ACTS, SentenceContext, events_for
+from .rules import CONFLICT_ACTS, DOMESTIC_SECTORS, PLACE_PREPS, VIOLENT_ACTS, SentenceContext, events_for, figurative
 
 _TEMPORAL_MARKS = frozenset({"after", "before", "since", "until", "till", "when", "while", "once", "as"})
 # the highest confidence of a bare statement (cues.yaml statement_codes): below eval's threshold, 0.6
@@ -145,7 +145,8 @@ class Coder:
         self.codebook = codebook or load_codebook()
         self.cues = cues or load_cues()
         self.complements = load_complements()
-        self.word_sense = load_word_sense()  # when a violent code reads literally (the word-sense rules)
+        # when a violent code reads literally (the word-sense rules): the shipped lists or the setting's file
+        self.word_sense = load_word_sense(self.config.word_sense or None)
         self.governors: dict[str, ComplementClass] = {
             g: cls for cls in self.complements.values() for g in cls.governors | cls.addressed_only}
         self.version = CODER_VERSION
@@ -324,7 +325,7 @@ class Coder:
         for s_index, sent, _, named, found in self.coded_sentences(doc, article, actors):
             events.extend(found)
             if self.pair_model is not None and len(named) >= 2:
-                events.extend(self._pair_events(sent, s_index, article, named, found))
+                events.extend(self._pair_events(sent, s_index, article, named, found, actors))
         if self.config.min_confidence > 0:  # the setting: events below it are not kept
             events = [e for e in events if e.confidence >= self.config.min_confidence]
         quantities = extract_quantities(doc, article.article_id, actors.country_of, published=article.published)
@@ -374,10 +375,12 @@ class Coder:
         return events
 
     def _pair_events(self, sent: Span, s_index: int, article: Article, mentions: list[tuple[int, int, Actor]],
-                     found: list[Event]) -> list[Event]:
+                     found: list[Event], actors: Any) -> list[Event]:
         """Events the pair model proposes for pairs of actors the rules related by no event (see
         :mod:`.pairs`): the root's general code (040, 110, ...), the word joining the two actors as
-        predicate, its factuality as for any predicate, the model's probability as confidence."""
+        predicate, its factuality as for any predicate, the model's probability as confidence. A violent
+        root (18-20) whose joining word reads figuratively ("beat X to the title", "struck a cordial
+        tone with X") is dropped, as the rules' ``literal_sense`` drops theirs."""
         assert self.pair_model is not None
         # one event per pair of countries (per pair of actors within one country): the rules' "Chinese
         # officials" and the model's "China" are one pair
@@ -392,6 +395,8 @@ class Coder:
             if best is None:
                 continue
             root, prob = best
+            if self.word_sense.is_violent(root) and self._figurative_join(cand.join, actors):
+                continue
             have.add(dyad)
             if quotes is None:
                 quotes = quote_ranges(sent)
@@ -399,6 +404,26 @@ class Coder:
             if self.trace is not None:
                 self.trace[out[-1].event_id] = ["pair_model"]
         return out
+
+    def _figurative_join(self, join: Token, actors: Any) -> bool:
+        """Whether the word joining a pair reads figuratively, as the rules decide for their own matches:
+        a ``none`` pattern of the lexicon ("struck a cordial tone with X", the ``idiom`` rule) or, for
+        a word the lexicon knows, the word-sense check of violent codes (:func:`.rules.figurative`). A
+        word the lexicon does not know ("the *presence* of X's troops in Y") has no violent reading to
+        doubt."""
+        if join.pos_ in ("VERB", "AUX"):
+            frame = verb_frame(join)
+        elif join.pos_ in ("NOUN", "PROPN"):
+            frame = noun_frame(join, self.cues.light_verbs, self.cues.meeting_preps)
+        else:
+            return False
+        m = self.match(frame)
+        if m is None:
+            return False
+        if m.pattern.is_idiom:
+            return True
+        # a pattern with words ("fire missile") says the word's sense, as for the rules' matches
+        return figurative(self, actors, frame, specific=bool(m.pattern.words))
 
     def _pair_event(self, cand: Candidate, root: str, prob: float, sent: Span, s_index: int, article: Article,
                     quotes: list[tuple[int, int]]) -> Event:

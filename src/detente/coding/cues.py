@@ -115,15 +115,20 @@ def parse_cues(data: object, origin: str) -> Cues:
 
 def _read_yaml(path: str | None, builtin: str) -> tuple[object, str]:
     """(data, origin) of a user file, or of the built-in ``data/coder/<builtin>``."""
-    if path:
-        origin, text = path, Path(path).read_text(encoding="utf-8")
-    else:
-        origin = builtin
-        text = (resources.files("detente") / "data" / "coder" / builtin).read_text(encoding="utf-8")
+    origin = path or builtin
+    try:
+        if path:
+            text = Path(path).read_text(encoding="utf-8")
+        else:
+            text = (resources.files("detente") / "data" / "coder" / builtin).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise KnowledgeError("E260", origin, f"not valid YAML (not UTF-8: {exc.reason} at byte {exc.start})") from None
     try:
         return yaml.safe_load(text), origin
-    except yaml.YAMLError as exc:
-        raise KnowledgeError("E260", origin, f"not valid YAML ({exc})") from None
+    except yaml.YAMLError as exc:  # one line: the file's line and the problem, as the actor files say it
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{origin}:{mark.line + 1}" if mark else origin
+        raise KnowledgeError("E260", where, f"not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
 
 
 @functools.lru_cache(maxsize=4)

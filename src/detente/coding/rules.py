@@ -141,31 +141,34 @@ def _counted(ws: WordSense, tok: Token) -> Token:
     return tok
 
 
-def _animate_object(ctx: SentenceContext, ws: WordSense, tok: Token) -> bool:
+def _animate_object(coder: Coder, actors: DocActors, tok: Token) -> bool:
     """A person or group: "fired *the director*", "fired *him*"."""
+    ws = coder.word_sense
     tok = _counted(ws, tok)
     if tok.pos_ == "PRON":
         return tok.lower_ in ("him", "her", "them", "me", "us", "you")
-    return tok.ent_type_ == "PERSON" or lemma(tok) in ws.animate_objects or bool(ctx.coder._actors([tok], ctx.actors))
+    return tok.ent_type_ == "PERSON" or lemma(tok) in ws.animate_objects or bool(coder._actors([tok], actors))
 
 
-def _attack_noun(ctx: SentenceContext, ws: WordSense, tok: Token) -> bool:
+def _attack_noun(coder: Coder, tok: Token) -> bool:
     """A noun the lexicon codes as violence, with no figurative modifier: "fought *a war*", not "fought
     *a legal battle*"."""
-    if not any(ws.is_violent(p.code) for p in ctx.coder.lexicon.candidates(lemma(tok), "noun")):
+    ws = coder.word_sense
+    if not any(ws.is_violent(p.code) for p in coder.lexicon.candidates(lemma(tok), "noun")):
         return False
     return not any(c.dep_ in ("compound", "amod", "nmod") and lemma(c) in ws.figurative_modifiers
                    for c in tok.children)
 
 
-def _literal_object(ctx: SentenceContext, ws: WordSense, tok: Token) -> bool:
+def _literal_object(coder: Coder, actors: DocActors, tok: Token) -> bool:
     """An object a blow can fall on: an actor, a person, a group, a place, a building, a number of them
     ("a number *of Hamas targets*", "killed *20*")."""
+    ws = coder.word_sense
     tok = _counted(ws, tok)
     if tok.pos_ in ("PRON", "NUM"):
         return tok.lower_ not in _NON_REFERRING
     return tok.ent_type_ in ws.physical_entities or ws.literal_noun(lemma(tok)) \
-        or bool(ctx.coder._actors([tok], ctx.actors))
+        or bool(coder._actors([tok], actors))
 
 
 def _competition(pred: Token, ws: WordSense) -> bool:
@@ -188,38 +191,46 @@ def _topic_objects(frame: Frame, preps: Iterable[str]) -> list[Token]:
 def literal_sense(ctx: SentenceContext, d: Draft) -> Verdict:
     """A violent code (18-20) needs its literal reading: "beat the US *to become* the largest market",
     "fought *corruption*", "fired *the director*", "attacked *the forecasts*", "a *trade* war" are no
-    assault or fight. The general pattern of a violent verb (a specific one, "fire rocket at", already
-    says its sense) is blocked by an abstract object, a competition, a person dismissed; a head of
-    ``literal_heads`` in ``word_sense.yaml`` also needs an object a blow falls on, when it has one."""
-    ws = ctx.coder.word_sense
+    assault or fight (:func:`figurative`)."""
     m = d.m
-    if m.composed or not ws.is_violent(d.code):
+    if m.composed or not ctx.coder.word_sense.is_violent(d.code):
         return PASS
-    frame, head = m.frame, lemma(m.frame.pred)
+    return STOP if figurative(ctx.coder, ctx.actors, m.frame, specific=bool(m.pattern.words)) else PASS
+
+
+def figurative(coder: Coder, actors: DocActors, frame: Frame, specific: bool = False) -> bool:
+    """Whether the predicate of a violent code (18-20) reads figuratively, by the lists of
+    ``word_sense.yaml``: the rules' ``literal_sense`` and the pair scorer's violent proposals
+    (``Coder._pair_events``) both ask it. The general pattern of a violent verb (``specific``: a pattern
+    with words, such as "fire rocket at", already says its sense) is figurative with an abstract object,
+    in a competition, or with a person as object of a verb that then means a dismissal; a head of
+    ``literal_heads`` also needs an object a blow falls on, when it has one. A violent noun is
+    figurative with a figurative modifier ("a *trade* war") or an abstract topic ("the war *on
+    poverty*")."""
+    ws = coder.word_sense
+    head = lemma(frame.pred)
     topics = _topic_objects(frame, ("against", "on", "over", "about"))
     if frame.pos == "noun":
         if head not in ws.figurative_nouns:
-            return PASS
+            return False
         mods = {lemma(c) for c in frame.pred.children if c.dep_ in ("compound", "amod", "nmod")}
-        if mods & ws.figurative_modifiers or (topics and all(lemma(t) in ws.abstract_objects for t in topics)):
-            return STOP  # "a trade war", "the war on poverty"
-        return PASS
-    if m.pattern.words:
-        return PASS
+        return bool(mods & ws.figurative_modifiers) or bool(topics and all(lemma(t) in ws.abstract_objects
+                                                                             for t in topics))
+    if specific:
+        return False
     if head in ws.competition_heads and _competition(frame.pred, ws):
-        return STOP  # "thrashed Treviso 34-7"
+        return True  # "thrashed Treviso 34-7"
     objs = frame.objects  # the passive subject too: "the bill was killed"
     if any(lemma(o) in ws.abstract_objects for o in objs):
-        return STOP  # "struck a cautious note", "killed the bill", "attacked the forecasts"
+        return True  # "struck a cautious note", "killed the bill", "attacked the forecasts"
     if not objs and topics and all(lemma(t) in ws.abstract_objects for t in topics):
-        return STOP  # "fight against corruption"
+        return True  # "fight against corruption"
     if head in ws.object_changes_sense:
         # "fired the director": a dismissal; "rockets fired at Israel" name the projectile
-        return STOP if any(_animate_object(ctx, ws, o) for o in objs) else PASS
-    if head in ws.literal_heads and objs and not any(_literal_object(ctx, ws, o) or _attack_noun(ctx, ws, o)
-                                                    for o in objs):
-        return STOP  # "fight what he called the axis of evil", "fight the erosion of ..."
-    return PASS
+        return any(_animate_object(coder, actors, o) for o in objs)
+    # "fight what he called the axis of evil", "fight the erosion of ..."
+    return head in ws.literal_heads and bool(objs) and not any(
+        _literal_object(coder, actors, o) or _attack_noun(coder, o) for o in objs)
 
 
 def _armed(ws: WordSense, actor: Actor) -> bool:
@@ -255,7 +266,7 @@ def verbal_dispute(ctx: SentenceContext, d: Draft) -> Verdict:
     parties = d.sources + ctx.coder._actors(toks, ctx.actors)
     if any(_armed(ws, a) or lemma(t) in cues.riot_sources for t, a in parties):
         return PASS  # "troops clashed over a border post"
-    if any(_attack_noun(ctx, ws, o) for o in frame.objects):
+    if any(_attack_noun(ctx.coder, o) for o in frame.objects):
         return PASS  # "fought a war over Kashmir"
     if any(lemma(t) in ws.casualty_words for t in ctx.sent):
         return PASS  # "clashes over land left three dead"
