@@ -8,7 +8,6 @@ import json
 from collections import Counter
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from conftest import make_coded
@@ -91,69 +90,3 @@ def test_events_jsonl_leaves_out_a_null_record(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert len(r.stdout.splitlines()) == 3
     assert "events: record is NULL (1)" in r.stderr
-
-
-def _ids(path: Path, table: str, key: str, order: str) -> list[str]:
-    with Store(path, read_only=True) as st:
-        return [r[0] for r in st.query(f"SELECT {key} FROM {table} ORDER BY {order}").fetchall()]
-
-
-# no limit, and a limit larger than the store (the query checks only the first rows then): the same lines
-LIMIT_ARGS = pytest.mark.parametrize("limit", [[], ["--limit", "100"]])
-
-
-@LIMIT_ARGS
-def test_events_jsonl_leaves_out_json_that_is_not_an_event(tmp_path: Path, limit: list[str]) -> None:
-    """The rule of GET /events?format=jsonl (read_record): an array or an object that is not an
-    Event is left out and counted; a readable Event in another layout is written as stored."""
-    path, _ = _store(tmp_path)
-    ids = _ids(path, "events", "event_id", "date NULLS LAST, article_id, sentence_index, event_id")
-    before, _ = _cli(path, tmp_path / "before.jsonl", *limit)
-    old = before.decode("utf-8").splitlines()
-    assert [json.loads(line)["event_id"] for line in old] == ids
-    compact = json.dumps(json.loads(old[3]), separators=(",", ":"))  # an Event, not as the store writes it
-    _set_record(path, "UPDATE events SET record = ? WHERE event_id = ?", ["[1, 2]", ids[0]])
-    _set_record(path, "UPDATE events SET record = ? WHERE event_id = ?", ['{"measure": "trade"}', ids[1]])
-    _set_record(path, "UPDATE events SET record = ? WHERE event_id = ?", [compact, ids[3]])
-
-    after, err = _cli(path, tmp_path / "after.jsonl", *limit)
-    assert after.decode("utf-8").splitlines() == [old[2], compact]  # the rest byte for byte, as stored
-    assert "2 record(s) left out of the export: events: record is not the JSON of an Event (2)" in err
-    assert "2 rows written" in err
-
-    _set_record(path, "UPDATE events SET record = NULL WHERE event_id = ?", [ids[2]])
-    left_out: Counter[str] = Counter()
-    with Store(path, read_only=True) as st:
-        n = export(st, "jsonl", str(tmp_path / "lib.jsonl"), left_out=left_out, limit=2 if limit else None)
-    assert n == (0 if limit else 1)  # --limit counts the rows read, left out or not: the first two are both bad
-    bad = {"events: record is not the JSON of an Event": 2}
-    assert left_out == (bad if limit else {**bad, "events: record is NULL": 1})
-
-
-def test_events_command_jsonl_leaves_out_json_that_is_not_an_event(tmp_path: Path) -> None:
-    path, ids = _store(tmp_path)
-    _set_record(path, "UPDATE events SET record = ? WHERE article_id = ?", ["[1, 2]", ids[0]])
-    r = CliRunner().invoke(app, ["events", "--db", str(path), "--format", "jsonl", "--all"])
-    assert r.exit_code == 0, r.output
-    assert [json.loads(line)["article_id"] for line in r.stdout.splitlines()] == [ids[1], ids[1]]
-    assert "events: record is not the JSON of an Event (2)" in r.stderr
-
-
-@LIMIT_ARGS
-def test_quantities_and_accounts_jsonl_leave_out_json_that_is_not_their_record(tmp_path: Path,
-                                                                              limit: list[str]) -> None:
-    path, ids = _store(tmp_path)
-    quantities, _ = _cli(path, tmp_path / "q0.jsonl", "--table", "quantities", *limit)
-    accounts, _ = _cli(path, tmp_path / "a0.jsonl", "--table", "accounts", *limit)
-    _set_record(path, "UPDATE quantities SET record = ? WHERE article_id = ?", ["[1, 2]", ids[0]])
-    _set_record(path, "UPDATE accounts SET record = ? WHERE article_id = ?", ['{"measure": "trade"}', ids[1]])
-
-    got, err = _cli(path, tmp_path / "q.jsonl", "--table", "quantities", *limit)
-    kept = [line for line in quantities.decode("utf-8").splitlines() if json.loads(line)["article_id"] != ids[0]]
-    assert got.decode("utf-8").splitlines() == kept and len(kept) == 1
-    assert "quantities: record is not the JSON of a Quantity (1)" in err
-
-    got, err = _cli(path, tmp_path / "a.jsonl", "--table", "accounts", *limit)
-    kept = [line for line in accounts.decode("utf-8").splitlines() if json.loads(line)["article_id"] != ids[1]]
-    assert got.decode("utf-8").splitlines() == kept and len(kept) == 1
-    assert "accounts: record is not the JSON of an Account (1)" in err

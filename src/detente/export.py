@@ -2,9 +2,8 @@
 
 Contract: ``export(store, fmt, out=None, table="events", header=False, counts_only=None, **filters)
 -> int`` (rows written). ``out=None`` writes to stdout (not for Parquet). A stored ``record`` jsonl
-cannot read back as its record (NULL, or JSON that is not one: :func:`detente.store.read_record`,
-the rule ``GET /events?format=jsonl`` and the article views follow) is left out and counted by
-reason in ``left_out`` (a ``Counter`` the caller passes): one bad row never stops an export.
+cannot write (NULL; for articles also JSON that does not read as its record) is left out and
+counted by reason in ``left_out`` (a ``Counter`` the caller passes): one bad row never stops an export.
 
 - ``jsonl``: lossless. ``table="events"`` (the default): one Event JSON per line (the ``record``
   column); ``table="articles"``: one ``CodedArticle.to_dict()`` per line (article + events +
@@ -72,8 +71,7 @@ from typing import IO, Any
 
 from . import countries
 from .errors import ConfigError, StoreError
-from .records import Account, Event, Quantity
-from .store import EVENT_ARTICLE_COLUMNS, TABLES, Store, read_record, record_pattern
+from .store import EVENT_ARTICLE_COLUMNS, TABLES, Store
 
 FORMATS = ("jsonl", "csv", "parquet", "gdelt")
 GEO_CODES = ("fips", "iso3", "iso2", "cameo")  # how gdelt writes *Geo_CountryCode
@@ -315,14 +313,6 @@ def _codes_cte() -> str:
     return f"WITH {_CODES_VIEW}(cameo, iso3, gw, cow) AS (VALUES {rows}) "
 
 
-# the dataclass of each table's ``record`` (what jsonl reads it back as: write_jsonl)
-RECORD_CLASSES: dict[str, type] = {"events": Event, "quantities": Quantity, "accounts": Account}
-# whether jsonl checks a table's records in the query (record_pattern) before read_record reads the
-# ones that do not match it. Per row, on a 300,000-event store: events 8 us in DuckDB against 33-50
-# us for read_record, quantities 2 against 9; accounts 52 (their nested lists make the pattern slow)
-# against 17, so accounts are all read back in Python
-CHECKED_IN_QUERY = {"events": True, "quantities": True, "accounts": False}
-
 _ORDER = {"events": "date NULLS LAST, article_id, sentence_index, event_id",
           "quantities": "article_id, sentence_index, quantity_id", "accounts": "article_id, account_id",
           "articles": "coded_at, article_id"}
@@ -384,28 +374,14 @@ def _columns(table: str, with_record: bool) -> list[str]:
 
 def write_jsonl(store: Store, table: str, fh: IO[str], where: str, params: list[Any],
                 limit: int | None = None, left_out: Counter[str] | None = None) -> int:
-    """The ``record`` column, one JSON object per line, each as stored: lossless records. The rule
-    every reader of stored records follows (:func:`detente.store.read_record`, as ``GET
-    /events?format=jsonl`` does): a ``record`` that cannot be read back as its table's record (NULL,
-    or JSON that is not one, ``[1, 2]``) is left out and counted in ``left_out`` by reason. Events and
-    quantities are first checked in the query against the text the store writes
-    (:func:`detente.store.record_pattern`): only those that do not match are read back in Python
-    (:data:`CHECKED_IN_QUERY`). With ``limit``, the check runs on the first ``limit`` rows only."""
-    cls = RECORD_CLASSES[table]
-    left_out = Counter() if left_out is None else left_out
-    order, record = _ORDER[table], store.column_sql(table, "record")
-    checked = CHECKED_IN_QUERY[table]
-    ok = "coalesce(regexp_full_match(record::VARCHAR, ?), false)" if checked else "false"
-    if limit is None:
-        sql = f"SELECT {record}, {ok} FROM {table} WHERE {where} ORDER BY {order}"
-    else:  # the first rows, then the check on them alone (their order keys are unique: sorted again)
-        keys = ", ".join(k.split()[0] for k in order.split(", "))
-        sql = (f"SELECT record, {ok} FROM (SELECT {record}, {keys} FROM {table} WHERE {where} "
-               f"ORDER BY {order} LIMIT {int(limit)}) ORDER BY {order}")
-    cur = store.stream(sql, [record_pattern(cls), *params] if checked else params)
+    """The ``record`` column, one JSON object per line: lossless records. A row whose ``record`` is
+    NULL has nothing to write: it is left out and counted in ``left_out``."""
+    cur = _select(store, table, ["record"], where, params, limit)
     n = 0
     while rows := cur.fetchmany(1000):
-        lines = [text + "\n" for text, good in rows if good or read_record(text, table, cls, left_out) is not None]
+        lines = [r[0] + "\n" for r in rows if r[0] is not None]
+        if len(lines) < len(rows) and left_out is not None:
+            left_out[f"{table}: record is NULL"] += len(rows) - len(lines)
         fh.writelines(lines)
         n += len(lines)
     return n
