@@ -6,9 +6,9 @@ every store route answered 503 E301. Now the server reads a copy of the store th
 after each batch the writer commits (detente.api_snapshot) and the writer lets go of the file
 between batches (detente.store): here a real ``detente serve`` and a real ``detente ingest`` (small
 batches, so that it commits often) share one store while a client reads in a loop and a bounded
-load (300 requests, 20 at a time) runs: the ingest exits 0 with every article stored, no read
-fails, the counts a client sees grow batch by batch and never go down, and the server shows the
-finished ingest. (benchmarks/api_load.py runs the full load: 2,000 requests, 50 at a time.)
+load runs in rounds of 100 requests, 20 at a time, until the ingest ends: the ingest exits 0 with
+every article stored, no read fails, the counts a client sees grow batch by batch and never go down,
+and the server shows the finished ingest. (benchmarks/api_load.py runs the full load: 2,000 requests, 50 at a time.)
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ assert _spec is not None and _spec.loader is not None
 api_load = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(api_load)
 
-N_ARTICLES = 60
+N_ARTICLES = 150  # long enough that the load's first round ends well inside the ingest, however busy the machine
 
 
 def _counts(client: httpx.Client) -> tuple[int, int, int, int]:
@@ -103,7 +103,9 @@ def test_ingest_while_the_api_is_read(tmp_path: Path) -> None:
         try:
             while reader.seen[-1][0] == start[0] and ingest.poll() is None:  # its first batch is in
                 time.sleep(0.05)
-            load: dict[str, Any] = api_load.run_load(base, api_load.pair_paths("CHN", "RUS"), 300, 20)
+            rounds: list[dict[str, Any]] = []
+            while not rounds or (ingest.poll() is None and len(rounds) < 20):  # load until the ingest ends
+                rounds.append(api_load.run_load(base, api_load.pair_paths("CHN", "RUS"), 100, 20))
             _, err = ingest.communicate(timeout=600)
             waiter.join(10)
         finally:
@@ -121,8 +123,8 @@ def test_ingest_while_the_api_is_read(tmp_path: Path) -> None:
         events = store.query("SELECT count(*) FROM events").fetchall()[0][0]
     assert stored == 5 + N_ARTICLES
     assert reader.failures == []
-    assert load["errors"] == 0, load["error_kinds"]
-    during = sum(t < ingest_ended[0] for t in load["ended"])
+    assert [r["error_kinds"] for r in rounds if r["errors"]] == []
+    during = sum(t < ingest_ended[0] for r in rounds for t in r["ended"])
     assert during >= 100, f"only {during} of the load's requests ended while the ingest ran"
     seen = reader.seen
     assert len({s[0] for s in seen}) >= 3, "the reader saw fewer than two batches arrive"
