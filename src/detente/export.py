@@ -71,7 +71,7 @@ from typing import IO, Any
 
 from . import countries
 from .errors import ConfigError, StoreError
-from .store import EVENT_ARTICLE_COLUMNS, TABLES, Store
+from .store import EVENT_ARTICLE_COLUMNS, TABLES, Store, null_record
 
 FORMATS = ("jsonl", "csv", "parquet", "gdelt")
 GEO_CODES = ("fips", "iso3", "iso2", "cameo")  # how gdelt writes *Geo_CountryCode
@@ -381,7 +381,7 @@ def write_jsonl(store: Store, table: str, fh: IO[str], where: str, params: list[
     while rows := cur.fetchmany(1000):
         lines = [r[0] + "\n" for r in rows if r[0] is not None]
         if len(lines) < len(rows) and left_out is not None:
-            left_out[f"{table}: record is NULL"] += len(rows) - len(lines)
+            left_out[null_record(table)] += len(rows) - len(lines)
         fh.writelines(lines)
         n += len(lines)
     return n

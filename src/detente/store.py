@@ -953,13 +953,18 @@ class Store:
 MIN_PREFIX = 6  # the shortest article_id prefix `--article` accepts
 
 
+def null_record(table: str) -> str:
+    """The reason a NULL ``record`` of ``table`` is left out, as every reader counts it."""
+    return f"{table}: record is NULL"
+
+
 def read_record(text: str | None, table: str, cls: type, left_out: Counter[str]) -> Any:
     """A stored ``record`` of ``table`` read back as its dataclass ``cls`` (``cls.from_dict``), or
     None, counted in ``left_out`` by reason, when it cannot be: NULL, or not that record's JSON.
     The one rule every reader of stored records follows (:meth:`Store.coded_articles`,
     :meth:`Store.coded_article_lines`, the article page)."""
     if text is None:
-        left_out[f"{table}: record is NULL"] += 1
+        left_out[null_record(table)] += 1
         return None
     try:
         return cls.from_dict(json.loads(text))  # type: ignore[attr-defined]
