@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from ..records import Actor
 from .kb import resolver_words
+from .words import HYPHENS
 
 if TYPE_CHECKING:
     from .resolve import DocActors, Mention
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
 # the forms of a state's entry that a demonym pair is made of ("Cypriot", "Americans")
 _FORMS = ("adjective", "demonym")
 _MODIFIER_DEPS = ("amod", "compound", "nmod")
-_HYPHENS = ("-", "–", "—")  # as resolve.HYPHENS (which imports this module)
 # "Sino-", "Franco-": a pair opening with one of these names two parties (data/actors/resolver_words.yaml)
 COMBINING_FORMS = resolver_words()["combining_forms"]
 
@@ -68,7 +68,7 @@ def _joined(da: DocActors, x: Mention, y: Mention) -> str | None:
     k, j = x.end - 1, y.start
     if j == x.end and da._ws[k] == " ":
         joint = "space"
-    elif j == x.end + 1 and da._text[x.end] in _HYPHENS and da._ws[k] == "" and da._ws[x.end] == "":
+    elif j == x.end + 1 and da._text[x.end] in HYPHENS and da._ws[k] == "" and da._ws[x.end] == "":
         joint = "hyphen"
     else:
         return None
@@ -78,8 +78,8 @@ def _joined(da: DocActors, x: Mention, y: Mention) -> str | None:
 def _in_list(da: DocActors, x: Mention, y: Mention) -> bool:
     """ "Russian-Chinese-Indian": a third demonym hyphenated on either side makes a list of parties."""
     before, after = x.start - 1, y.end
-    return (before >= 1 and da._text[before] in _HYPHENS and da._mention_at[before - 1] is not None) or \
-        (after + 1 < len(da._text) and da._text[after] in _HYPHENS and da._mention_at[after + 1] is not None)
+    return (before >= 1 and da._text[before] in HYPHENS and da._mention_at[before - 1] is not None) or \
+        (after + 1 < len(da._text) and da._text[after] in HYPHENS and da._mention_at[after + 1] is not None)
 
 
 def _people(da: DocActors, y: Mention, joint: str) -> str:

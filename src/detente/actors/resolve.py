@@ -36,12 +36,11 @@ from .descent import descent_pairs
 from .kb import given_names, person_words, resolver_words
 from .model import ActorKB, Hit
 from .np_rules import _copy, resolve_phrase
-from .words import norm_words
+from .words import HYPHENS, norm_words
 
 EXCLUDED_DEPS = {"conj", "cc", "relcl", "acl", "appos", "prep", "punct", "advcl", "ccomp", "xcomp",
                  "parataxis", "dep", "preconj", "mark", "advmod", "npadvmod", "case"}
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC"}
-HYPHENS = {"-", "–", "—"}
 PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
 THING_PRONOUNS = {"it", "its", "itself"}
 PLURAL_PRONOUNS = {"they", "them", "their", "theirs", "themselves"}

@@ -12,6 +12,8 @@ import re
 import unicodedata
 
 _WORD = re.compile(r"[^\W_]+(?:\.[^\W_]+)*\.?|&|\+")
+# the dashes that join two words in a text ("Greek-Cypriot", "Russian–Chinese"), for the resolver's readings of them
+HYPHENS = frozenset({"-", "–", "—"})
 
 
 @functools.lru_cache(maxsize=200_000)
