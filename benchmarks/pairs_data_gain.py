@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_pairs import design, f1, fit  # the training script's own functions
+from train_pairs import design, f1, fit, offsets_of, predict  # the training script's own functions
 
 LABELS = Path(__file__).resolve().parent / "data" / "news_more.labels.jsonl"
 
@@ -33,21 +33,9 @@ def score(train: list[dict], test: list[dict], labels: list[str], l2: float, thr
     index = {r: i for i, r in enumerate(labels)}
     X, items, vocab = design(train)
     W = fit(X, np.array([index.get(c["label"], 0) for c in items]), len(labels), l2)
+    offsets = offsets_of(test)
     probs: dict[int, np.ndarray] = {}
-    offsets, off = [], 0
-    for ex in test:
-        offsets.append(off)
-        off += len(ex["cands"])
-    for i, ex in enumerate(test):
-        Xi, _, _ = design([ex], vocab)
-        if Xi.shape[0] == 0:
-            continue
-        Z = Xi @ W
-        Z -= Z.max(axis=1, keepdims=True)
-        P = np.exp(Z)
-        P /= P.sum(axis=1, keepdims=True)
-        for k in range(P.shape[0]):
-            probs[offsets[i] + k] = P[k]
+    predict(test, range(len(test)), vocab, W, offsets, probs)
     return f1(test, probs, labels, threshold, offsets)
 
 

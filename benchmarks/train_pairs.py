@@ -23,6 +23,7 @@ import json
 import random
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -102,6 +103,31 @@ def fit(X, y: np.ndarray, n_classes: int, l2: float) -> np.ndarray:
     return res.x.reshape(d, n_classes)
 
 
+def offsets_of(examples: list[dict]) -> list[int]:
+    """Where each sentence's candidates start in the flat list of all candidates (the keys of ``probs``)."""
+    offsets, off = [], 0
+    for ex in examples:
+        offsets.append(off)
+        off += len(ex["cands"])
+    return offsets
+
+
+def predict(examples: list[dict], indices: Iterable[int], vocab: dict[str, int], W: np.ndarray,
+            offsets: list[int], probs: dict[int, np.ndarray]) -> None:
+    """The fitted model's label probabilities for the candidates of ``examples[i]`` (``i`` in
+    ``indices``), put into ``probs`` at their flat positions (``offsets``)."""
+    for i in indices:
+        Xi, _, _ = design([examples[i]], vocab)
+        if Xi.shape[0] == 0:
+            continue
+        Z = Xi @ W
+        Z -= Z.max(axis=1, keepdims=True)
+        P = np.exp(Z)
+        P /= P.sum(axis=1, keepdims=True)
+        for k in range(P.shape[0]):
+            probs[offsets[i] + k] = P[k]
+
+
 def f1(examples: list[dict], probs: dict[int, np.ndarray], labels: list[str], threshold: float,
        offsets: list[int]) -> tuple[float, float, float]:
     tp = fp = fn = 0
@@ -152,10 +178,7 @@ def main() -> None:
     order = list(range(len(examples)))
     random.Random(7).shuffle(order)
     folds = [order[k::args.folds] for k in range(args.folds)]
-    offsets, off = [], 0
-    for ex in examples:
-        offsets.append(off)
-        off += len(ex["cands"])
+    offsets = offsets_of(examples)
     probs: dict[int, np.ndarray] = {}
     for fold in folds:
         held = set(fold)
@@ -163,16 +186,7 @@ def main() -> None:
         X, items, vocab = design(train)
         y = np.array([index.get(c["label"], 0) for c in items])
         W = fit(X, y, len(labels), args.l2)
-        for i in fold:
-            Xi, _, _ = design([examples[i]], vocab)
-            if Xi.shape[0] == 0:
-                continue
-            Z = Xi @ W
-            Z -= Z.max(axis=1, keepdims=True)
-            P = np.exp(Z)
-            P /= P.sum(axis=1, keepdims=True)
-            for k in range(P.shape[0]):
-                probs[offsets[i] + k] = P[k]
+        predict(examples, fold, vocab, W, offsets, probs)
     rules_only = f1(examples, probs, labels, 2.0, offsets)
     print(f"rules only: P {rules_only[0]:.3f} R {rules_only[1]:.3f} F1 {rules_only[2]:.3f}", file=sys.stderr)
     best = (0.0, args.min_threshold)
