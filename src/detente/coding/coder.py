@@ -280,18 +280,20 @@ class Coder:
         return out
 
     def frames(self, sent: Span) -> list[Frame]:
-        out = []
-        for tok in candidate_tokens(sent):
-            lem = lemma(tok)
-            if tok.pos_ in ("VERB", "AUX") and lem in self.verb_heads:
-                frame = verb_frame(tok)
-                if frame.passive and not frame.subjects and lem in self.cues.stative_passives:
-                    # "Serb forces were engaged in ethnic cleansing": the passive subject acts
-                    frame.subjects, frame.objects, frame.passive = frame.objects, [], False
-                out.append(frame)
-            elif tok.pos_ in ("NOUN", "PROPN") and lem in self.noun_heads:
-                out.append(noun_frame(tok, self.cues.light_verbs, self.cues.meeting_preps))
-        return out
+        return [frame for tok in candidate_tokens(sent) if (frame := self.frame_of(tok)) is not None]
+
+    def frame_of(self, tok: Token) -> Frame | None:
+        """The predicate frame of a verb or noun the lexicon has patterns for, else None."""
+        lem = lemma(tok)
+        if tok.pos_ in ("VERB", "AUX") and lem in self.verb_heads:
+            frame = verb_frame(tok)
+            if frame.passive and not frame.subjects and lem in self.cues.stative_passives:
+                # "Serb forces were engaged in ethnic cleansing": the passive subject acts
+                frame.subjects, frame.objects, frame.passive = frame.objects, [], False
+            return frame
+        if tok.pos_ in ("NOUN", "PROPN") and lem in self.noun_heads:
+            return noun_frame(tok, self.cues.light_verbs, self.cues.meeting_preps)
+        return None
 
     # -- the document -----------------------------------------------------------------------------------
     def doc_actors(self, doc: Doc, article: Article) -> Any:
@@ -411,11 +413,8 @@ class Coder:
         a word the lexicon knows, the word-sense check of violent codes (:func:`.rules.figurative`). A
         word the lexicon does not know ("the *presence* of X's troops in Y") has no violent reading to
         doubt."""
-        if join.pos_ in ("VERB", "AUX"):
-            frame = verb_frame(join)
-        elif join.pos_ in ("NOUN", "PROPN"):
-            frame = noun_frame(join, self.cues.light_verbs, self.cues.meeting_preps)
-        else:
+        frame = self.frame_of(join)
+        if frame is None:
             return False
         m = self.match(frame)
         if m is None:
