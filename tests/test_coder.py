@@ -413,6 +413,17 @@ def test_known_wrong_verb_lemmas_are_corrected(engine):
     only(events, "GBR", "CHN", "14")
 
 
+@pytest.mark.parametrize("text", [
+    "Russia waged war against Ukraine in 2014.",  # the model's lemma is "wag": "wage war against" never matched
+    "Kiev says Russia is waging war on Ukraine.",
+    "The United States wiretapped German Chancellor Angela Merkel's phone.",  # "wiretappe"
+])
+def test_verb_forms_the_model_lemmatises_wrongly_meet_their_patterns(engine, text):
+    events = code(engine, text)
+    assert [e for e in events if e.cameo_root in ("19", "09", "17") and e.source and e.source.country in ("RUS", "USA")
+            and e.target and e.target.country in ("UKR", "DEU")], [(e.cameo, e.pattern) for e in events]
+
+
 def test_target_named_where_a_participle_leads(engine):
     only(code(engine, "Soldiers from Turkey have cordoned off the roads leading into Syria."), "TUR", "SYR", "14")
 
