@@ -67,7 +67,7 @@ def main() -> None:
     wrong, settled = [], []
     with nlp.select_pipes(disable=["detente_lemmas"]):
         for (form, head), doc in zip(forms, nlp.pipe(texts, batch_size=256), strict=True):
-            tok = next(t for t in doc if t.lower_ == form)
+            tok = next(t for t in doc if t.lower_ == form)  # the form is a word of the sentence
             lemma = tok.lemma_.lower()
             if tok.pos_ != "VERB" or lemma == head or fixes.get(form) == head:
                 continue
@@ -76,8 +76,8 @@ def main() -> None:
             wrong.append((counts[form], form, lemma, head, lemma in heads))
         for form, lemma in sorted(fixes.items()):
             doc = nlp(f"The officials are {form} them." if form.endswith("ing") else f"The officials {form} them.")
-            tok = next((t for t in doc if t.lower_ == form), None)
-            if tok is not None and tok.pos_ == "VERB" and tok.lemma_.lower() == lemma:
+            fixed = next((t for t in doc if t.lower_ == form), None)
+            if fixed is not None and fixed.pos_ == "VERB" and fixed.lemma_.lower() == lemma:
                 settled.append(form)
     print(f"# {len(heads)} verb heads, {len(forms)} of their inflections seen in {Path(args.corpus).name}; "
           f"{len(wrong)} lemmatised wrongly and not corrected by lemmas.yaml (count in corpus, model's lemma)")
