@@ -168,6 +168,7 @@ def test_parse_infinitive_to_is_ignored():
 @pytest.mark.parametrize(
     "code,text,err",
     [("4", "meet", "E201"), ("04x", "meet", "E201"), ("040", "   ", "E202"), ("040", "Meet2", "E203"),
+     ("166", "not renew mission", "E203"),
      ("040", "meet w1th", "E204"), ("040", "meet n:with", "E204"), ("040", "meet ! with", "E204")],
 )
 def test_parse_errors(code, text, err):

@@ -48,6 +48,9 @@ class Pattern:
         return len(self.words) + (1 if self.prep else 0) + (1 if self.target_is_object else 0)
 
 
+NEGATIONS = frozenset({"not", "no", "never", "n't"})  # words a pattern cannot start with
+
+
 def parse_pattern(code: str, text: str, origin: str) -> Pattern:
     """Parse one pattern line; raise KnowledgeError naming ``origin`` when it is malformed."""
     code = code.strip()
@@ -64,6 +67,9 @@ def parse_pattern(code: str, text: str, origin: str) -> Pattern:
         pos, head = "noun", head[2:]
     if not _WORD.match(head):
         raise KnowledgeError("E203", origin, f"head {tokens[0]!r} is not a lemma")
+    if head in NEGATIONS:
+        raise KnowledgeError("E203", origin, f"head {head!r} is a negation, which no predicate's lemma is: the pattern "
+                                             "never matches (negated acts are not events; write a refusal as 12x)")
     rest = tokens[1:]
     reverse = bool(rest) and rest[-1] == "<"
     if reverse:
