@@ -424,6 +424,13 @@ def test_verb_forms_the_model_lemmatises_wrongly_meet_their_patterns(engine, tex
             and e.target and e.target.country in ("UKR", "DEU")], [(e.cameo, e.pattern) for e in events]
 
 
+def test_when_it_comes_to_is_no_visit_of_the_last_thing_named(engine):
+    events = code(engine, "The European Union has lost its voice. When it comes to Turkey, the bloc is divided.")
+    assert not [e for e in events if e.cameo_root == "04"], [(e.cameo, e.pattern) for e in events]
+    events = code(engine, "Germany is France's closest partner. When its chancellor came to Moscow, she met Putin.")
+    only(events, "DEU", "RUS", "04")
+
+
 def test_target_named_where_a_participle_leads(engine):
     only(code(engine, "Soldiers from Turkey have cordoned off the roads leading into Syria."), "TUR", "SYR", "14")
 

@@ -63,6 +63,7 @@ COLLECTIVE_NOUNS = _WORDS["collective_nouns"]  # "Western countries", "Gulf stat
 HONORIFICS = _WORDS["honorifics"]  # "Dr Kowalski": dropped from an unknown name; "Mrs. Kowalski" is the one named
 # "Sen. Schumer": a title before a surname, not a given name; the honorifics are titles too
 NAME_TITLES = _WORDS["name_titles"] | HONORIFICS
+DUMMY_IT_VERBS, DUMMY_IT_OPENERS = _WORDS["dummy_it_verbs"], _WORDS["dummy_it_openers"]  # "when it comes to"
 GENERATIONAL = _WORDS["generational"]  # "Donald Trump Jr.": the son
 # entities whose longer name a region word may be part of ("Radio Free Europe", "Key West", "the Asian Games")
 NAME_LABELS = {"ORG", "EVENT", "LAW", "FAC", "WORK_OF_ART", "PRODUCT", "GPE", "LOC"}
@@ -688,10 +689,19 @@ class DocActors:
         nps = self._np
         return (nps[j][1] for j in range(k - 1, -1, -1))
 
+    def _dummy_it(self, i: int) -> bool:
+        """ "When *it* comes to Russia, ...": the subject of a verb of ``dummy_it_verbs`` whose clause a word of
+        ``dummy_it_openers`` opens."""
+        h = self._head[i]
+        return self._dep[i] == "nsubj" and self._lemma[h].lower() in DUMMY_IT_VERBS \
+            and any(self._lower[c] in DUMMY_IT_OPENERS and c < i for c in self._children[h])
+
     def _pronoun(self, i: int) -> tuple[list[Actor], str]:
         low, text = self._lower[i], self._text[i]
         if self._dep[i] == "expl":
             return [], "expletive pronoun"
+        if low == "it" and self._dummy_it(i):
+            return [], "dummy 'it' (\"when it comes to\"): no antecedent"
         cands = self._candidates(i)
         if low in PERSON_PRONOUNS:
             for a in cands:
