@@ -431,6 +431,22 @@ def test_when_it_comes_to_is_no_visit_of_the_last_thing_named(engine):
     only(events, "DEU", "RUS", "04")
 
 
+@pytest.mark.parametrize("text,seat_of", [
+    ("Norway pledged to cut its emissions under the Paris agreement.", "FRA"),
+    ("Israel signed the Oslo accords with the Palestinians in 1993.", "NOR"),
+    ("Iran has complied with the Vienna agreement, the inspectors said.", "AUT"),
+])
+def test_a_seat_that_names_an_agreement_is_not_its_government(engine, text, seat_of):
+    events = code(engine, text)
+    assert not [e for e in events if seat_of in (e.source.country if e.source else None,
+                                                 e.target.country if e.target else None)], \
+        [(e.source, e.cameo, e.target) for e in events]
+
+
+def test_a_seat_still_stands_for_its_government(engine):
+    only(code(engine, "Paris condemned the attack on its embassy in Tehran."), "FRA", "IRN", "11")
+
+
 def test_target_named_where_a_participle_leads(engine):
     only(code(engine, "Soldiers from Turkey have cordoned off the roads leading into Syria."), "TUR", "SYR", "14")
 

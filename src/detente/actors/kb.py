@@ -433,7 +433,8 @@ _T = TypeVar("_T")
 # the lists of data/actors/resolver_words.yaml (what each is for: the comments there)
 RESOLVER_WORD_LISTS = ("locative_preps", "region_place_preps", "region_path_preps", "motion_words",
                        "destination_verbs", "destination_nouns", "collective_nouns", "honorifics", "name_titles",
-                       "generational", "combining_forms", "dummy_it_verbs", "dummy_it_openers")
+                       "generational", "combining_forms", "dummy_it_verbs", "dummy_it_openers",
+                       "document_nouns")
 _ONE_WORD = re.compile(r"[a-z]+")
 
 

@@ -63,6 +63,7 @@ COLLECTIVE_NOUNS = _WORDS["collective_nouns"]  # "Western countries", "Gulf stat
 HONORIFICS = _WORDS["honorifics"]  # "Dr Kowalski": dropped from an unknown name; "Mrs. Kowalski" is the one named
 # "Sen. Schumer": a title before a surname, not a given name; the honorifics are titles too
 NAME_TITLES = _WORDS["name_titles"] | HONORIFICS
+DOCUMENT_NOUNS = _WORDS["document_nouns"]  # "the Paris agreement": the seat names the document
 DUMMY_IT_VERBS, DUMMY_IT_OPENERS = _WORDS["dummy_it_verbs"], _WORDS["dummy_it_openers"]  # "when it comes to"
 GENERATIONAL = _WORDS["generational"]  # "Donald Trump Jr.": the son
 # entities whose longer name a region word may be part of ("Radio Free Europe", "Key West", "the Asian Games")
@@ -134,6 +135,7 @@ class DocActors:
         self._resolve_ambiguous()
         self._place_peoples()
         self._regions_as_places()
+        self._seats_naming_documents()
         descent_pairs(self)  # "Greek-Cypriot leaders": Cypriots of Greek descent (CYP)
         self._add_entities()
 
@@ -384,6 +386,19 @@ class DocActors:
             if why:
                 m.actor = Actor(text=m.text, code=None, country=None, sector=None, name=a.name, kind="place")
                 m.why += f"; {why}: a place, not a party"
+
+    def _seats_naming_documents(self) -> None:
+        """ "the *Paris* agreement", "the *Minsk* accords", "the *Kyoto* protocol": a seat of government that
+        names an agreement (a word of ``document_nouns`` it modifies) is where the agreement was made, not the
+        government acting ("pledged to cut emissions under the Paris agreement" is no act toward France)."""
+        for m in self._mentions:
+            a, k = m.actor, m.end - 1
+            if a is None or m.form != "seat" or self._dep[k] not in ("compound", "nmod", "amod"):
+                continue
+            h = self._head[k]
+            if h > k and self._lemma[h].lower() in DOCUMENT_NOUNS:
+                m.actor = Actor(text=m.text, code=None, country=None, sector=None, name=a.name, kind="place")
+                m.why += f"; names the {self._lower[h]}: a place, not a party"
 
     def _in_a_name(self, m: Mention) -> str:
         """ "the North American Free Trade Agreement", "the European Championship", "Radio Free Europe", "Key
