@@ -388,7 +388,7 @@ class DocActors:
                 m.why += f"; {why}: a place, not a party"
 
     def _seats_naming_documents(self) -> None:
-        """ "the *Paris* agreement", "the *Minsk* accords", "the *Kyoto* protocol": a seat of government that
+        """ "the *Paris* agreement", "the *Minsk* accords", "the *Oslo* accords": a seat of government that
         names an agreement (a word of ``document_nouns`` it modifies) is where the agreement was made, not the
         government acting ("pledged to cut emissions under the Paris agreement" is no act toward France)."""
         for m in self._mentions:
