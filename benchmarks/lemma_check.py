@@ -18,11 +18,13 @@ Deterministic; about ten seconds.
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import re
+import sys
 from collections import Counter
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from news_sentences import read_corpus  # the corpus reader of the annotation scripts
 
 VOWELS = set("aeiou")
 WORD = re.compile(r"[a-z]+")
@@ -42,10 +44,14 @@ def inflections(verb: str) -> set[str]:
 
 def corpus_counts(path: str) -> Counter[str]:
     counts: Counter[str] = Counter()
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            counts.update(WORD.findall(json.loads(line).get("text", "").lower()))
+    for row in read_corpus(Path(path)):
+        counts.update(WORD.findall((row.get("text") or "").lower()))
     return counts
+
+
+def as_verb(form: str) -> str:
+    """A sentence in which ``form`` is a verb."""
+    return f"The officials are {form} them." if form.endswith("ing") else f"The officials {form} them."
 
 
 def main() -> None:
@@ -63,7 +69,7 @@ def main() -> None:
     fixes = load_lemma_fixes()
     forms = sorted({(f, h) for h in heads for f in inflections(h) if counts[f] >= args.min_count})
     nlp = load_pipeline()
-    texts = [f"The officials are {f} them." if f.endswith("ing") else f"The officials {f} them." for f, _ in forms]
+    texts = [as_verb(f) for f, _ in forms]
     wrong, settled = [], []
     with nlp.select_pipes(disable=["detente_lemmas"]):
         for (form, head), doc in zip(forms, nlp.pipe(texts, batch_size=256), strict=True):
@@ -75,7 +81,7 @@ def main() -> None:
                 continue  # another verb of the lexicon, rightly ("noted" is "note", not "not")
             wrong.append((counts[form], form, lemma, head, lemma in heads))
         for form, lemma in sorted(fixes.items()):
-            doc = nlp(f"The officials are {form} them." if form.endswith("ing") else f"The officials {form} them.")
+            doc = nlp(as_verb(form))
             fixed = next((t for t in doc if t.lower_ == form), None)
             if fixed is not None and fixed.pos_ == "VERB" and fixed.lemma_.lower() == lemma:
                 settled.append(form)

@@ -82,6 +82,12 @@ class Mention:
     text: str = ""
 
 
+def _as_place(m: Mention, a: Actor, why: str) -> None:
+    """Make mention ``m`` (read as actor ``a``) a place, not a party, saying ``why``."""
+    m.actor = Actor(text=m.text, code=None, country=None, sector=None, name=a.name, kind="place")
+    m.why += f"; {why}: a place, not a party"
+
+
 class DocActors:
     """Actor mentions and noun-phrase resolution for one spaCy Doc."""
 
@@ -384,8 +390,7 @@ class DocActors:
                 continue
             why = self._in_a_name(m) or self._region_place(m)
             if why:
-                m.actor = Actor(text=m.text, code=None, country=None, sector=None, name=a.name, kind="place")
-                m.why += f"; {why}: a place, not a party"
+                _as_place(m, a, why)
 
     def _seats_naming_documents(self) -> None:
         """ "the *Paris* agreement", "the *Minsk* accords", "the *Oslo* accords": a seat of government that
@@ -397,8 +402,7 @@ class DocActors:
                 continue
             h = self._head[k]
             if h > k and self._lemma[h].lower() in DOCUMENT_NOUNS:
-                m.actor = Actor(text=m.text, code=None, country=None, sector=None, name=a.name, kind="place")
-                m.why += f"; names the {self._lower[h]}: a place, not a party"
+                _as_place(m, a, f"names the {self._lower[h]}")
 
     def _in_a_name(self, m: Mention) -> str:
         """ "the North American Free Trade Agreement", "the European Championship", "Radio Free Europe", "Key
