@@ -9,7 +9,9 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,6 +20,7 @@ import pytest
 from conftest import ROOT, FakeEngine, gen_articles
 from detente.config import Config
 from detente.ingest import IngestReport
+from detente.records import Article
 from detente.runner import ingest, ingest_articles
 from detente.store import Store
 
@@ -102,6 +105,63 @@ def test_ctrl_c_keeps_what_was_coded(store: Store) -> None:
         ingest_articles(reader(), CONFIG, store, engine=FakeEngine())  # type: ignore[arg-type]
     run = store.runs()[0]
     assert run["status"] == "interrupted" and store.stats()["articles"] == run["new"] >= 4
+
+
+def _count_from_another_process(db: Path) -> int | str:
+    """The store's articles as another process reads them, or the error it gets."""
+    code = ("import duckdb, sys\n"
+            "try:\n"
+            "    con = duckdb.connect(sys.argv[1], read_only=True)\n"
+            "    print(con.execute('SELECT count(*) FROM articles').fetchone()[0])\n"
+            "except duckdb.Error as exc:\n"
+            "    print(str(exc)[:120])\n")
+    out = subprocess.run([sys.executable, "-c", code, str(db)], check=False, capture_output=True,
+                         text=True, timeout=60).stdout.strip()
+    return int(out) if out.isdigit() else out
+
+
+def test_a_stalled_input_writes_what_is_coded_and_lets_go_of_the_store(tmp_path: Path) -> None:
+    """A run whose input has nothing for now (a pipe, a slow server) writes what it has coded and
+    lets go of the file, so another process reads it while the run waits: before, tiny fast batches
+    kept DuckDB's lock (sharing budget spent) and a waiting ingest locked the server out."""
+    resume = threading.Event()
+
+    def reader() -> Iterator[Article]:
+        yield from gen_articles(6)
+        resume.wait(120)  # the input stalls
+        yield from gen_articles(3, start=6)
+
+    db = tmp_path / "s.duckdb"
+    with Store(db) as store:
+        result: list[object] = []
+        run = threading.Thread(target=lambda: result.append(ingest_articles(
+            reader(), Config(batch_size=3, n_process=1), store, engine=FakeEngine())))  # type: ignore[arg-type]
+        run.start()
+        try:
+            deadline, seen = time.monotonic() + 60, None
+            while time.monotonic() < deadline and seen != 6:
+                seen = _count_from_another_process(db)
+                time.sleep(0.2)
+            assert seen == 6, seen
+        finally:
+            resume.set()
+            run.join(60)
+        summary = result[0]
+        assert (summary.new, summary.status) == (9, "done")  # type: ignore[attr-defined]
+        assert store.stats()["articles"] == 9
+
+
+def test_an_error_while_reading_ahead_reaches_the_run(store: Store) -> None:
+    """The input is read on a thread of its own; what it raises is raised in the run, which is
+    recorded as failed with what it coded before written."""
+    def reader() -> Iterator[Article]:
+        yield from gen_articles(4)
+        raise OSError("the disk under the input went away")
+
+    with pytest.raises(OSError, match="went away"):
+        ingest_articles(reader(), CONFIG, store, engine=FakeEngine())  # type: ignore[arg-type]
+    run = store.runs()[0]
+    assert run["status"] == "failed" and store.stats()["articles"] == 4
 
 
 def test_ingest_reads_files_with_read_inputs(tmp_path: Path, store: Store) -> None:

@@ -8,7 +8,9 @@ Contract: ``ingest(inputs, config, store, recode=False, progress=None) -> RunSum
 - Codes the rest with :func:`detente.pipeline.code_articles` (``config.processes`` worker
   processes; the input is read only as fast as it is coded).
 - Writes coded articles to the store in small transactions of ``config.batch_size`` articles
-  (or every few seconds), each article with all its rows or not at all.
+  (or every few seconds), each article with all its rows or not at all. The input is read a
+  little ahead on a thread: when it stalls (a pipe, a slow server), what is coded is written and
+  the store's file let go, so a reader (``detente serve``) is never kept out by a waiting run.
 - Records the run in the ``runs`` table: inputs, coder, counts, failures and warnings (text
   cut, bytes replaced, a date not understood, a feed not well-formed, ...) with reasons.
 
@@ -26,13 +28,14 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import queue
 import signal
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from .config import Config
 from .ingest import IngestReport, read_inputs
@@ -42,6 +45,7 @@ from .records import Article, CodedArticle
 from .store import Store
 
 FLUSH_SECONDS = 5.0  # write what is coded at least this often, however large the batch
+STALL_SECONDS = 1.0  # the input has stalled when the next articles take longer than this to read
 MAX_FAILURES_KEPT = 1000
 
 
@@ -107,9 +111,14 @@ def ingest_articles(articles: Iterable[Article], config: Config, store: Store, r
     procs = 1 if engine is not None else config.processes
     seen: set[bytes] = set()
 
+    def stalled() -> None:
+        """The input has nothing for now (a pipe, a slow server): write what is coded, let go of the file."""
+        run.flush()
+        store.let_go()
+
     def fresh() -> Iterator[Article]:
         """The articles still to code: not stored yet (unless recode), first time in this run."""
-        for chunk in _chunks(articles, max(1, config.batch_size)):
+        for chunk in _read_ahead(_chunks(articles, max(1, config.batch_size)), stalled):
             stored = set() if recode else store.stored_ids(a.article_id for a in chunk if a.status == "ok")
             for article in chunk:
                 summary.read += 1
@@ -271,6 +280,55 @@ def _key(article_id: str) -> bytes:
         return bytes.fromhex(article_id[:32]) if len(article_id) >= 32 else article_id.encode()
     except ValueError:
         return article_id.encode()
+
+
+_T = TypeVar("_T")
+_END = object()
+
+
+def _read_ahead(items: Iterator[_T], on_stall: Callable[[], None], wait: float = STALL_SECONDS,
+                depth: int = 2) -> Iterator[_T]:
+    """``items``, read up to ``depth`` ahead on a thread of their own; when the next is not there
+    within ``wait`` seconds, ``on_stall()`` is called (once per stall) before waiting on. An error
+    (a KeyboardInterrupt too) raised while reading is raised here. Closing this generator stops
+    the reading at its next item (a thread blocked on a pipe is a daemon: it ends with the process)."""
+    ready: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(entry: tuple[Any, BaseException | None]) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(entry, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for item in items:
+                if not put((item, None)):
+                    return
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
+            put((_END, exc))
+            return
+        put((_END, None))
+
+    threading.Thread(target=read, name="detente-read-ahead", daemon=True).start()
+    try:
+        while True:
+            try:
+                item, error = ready.get(timeout=wait)
+            except queue.Empty:
+                on_stall()
+                item, error = ready.get()
+            if item is _END:
+                if error is not None:
+                    raise error
+                return
+            yield item
+    finally:
+        stop.set()
 
 
 def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:

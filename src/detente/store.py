@@ -27,9 +27,11 @@ batches: at the end of ``stored_ids`` (before the articles are coded) and of ``u
 batch and its run record committed), the connection is closed, which checkpoints every committed
 transaction into the file, and reopened by the next statement. It lets go only while closing and
 reopening have cost at most :data:`RELEASE_BUDGET` of the run's time so far, so tiny fast batches
-let go less often. In between, other processes read a committed state (docs/api.md); while its
-run holds the store, a reopen waits longer (:data:`LOCK_WAIT` plus the time a copy of the file
-takes at :data:`COPY_RATE`), as a server copying a large store may hold the file that long.
+let go less often, and always when its input stalls (:meth:`Store.let_go`, called by the runner:
+a run waiting on a pipe never keeps other processes out). In between, other processes read a
+committed state (docs/api.md); while its run holds the store, a reopen waits longer
+(:data:`LOCK_WAIT` plus the time a copy of the file takes at :data:`COPY_RATE`), as a server
+copying a large store may hold the file that long.
 """
 
 from __future__ import annotations
@@ -486,9 +488,16 @@ class Store:
         can read, while sharing has cost at most RELEASE_BUDGET of the run's time."""
         if self._run_fd is None or self._con is None:
             return
-        started = time.monotonic()
-        if self._sharing_cost > RELEASE_BUDGET * (started - self._run_started):
+        if self._sharing_cost > RELEASE_BUDGET * (time.monotonic() - self._run_started):
             return
+        self.let_go()
+
+    def let_go(self) -> None:
+        """Between a run's batches: let go of the file now, whatever it has cost so far (the run's
+        input has stalled: a pipe, a slow server). The next statement reopens it."""
+        if self._run_fd is None or self._con is None:
+            return
+        started = time.monotonic()
         con, self._con = self._con, None
         try:
             con.close()

@@ -216,16 +216,21 @@ def test_a_ctrl_c_swallowed_on_the_way_still_stops_the_run(tmp_path: Path) -> No
     from detente.config import Config
     from detente.runner import ingest_articles
 
-    def reader() -> Iterator:
-        yield from gen_articles(6)
-        with contextlib.suppress(KeyboardInterrupt):  # dropped on the way
-            signal.raise_signal(signal.SIGINT)
-        yield from gen_articles(40, start=6)
+    class Swallows(FakeEngine):
+        """Codes, and drops the KeyboardInterrupt of a Ctrl-C that arrives while its fourth batch
+        is coded (in the run's own thread: the input is read on another)."""
+
+        def code_many(self, articles: list) -> list:
+            out = super().code_many(articles)
+            if len(self.seen) == 8:
+                with contextlib.suppress(KeyboardInterrupt):  # dropped on the way
+                    signal.raise_signal(signal.SIGINT)
+            return out
 
     with Store(tmp_path / "s.duckdb") as store:
         with pytest.raises(KeyboardInterrupt):
-            ingest_articles(reader(), Config(batch_size=2, n_process=1), store,
-                            engine=FakeEngine())  # type: ignore[arg-type]
+            ingest_articles(gen_articles(46), Config(batch_size=2, n_process=1), store,
+                            engine=Swallows())  # type: ignore[arg-type]
         run, articles = store.runs()[0], store.stats()["articles"]
     assert run["status"] == "interrupted" and 6 <= articles < 46 and run["new"] == articles
 
