@@ -303,8 +303,13 @@ def test_of_phrase_with_coordinated_countries(engine):
         assert find(events, c, "DNK", "04"), c
 
 
-def test_temporal_clause_events_rank_below_the_news(engine):
-    events = code(engine, "Serbia restored ties with Croatia, five years after protesters burned its embassy.")
+def test_temporal_clause_events_rank_below_the_news():
+    """The rules' own score (``calibrate = false``; the calibrated confidence is data, docs/coding.md §5)."""
+    from detente.config import load_config
+    from detente.pipeline import Engine
+
+    heuristic = Engine(load_config(n_process=1, calibrate=False))
+    events = code(heuristic, "Serbia restored ties with Croatia, five years after protesters burned its embassy.")
     main = only(events, "SRB", "HRV", "05")
     background = [e for e in events if e.trigger == "burned"]
     assert background and all(e.confidence < main.confidence - 0.15 for e in background)

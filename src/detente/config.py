@@ -71,6 +71,13 @@ class Config:
                                                         "'<version>+pairs'); false: rules only"})
     pair_model: str = field(default="", metadata={"help": "a pair model file to use instead of the shipped one "
                                                           "(benchmarks/train_pairs.py)"})
+    calibrate: bool = field(default=True, metadata={"help": "give each counted event the rules find between two "
+                                                            "actors the calibrated probability that it is right "
+                                                            "as its confidence (the shipped rule calibration, "
+                                                            "docs/coding.md); false: the rules' own heuristic "
+                                                            "score"})
+    rule_calibration: str = field(default="", metadata={"help": "a rule calibration file to use instead of the "
+                                                                "shipped one (benchmarks/train_calibration.py)"})
     word_sense: str = field(default="", metadata={"help": "a word-sense file to use instead of the shipped one "
                                                           "(the lists of data/coder/word_sense.yaml that decide "
                                                           "when a violent code, CAMEO 18-20, reads literally)"})
@@ -108,7 +115,7 @@ SETTINGS: tuple[Setting, ...] = tuple(Setting(f.name, _default(f), f.metadata["h
 
 # settings that name one data file to read instead of the shipped one: checked when the settings are read,
 # so a wrong path is one line naming it, not a failure when the coder starts
-FILE_SETTINGS = ("pair_model", "word_sense")
+FILE_SETTINGS = ("pair_model", "rule_calibration", "word_sense")
 
 
 def _coerce(name: str, value: Any, default: Any, where: str) -> Any:

@@ -10,7 +10,9 @@ wildcard (``---`` is not); micro-averaged over scored records.
 
 Which events become predictions: those that aggregates count (asserted; actual, intended
 or future) with a source and a target, by default; ``include_all`` adds the rest.
-:func:`evaluate` (what ``detente eval`` runs) also drops events below ``min_confidence`` (default 0.6).
+:func:`evaluate` (what ``detente eval`` runs) also drops events below ``min_confidence``: by default
+:data:`CALIBRATED_MIN_CONFIDENCE` when the rules' confidence is calibrated (docs/coding.md §5), else
+:data:`HEURISTIC_MIN_CONFIDENCE` (``calibrate = false``, ``petrarch_practice = true``).
 """
 
 from __future__ import annotations
@@ -334,6 +336,20 @@ def is_plover_gold(rows: list[dict[str, Any]]) -> bool:
 
 
 # -- the whole evaluation -------------------------------------------------------------------------------
+# detente eval's default confidence. Calibrated: the rules' events at least 0.3 likely to be right and the pair
+# scorer's (0.5 and up); of the thresholds 0.2-0.7 on 5-fold cross-validation over the training pools,
+# 0.2 gives F1_root 0.311 at precision 0.465, 0.3 gives 0.305 at 0.484 (the rules' heuristic at 0.6: 0.282
+# at 0.448): within 0.01 of the best F1, the more precise (docs/coding.md §5).
+CALIBRATED_MIN_CONFIDENCE = 0.3
+HEURISTIC_MIN_CONFIDENCE = 0.6  # the rules' own score: where it begins to rank evidence (docs/coding.md §5)
+
+
+def default_min_confidence(engine: Any) -> float:
+    """The confidence :func:`evaluate` asserts an event at, for ``engine``'s coder."""
+    calibrated = getattr(engine.coder, "calibration", None) is not None
+    return CALIBRATED_MIN_CONFIDENCE if calibrated else HEURISTIC_MIN_CONFIDENCE
+
+
 @dataclass
 class Evaluation:
     """What :func:`evaluate` found: the predictions per record id (in ``rows`` order), the scores, the
@@ -346,22 +362,26 @@ class Evaluation:
     plover: bool
     news: bool
     row_events: list[list[dict[str, Any]]]  # each record's own predictions (ids may repeat)
+    min_confidence: float = HEURISTIC_MIN_CONFIDENCE  # the confidence events were asserted at
 
     def prediction_lines(self) -> list[str]:
         """The predictions file, one ``{"id", "events"}`` JSON object per gold record."""
         return [json.dumps({"id": r.get("id"), "events": ev}) for r, ev in zip(self.rows, self.row_events, strict=True)]
 
 
-def evaluate(rows: list[dict[str, Any]], engine: Any, *, min_confidence: float = 0.6, include_all: bool = False,  # noqa: PLR0913 - options
+def evaluate(rows: list[dict[str, Any]], engine: Any, *, min_confidence: float | None = None, include_all: bool = False,  # noqa: PLR0913 - options
              unplaced: bool = False, plover: bool | None = None, iso: bool | None = None, news: bool | None = None,
              actor_chars: int = 0, trace: bool = False) -> Evaluation:
     """Code each gold record with ``engine`` (a :class:`detente.pipeline.Engine`) and score the predictions.
 
-    ``plover``/``news``: None detects the gold's kind from its records. ``iso``: actors' countries in
+    ``min_confidence``: None is :func:`default_min_confidence`. ``plover``/``news``: None detects the
+    gold's kind from its records. ``iso``: actors' countries in
     ISO 3166 (ROU, not CAMEO's ROM; default: for PLOVER gold). ``trace``: each prediction carries its
     pattern and rule trail. Scoring news gold compares actors as ``../shared/bench/score_news.py`` does;
     the predictions keep detente's own codes.
     """
+    if min_confidence is None:
+        min_confidence = default_min_confidence(engine)
     use_plover = is_plover_gold(rows) if plover is None else plover
     # PLOVER codes actors' countries in ISO 3166, where CAMEO differs in four places (ROM, MTN, TMP, IMY)
     countries = {e.code: e.iso3 for e in engine.kb.states.values() if e.code and e.iso3 and e.iso3 != e.code} \
@@ -388,4 +408,4 @@ def evaluate(rows: list[dict[str, Any]], engine: Any, *, min_confidence: float =
         scored_preds = {k: normalise_news(v, gold=False) for k, v in preds.items()}
     return Evaluation(rows=rows, predictions=preds, report=score(scored_rows, scored_preds, actor_chars=actor_chars),
                       missed=misses(scored_rows, scored_preds, actor_chars=actor_chars), plover=use_plover,
-                      news=use_news, row_events=row_events)
+                      news=use_news, row_events=row_events, min_confidence=min_confidence)

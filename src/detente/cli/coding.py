@@ -42,8 +42,11 @@ def eval_cmd(
     include_all: bool = typer.Option(False, "--all-events", help="also predict negated/hypothetical events"),
     unplaced: bool = typer.Option(False, "--unplaced", help="also predict events with an actor known only by its "
                                                              "sector, written ---GOV (analyses leave them out)"),
-    min_confidence: float = typer.Option(0.6, "--min-confidence", min=0.0, max=1.0,
-                                         help="predict only events at least this confident"),
+    min_confidence: float | None = typer.Option(None, "--min-confidence", min=0.0, max=1.0,
+                                                help="predict only events at least this confident (default: "
+                                                     "0.3 where the rules' confidence is calibrated, 0.6 "
+                                                     "where it is their heuristic: calibrate = false, "
+                                                     "petrarch_practice = true)"),
     plover: bool | None = typer.Option(None, "--plover/--cameo", help="compare PLOVER types (auto-detected)"),
     iso: bool | None = typer.Option(None, "--iso-countries/--cameo-countries",
                                     help="write actors' countries as ISO 3166 codes (ROU, not CAMEO's ROM); "
@@ -82,7 +85,7 @@ def eval_cmd(
     actors_as = "actors as countries" if use_news else f"actor chars {actor_chars or 'all'}"
     table = Table(title=f"{Path(gold).name}: {report.records} records "
                         f"({'PLOVER' if use_plover else 'CAMEO'}, {actors_as}, "
-                        f"confidence >= {min_confidence})")
+                        f"confidence >= {result.min_confidence})")
     for col in ("level", "P", "R", "F1", "TP", "FP", "FN"):
         table.add_column(col, justify="right" if col != "level" else "left")
     for level, sc in report.levels.items():

@@ -33,6 +33,7 @@ from ..context.accounts import find_accounts
 from ..context.quantities import extract_quantities
 from ..nlp import sentence_index, sentences
 from ..records import Actor, Article, CodedArticle, Event, Location, event_id_for
+from .calibration import RuleCalibration, load_rule_calibration
 from .codebook import Codebook, load_codebook
 from .cues import ComplementClass, Cues, load_complements, load_cues, load_word_sense
 from .factuality import Factuality, assess, irrealis_clause, quote_ranges
@@ -154,6 +155,10 @@ class Coder:
         # (PETRARCH practice is a dictionary coder's: rules only, as its gold sets were made)
         self.pair_model: PairModel | None = load_pair_model(self.config.pair_model or None) \
             if self.config.pairs and not self.config.petrarch_practice else None
+        # the rules' events' calibrated confidence (see .calibration); as for the pair scorer, not in
+        # PETRARCH practice (trained on the annotation guide's conventions, not its gold sets')
+        self.calibration: RuleCalibration | None = load_rule_calibration(self.config.rule_calibration or None) \
+            if self.config.calibrate and not self.config.petrarch_practice else None
         heads: dict[str, set[str]] = {"verb": set(), "noun": set()}
         for p in self.lexicon.patterns():
             heads[p.pos].add(p.head)
@@ -325,6 +330,8 @@ class Coder:
         events: list[Event] = []
         actors = self.doc_actors(doc, article)
         for s_index, sent, _, named, found in self.coded_sentences(doc, article, actors):
+            if self.calibration is not None:
+                self.calibration.apply(found)
             events.extend(found)
             if self.pair_model is not None and len(named) >= 2:
                 events.extend(self._pair_events(sent, s_index, article, named, found, actors))
