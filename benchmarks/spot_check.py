@@ -3,8 +3,10 @@
     .venv/bin/python benchmarks/spot_check.py [--slice 11] [--articles 120] [--sample 40]
 
 Takes every 37th article of ../shared/corpus/news-sample.jsonl.gz starting at ``--slice``, codes
-them, keeps the events aggregates count (asserted; actual, intended or future) with confidence
->= 0.6 whose source and target are actors of two different countries, and prints ``--sample``
+them, keeps the events aggregates count (asserted; actual, intended or future) at the confidence
+``detente eval`` asserts events at (``--min-confidence``; by default 0.3 with the calibrated
+confidence, 0.6 with the rules' heuristic: ``detente.evaluation.default_min_confidence``) whose
+source and target are actors of two different countries, and prints ``--sample``
 of them (seeded by the slice) with their sentence and whether the rules or the pair model
 proposed them. A reader marks each right or wrong.
 """
@@ -27,8 +29,11 @@ def main() -> None:
     ap.add_argument("--slice", type=int, default=11)
     ap.add_argument("--articles", type=int, default=120)
     ap.add_argument("--sample", type=int, default=40)
+    ap.add_argument("--min-confidence", type=float, default=None,
+                    help="default: the one detente eval uses for this coder")
     args = ap.parse_args()
 
+    from detente.evaluation import default_min_confidence
     from detente.pipeline import Engine
     from detente.records import Article
 
@@ -43,10 +48,11 @@ def main() -> None:
             articles.append(Article.make(row.get("text") or "", published=date, lang="en", origin=str(i)))
             if len(articles) >= args.articles:
                 break
+    cut = args.min_confidence if args.min_confidence is not None else default_min_confidence(engine)
     events = []
     for art in articles:
         for e in engine.code_article(art).events:
-            if e.counts and e.confidence >= 0.6 and e.source and e.target and e.source.country \
+            if e.counts and e.confidence >= cut and e.source and e.target and e.source.country \
                     and e.target.country and e.source.country != e.target.country:
                 events.append(e)
     random.seed(args.slice)

@@ -822,6 +822,11 @@ def test_a_schedule_is_a_plan(engine):
     assert ev.cameo == "036"
     events = code(engine, "North Korean and South Korean officials were to meet in Panmunjom on Friday.")
     assert only(events, "PRK", "KOR", "03").cameo == "036"
+    # "be about to": what is imminent has not happened yet
+    ev = only(code(engine, "The Japanese foreign minister is about to leave for China on a three-day visit."),
+              "JPN", "CHN", "03")
+    assert ev.cameo == "036" and not find(code(engine, "Germany was about to sign a gas deal with Qatar."),
+                                          "DEU", "QAT", "05")
 
 
 def test_a_text_without_a_verb_codes_to_nothing(engine):
