@@ -89,3 +89,34 @@ def test_the_coder_calibrates_unless_told_not_to_or_in_petrarch_practice(tmp_pat
     heuristic = confidences(calibrate=False)
     assert heuristic and 0.12 not in heuristic
     assert confidences(rule_calibration=str(path), petrarch_practice=True) != {0.12}
+
+
+@pytest.mark.model
+def test_a_rule_event_below_likely_leaves_its_pair_to_the_pair_scorer(tmp_path):
+    """The pair scorer proposes only for pairs the rules left unrelated; a rule event the calibration
+    finds unlikely (below LIKELY: not asserted) no longer counts as relating them."""
+    from detente.coding.calibration import LIKELY
+    from detente.config import Config
+    from detente.pipeline import Engine
+    from detente.records import Article
+
+    pairs = tmp_path / "pairs.json.gz"  # relates any two parties joined by "sign", as 04
+    pairs.write_bytes(gzip.compress(json.dumps({"labels": ["none", "04"], "threshold": 0.5, "meta": {},
+                                                "weights": {"bias": [2.0, 0.0], "join=sign": [0.0, 5.0]}}).encode()))
+    art = Article.make("China and Russia signed a trade agreement in Moscow on Monday.", published="2024-05-20")
+
+    def coded(bias: float):
+        cal = tmp_path / f"cal{bias}.json.gz"
+        cal.write_bytes(gzip.compress(json.dumps({"kind": "rule_calibration", "meta": {},
+                                                  "weights": {"bias": bias}}).encode()))
+        events = Engine(Config().with_(pair_model=str(pairs), rule_calibration=str(cal))).code_article(art).events
+        rules = [e for e in events if calibrated(e) and {e.source.country, e.target.country} == {"CHN", "RUS"}]
+        proposed = [e for e in events if e.pattern == "model:pairs 04"
+                    and {e.source.country, e.target.country} == {"CHN", "RUS"}]
+        return rules, proposed
+
+    rules, proposed = coded(5.0)  # likely: the pair is the rules'
+    assert rules and all(e.confidence >= LIKELY for e in rules) and not proposed
+    rules, proposed = coded(-5.0)  # unlikely: kept, with its confidence, and the model proposes
+    assert rules and all(e.confidence < LIKELY for e in rules)
+    assert {(e.source.country, e.target.country) for e in proposed} == {("CHN", "RUS"), ("RUS", "CHN")}

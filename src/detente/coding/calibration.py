@@ -30,6 +30,9 @@ from typing import Any
 
 from ..records import Event
 
+# the calibrated confidence from which an event is asserted: detente eval's default threshold, and below
+# which a rule event leaves its pair of actors to the pair scorer (docs/coding.md §5)
+LIKELY = 0.3
 _DIST_EDGES = (15, 40, 80, 150)  # characters between predicate and argument
 _LEN_EDGES = (60, 120, 200, 300)  # characters of the sentence
 _COUNT_EDGES = (2, 3, 5, 9)  # calibrated events in the sentence

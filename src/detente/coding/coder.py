@@ -33,7 +33,7 @@ from ..context.accounts import find_accounts
 from ..context.quantities import extract_quantities
 from ..nlp import sentence_index, sentences
 from ..records import Actor, Article, CodedArticle, Event, Location, event_id_for
-from .calibration import RuleCalibration, load_rule_calibration
+from .calibration import LIKELY, RuleCalibration, calibrated, load_rule_calibration
 from .codebook import Codebook, load_codebook
 from .cues import ComplementClass, Cues, load_complements, load_cues, load_word_sense
 from .factuality import Factuality, assess, irrealis_clause, quote_ranges
@@ -392,8 +392,12 @@ class Coder:
         tone with X") is dropped, as the rules' ``literal_sense`` drops theirs."""
         assert self.pair_model is not None
         # one event per pair of countries (per pair of actors within one country): the rules' "Chinese
-        # officials" and the model's "China" are one pair
-        have = {_dyad(e.source, e.target) for e in found if e.source and e.target}
+        # officials" and the model's "China" are one pair. A rule event the calibration finds unlikely
+        # (below LIKELY, so not asserted) leaves its pair to the model, as in the model's training, where
+        # only the rules' confident events made a pair theirs
+        floor = LIKELY if self.calibration is not None else 0.0
+        have = {_dyad(e.source, e.target) for e in found
+                if e.source and e.target and not (calibrated(e) and e.confidence < floor)}
         out: list[Event] = []
         quotes: list[tuple[int, int]] | None = None
         for cand in candidates(sent, mentions, found, skip=in_dateline, lexicon_roots=self.lexicon_roots):
