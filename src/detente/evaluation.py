@@ -338,8 +338,8 @@ def is_plover_gold(rows: list[dict[str, Any]]) -> bool:
 
 # -- the whole evaluation -------------------------------------------------------------------------------
 # detente eval's default confidence. Calibrated: the rules' events at least 0.3 likely to be right and the pair
-# scorer's (0.5 and up); of the thresholds 0.2-0.7 on 5-fold cross-validation over the training pools,
-# 0.2 gives F1_root 0.311 at precision 0.465, 0.3 gives 0.305 at 0.484 (the rules' heuristic at 0.6: 0.282
+# scorer's (0.5 and up); of the thresholds 0.2-0.6 on 5-fold cross-validation over the training pools,
+# 0.2 gives F1_root 0.315 at precision 0.466, 0.3 gives 0.312 at 0.483 (the rules' heuristic at 0.6: 0.282
 # at 0.448): within 0.01 of the best F1, the more precise (docs/coding.md §5).
 CALIBRATED_MIN_CONFIDENCE = LIKELY
 HEURISTIC_MIN_CONFIDENCE = 0.6  # the rules' own score: where it begins to rank evidence (docs/coding.md §5)

@@ -14,7 +14,8 @@ data (``data/coder/rule_calibration.json.gz``), trained by ``benchmarks/train_ca
 on the annotated sentences of ``benchmarks/data/news_more.labels.jsonl`` (pools ``dev`` and
 ``train``); it is read with the standard library only. Events without a target, negated or
 hypothetical ones keep the heuristic's confidence (the model never saw them judged), and so do
-the pair model's events (their confidence is that model's probability already).
+the pair model's events (their confidence is that model's probability already). An event below
+:data:`LIKELY` is not asserted by ``detente eval`` and leaves its pair of actors to the pair model.
 """
 
 from __future__ import annotations

@@ -12,7 +12,8 @@ coder said about the pair, and proposes the pair's root (or no event).
 ``benchmarks/train_pairs.py`` on the project's own annotated real-news sentences
 (``benchmarks/data/news_more.labels.jsonl``, pools ``dev`` and ``train``); it is read with the
 standard library only. The coder adds a proposed event only where the rules found none for the
-pair and the model's probability clears the model's threshold (chosen on its training data by
+pair (none the rule calibration puts at :data:`.calibration.LIKELY` or above) and the model's
+probability clears the model's threshold (chosen on its training data by
 cross-validation); such events carry ``coder`` ``<version>+pairs`` and ``pattern``
 ``model:pairs <root>``, so every one of them can be told from a rule's.
 """
