@@ -60,7 +60,7 @@ def main() -> None:
     for e in random.sample(events, min(args.sample, len(events))):
         by = "model" if (e.pattern or "").startswith("model:") else "rules"
         print(f"- {e.source.code} ({e.source.text}) -> {e.target.code} ({e.target.text}) {e.cameo} "
-              f"{e.cameo_name} | {e.modality} | {by} | {e.sentence[:230]}")
+              f"{e.cameo_name} | {e.modality} | {by} | {' '.join(e.sentence.split())}")
 
 
 if __name__ == "__main__":
