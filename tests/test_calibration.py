@@ -110,9 +110,11 @@ def test_a_rule_event_below_likely_leaves_its_pair_to_the_pair_scorer(tmp_path):
         cal.write_bytes(gzip.compress(json.dumps({"kind": "rule_calibration", "meta": {},
                                                   "weights": {"bias": bias}}).encode()))
         events = Engine(Config().with_(pair_model=str(pairs), rule_calibration=str(cal))).code_article(art).events
-        rules = [e for e in events if calibrated(e) and {e.source.country, e.target.country} == {"CHN", "RUS"}]
-        proposed = [e for e in events if e.pattern == "model:pairs 04"
-                    and {e.source.country, e.target.country} == {"CHN", "RUS"}]
+        def countries(e):
+            return {e.source.country if e.source else None, e.target.country if e.target else None}
+
+        rules = [e for e in events if calibrated(e) and countries(e) == {"CHN", "RUS"}]
+        proposed = [e for e in events if e.pattern == "model:pairs 04" and countries(e) == {"CHN", "RUS"}]
         return rules, proposed
 
     rules, proposed = coded(5.0)  # likely: the pair is the rules'
