@@ -22,14 +22,12 @@ import gzip
 import json
 import random
 import sys
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_pairs import fit
+from train_pairs import feature_matrix, fit  # the same design and L-BFGS logistic regression
 
 THRESHOLDS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
@@ -59,19 +57,6 @@ def build_items(paths: list[str]) -> tuple[list[dict], int]:
                     items.append({"row": i, "key": list(key), "features": feats, "label": int(key in gold),
                                   "heuristic": e.confidence})
     return items, n_gold
-
-
-def design(items: list[dict], vocab: dict[str, int] | None = None, min_count: int = 2):
-    if vocab is None:
-        counts = Counter(f for it in items for f in set(it["features"]))
-        vocab = {f: j for j, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count))}
-    r, c = [], []
-    for i, it in enumerate(items):
-        for f in set(it["features"]):
-            if f in vocab:
-                r.append(i)
-                c.append(vocab[f])
-    return sparse.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(items), len(vocab))), vocab
 
 
 def probabilities(X, W: np.ndarray) -> np.ndarray:
@@ -126,9 +111,9 @@ def main() -> None:
     for k in range(args.folds):
         train = [i for i, it in enumerate(items) if fold_of[it["row"]] != k]
         test = [i for i, it in enumerate(items) if fold_of[it["row"]] == k]
-        X, vocab = design([items[i] for i in train])
+        X, vocab = feature_matrix([items[i] for i in train])
         W = fit(X, y[train], 2, args.l2)
-        cv[test] = probabilities(design([items[i] for i in test], vocab)[0], W)
+        cv[test] = probabilities(feature_matrix([items[i] for i in test], vocab)[0], W)
     heuristic = np.array([it["heuristic"] for it in items])
     print(f"AUC (cross-validated): calibration {auc(y, cv):.3f}, rules' heuristic {auc(y, heuristic):.3f}",
           file=sys.stderr)
@@ -142,7 +127,7 @@ def main() -> None:
             print(f"{name:11} >= {t:.1f}: right {right:5} wrong {wrong:5}  P {prec:.3f} R {rec:.3f} F1 {f:.3f}",
                   file=sys.stderr)
 
-    X, vocab = design(items)
+    X, vocab = feature_matrix(items)
     W = fit(X, y, 2, args.l2)
     w = W[:, 1] - W[:, 0]
     weights = {f: round(float(w[j]), 4) for f, j in sorted(vocab.items()) if abs(w[j]) >= 1e-3}

@@ -69,6 +69,13 @@ def build_examples(paths: list[str]) -> tuple[list[dict], list[str]]:
 
 def design(examples: list[dict], vocab: dict[str, int] | None = None, min_count: int = 2):
     items = [c for ex in examples for c in ex["cands"]]
+    X, vocab = feature_matrix(items, vocab, min_count)
+    return X, items, vocab
+
+
+def feature_matrix(items: list[dict], vocab: dict[str, int] | None = None, min_count: int = 2):
+    """The 0/1 matrix of ``items``' ``features`` over ``vocab`` (built from them when None: the features
+    seen at least ``min_count`` times, sorted), and the vocabulary."""
     if vocab is None:
         counts = Counter(f for c in items for f in set(c["features"]))
         vocab = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count))}
@@ -80,7 +87,7 @@ def design(examples: list[dict], vocab: dict[str, int] | None = None, min_count:
                 rows.append(n)
                 cols.append(j)
     X = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(items), len(vocab)))
-    return X, items, vocab
+    return X, vocab
 
 
 def fit(X, y: np.ndarray, n_classes: int, l2: float) -> np.ndarray:

@@ -20,16 +20,13 @@ the pair model's events (their confidence is that model's probability already). 
 
 from __future__ import annotations
 
-import gzip
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from ..records import Event
+from .pairs import read_model_json
 
 # the calibrated confidence from which an event is asserted: detente eval's default threshold, and below
 # which a rule event leaves its pair of actors to the pair scorer (docs/coding.md §5)
@@ -104,13 +101,5 @@ class RuleCalibration:
 
 def load_rule_calibration(path: str | None = None) -> RuleCalibration | None:
     """The shipped model (``data/coder/rule_calibration.json.gz``) or a user's; ``None`` if there is none."""
-    if path:
-        raw = Path(path).read_bytes()
-    else:
-        res = resources.files("detente") / "data" / "coder" / "rule_calibration.json.gz"
-        if not res.is_file():
-            return None
-        raw = res.read_bytes()
-    if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
-    return RuleCalibration.from_json(json.loads(raw))
+    data = read_model_json(path, "rule_calibration.json.gz")
+    return None if data is None else RuleCalibration.from_json(data)

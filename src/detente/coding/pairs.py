@@ -281,15 +281,22 @@ class PairModel:
                    index={f: j for j, f in enumerate(features)}, matrix=m)
 
 
-def load_pair_model(path: str | None = None) -> PairModel | None:
-    """The shipped model (``data/coder/pair_model.json.gz``) or a user's; ``None`` if there is none."""
+def read_model_json(path: str | None, shipped: str) -> Any:
+    """The JSON of a coder model: the file at ``path`` (gzip-compressed or not), else the shipped
+    ``data/coder/<shipped>``; ``None`` if there is none."""
     if path:
         raw = Path(path).read_bytes()
     else:
-        res = resources.files("detente") / "data" / "coder" / "pair_model.json.gz"
+        res = resources.files("detente") / "data" / "coder" / shipped
         if not res.is_file():
             return None
         raw = res.read_bytes()
     if raw[:2] == b"\x1f\x8b":
         raw = gzip.decompress(raw)
-    return PairModel.from_json(json.loads(raw))
+    return json.loads(raw)
+
+
+def load_pair_model(path: str | None = None) -> PairModel | None:
+    """The shipped model (``data/coder/pair_model.json.gz``) or a user's; ``None`` if there is none."""
+    data = read_model_json(path, "pair_model.json.gz")
+    return None if data is None else PairModel.from_json(data)
